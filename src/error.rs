@@ -1,0 +1,270 @@
+//! One error type for the whole crate.
+//!
+//! Every error carries a [`Code`]: a stable `ERR_*` string that is part of the public API (in Rust
+//! and in JavaScript, where it becomes `AuthError.code`). The [`Kind`] says whose move it is: the
+//! caller's (bad configuration or argument), the server's refusal (an OAuth error response), the
+//! server breaking the protocol, a token that failed verification, the network, or a bug of ours.
+
+use core::fmt;
+
+/// Whose move it is after this error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// The caller's configuration or argument is wrong: fix the code that calls us.
+    Config,
+    /// The server refused with an OAuth 2.0 error (`error`, `error_description`).
+    Server,
+    /// The server answered something the protocol does not allow.
+    Protocol,
+    /// A token or an authorization response failed a security check.
+    Verification,
+    /// The request did not reach the server, or no answer came back in time.
+    Network,
+    /// A bug in this library. Please report it.
+    Internal,
+}
+
+impl Kind {
+    /// The kind as a lowercase string, as the JavaScript layer exposes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Config => "config",
+            Kind::Server => "server",
+            Kind::Protocol => "protocol",
+            Kind::Verification => "verification",
+            Kind::Network => "network",
+            Kind::Internal => "internal",
+        }
+    }
+}
+
+macro_rules! codes {
+    ($( $(#[$doc:meta])* $variant:ident = $text:literal, $kind:ident; )*) => {
+        /// Stable error codes. The string form (`ERR_...`) never changes once released.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        #[non_exhaustive]
+        pub enum Code {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl Code {
+            /// The stable `ERR_*` string.
+            pub fn as_str(self) -> &'static str {
+                match self { $( Code::$variant => $text, )* }
+            }
+
+            /// Whose move it is.
+            pub fn kind(self) -> Kind {
+                match self { $( Code::$variant => Kind::$kind, )* }
+            }
+
+            /// Every code, for documentation and tests.
+            pub const ALL: &'static [Code] = &[ $( Code::$variant, )* ];
+        }
+    };
+}
+
+codes! {
+    /// `clientId` is missing or empty.
+    ConfigMissingClientId = "ERR_CONFIG_MISSING_CLIENT_ID", Config;
+    /// Neither `issuer` nor `domain` was given, or both were.
+    ConfigMissingIssuer = "ERR_CONFIG_MISSING_ISSUER", Config;
+    /// The issuer (or domain) is not a valid absolute URL without query or fragment.
+    ConfigInvalidIssuer = "ERR_CONFIG_INVALID_ISSUER", Config;
+    /// The issuer uses `http://` on a host that is not loopback.
+    ConfigInsecureIssuer = "ERR_CONFIG_INSECURE_ISSUER", Config;
+    /// The redirect URI is not an absolute URL, has a fragment, or uses a scheme other than https
+    /// (http is allowed for loopback hosts only).
+    ConfigInvalidRedirectUri = "ERR_CONFIG_INVALID_REDIRECT_URI", Config;
+    /// Some other option has a wrong type or value.
+    ConfigInvalidOption = "ERR_CONFIG_INVALID_OPTION", Config;
+    /// An argument to a call is missing or malformed.
+    InvalidArgument = "ERR_INVALID_ARGUMENT", Config;
+
+    /// The server answered with an OAuth 2.0 error (RFC 6749 §4.1.2.1, §5.2): see `error`.
+    OAuthError = "ERR_OAUTH_ERROR", Server;
+    /// `login_required` (OIDC Core §3.1.2.6): the user has to log in interactively.
+    LoginRequired = "ERR_LOGIN_REQUIRED", Server;
+    /// `consent_required` (OIDC Core §3.1.2.6): the user has to consent interactively.
+    ConsentRequired = "ERR_CONSENT_REQUIRED", Server;
+    /// `interaction_required` (OIDC Core §3.1.2.6): the user has to interact with the provider.
+    InteractionRequired = "ERR_INTERACTION_REQUIRED", Server;
+    /// `mfa_required` (Auth0): continue with the MFA API using `mfa_token`.
+    MfaRequired = "ERR_MFA_REQUIRED", Server;
+
+    /// The discovery document's `issuer` differs from the configured issuer (OIDC Discovery §4.3).
+    DiscoveryIssuerMismatch = "ERR_DISCOVERY_ISSUER_MISMATCH", Protocol;
+    /// The discovery document lacks a required member or has one of the wrong type.
+    DiscoveryInvalid = "ERR_DISCOVERY_INVALID", Protocol;
+    /// The provider does not offer what this call needs (for example no `end_session_endpoint`).
+    EndpointNotSupported = "ERR_ENDPOINT_NOT_SUPPORTED", Protocol;
+    /// The server answered with an HTTP status the protocol does not allow here.
+    UnexpectedStatus = "ERR_UNEXPECTED_STATUS", Protocol;
+    /// The response body is not the JSON object the protocol requires.
+    ResponseNotJson = "ERR_RESPONSE_NOT_JSON", Protocol;
+    /// The response is JSON but lacks a required member or has one of the wrong type.
+    ResponseInvalid = "ERR_RESPONSE_INVALID", Protocol;
+    /// The response body is larger than the limit.
+    ResponseTooLarge = "ERR_RESPONSE_TOO_LARGE", Protocol;
+
+    /// The callback URL carries no `state`, or a `state` that no pending login knows.
+    CallbackStateMismatch = "ERR_CALLBACK_STATE_MISMATCH", Verification;
+    /// The callback URL carries neither `code` nor `error`.
+    CallbackInvalid = "ERR_CALLBACK_INVALID", Verification;
+    /// The callback's `iss` differs from the issuer, or is missing where required (RFC 9207 §2.4).
+    CallbackIssuerMismatch = "ERR_CALLBACK_ISSUER_MISMATCH", Verification;
+    /// A JWT is not a well-formed JWS compact serialization (RFC 7515 §7.1).
+    JwtMalformed = "ERR_JWT_MALFORMED", Verification;
+
+    /// The HTTP request failed before an answer came (offline, DNS, CORS, connection refused).
+    Network = "ERR_NETWORK", Network;
+    /// No answer came within the timeout.
+    Timeout = "ERR_TIMEOUT", Network;
+
+    /// The WebAssembly module is not loaded yet (JavaScript only): await `init()` first.
+    NotInitialized = "ERR_NOT_INITIALIZED", Internal;
+    /// A bug in this library: please report it with the message.
+    Internal = "ERR_INTERNAL", Internal;
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The error type of every fallible call in this crate.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Error {
+    code: Code,
+    message: String,
+    /// The OAuth `error` the server sent, if any.
+    pub error: Option<String>,
+    /// The OAuth `error_description` the server sent, if any.
+    pub error_description: Option<String>,
+    /// The OAuth `error_uri` the server sent, if any.
+    pub error_uri: Option<String>,
+    /// The HTTP status of the response that caused the error, if any.
+    pub status: Option<u16>,
+}
+
+impl Error {
+    /// A new error with a code and a message that says what to do.
+    pub fn new(code: Code, message: impl Into<String>) -> Self {
+        Error {
+            code,
+            message: message.into(),
+            error: None,
+            error_description: None,
+            error_uri: None,
+            status: None,
+        }
+    }
+
+    /// An error for an OAuth 2.0 error response (RFC 6749 §4.1.2.1 and §5.2), mapped to the
+    /// code of the well-known `error` values.
+    pub fn oauth(error: &str, error_description: Option<String>, error_uri: Option<String>) -> Self {
+        let code = match error {
+            "login_required" => Code::LoginRequired,
+            "consent_required" => Code::ConsentRequired,
+            "interaction_required" => Code::InteractionRequired,
+            "mfa_required" => Code::MfaRequired,
+            _ => Code::OAuthError,
+        };
+        let message = match &error_description {
+            Some(d) if !d.is_empty() => format!("the server answered {error}: {d}"),
+            _ => format!("the server answered {error}"),
+        };
+        Error {
+            code,
+            message,
+            error: Some(error.to_owned()),
+            error_description,
+            error_uri,
+            status: None,
+        }
+    }
+
+    /// Attach the HTTP status of the response.
+    pub fn with_status(mut self, status: u16) -> Self {
+        self.status = Some(status);
+        self
+    }
+
+    /// The stable code.
+    pub fn code(&self) -> Code {
+        self.code
+    }
+
+    /// Whose move it is.
+    pub fn kind(&self) -> Kind {
+        self.code.kind()
+    }
+
+    /// A human-readable message that says what went wrong and what to do.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The error as a JSON object: `code`, `kind`, `message` and, where present, `error`,
+    /// `error_description`, `error_uri`, `status`. This is what crosses into JavaScript.
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut m = serde_json::Map::new();
+        m.insert("code".into(), self.code.as_str().into());
+        m.insert("kind".into(), self.kind().as_str().into());
+        m.insert("message".into(), self.message.clone().into());
+        let optional = [
+            ("error", &self.error),
+            ("error_description", &self.error_description),
+            ("error_uri", &self.error_uri),
+        ];
+        for (k, v) in optional {
+            if let Some(v) = v {
+                m.insert(k.into(), v.clone().into());
+            }
+        }
+        if let Some(s) = self.status {
+            m.insert("status".into(), s.into());
+        }
+        serde_json::Value::Object(m)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code, self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// The crate's result type.
+pub type Result<T, E = Error> = core::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_prefixed() {
+        let mut seen = std::collections::BTreeSet::new();
+        for c in Code::ALL {
+            assert!(c.as_str().starts_with("ERR_"), "{c}");
+            assert!(seen.insert(c.as_str()), "duplicate {c}");
+        }
+    }
+
+    #[test]
+    fn oauth_errors_map_to_codes() {
+        assert_eq!(Error::oauth("login_required", None, None).code(), Code::LoginRequired);
+        assert_eq!(Error::oauth("mfa_required", None, None).code(), Code::MfaRequired);
+        let e = Error::oauth("invalid_grant", Some("grant expired".into()), None).with_status(400);
+        assert_eq!(e.code(), Code::OAuthError);
+        assert_eq!(e.kind(), Kind::Server);
+        let j = e.to_json();
+        assert_eq!(j["error"], "invalid_grant");
+        assert_eq!(j["error_description"], "grant expired");
+        assert_eq!(j["status"], 400);
+        assert_eq!(j["kind"], "server");
+    }
+}

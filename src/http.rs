@@ -1,0 +1,184 @@
+//! HTTP requests and responses as plain data: the core's only I/O vocabulary.
+//!
+//! The core builds an [`HttpRequest`]; whoever embeds it (the wasm layer with `fetch`, a Rust
+//! program with its HTTP client, a test with a canned answer) sends it and hands the
+//! [`HttpResponse`] back to the matching `process_*` function.
+
+use crate::error::{Code, Error, Result};
+
+/// Largest response body the core accepts (discovery documents, token responses, JWKS).
+pub const MAX_RESPONSE_BYTES: usize = 1024 * 1024;
+
+/// An HTTP method the protocol steps use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    /// GET
+    Get,
+    /// POST
+    Post,
+    /// DELETE
+    Delete,
+}
+
+impl Method {
+    /// The method name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+        }
+    }
+}
+
+/// A request to send.
+#[derive(Clone, PartialEq, Eq)]
+pub struct HttpRequest {
+    /// The method.
+    pub method: Method,
+    /// The absolute URL.
+    pub url: String,
+    /// Header names and values, in order.
+    pub headers: Vec<(String, String)>,
+    /// The body, if any.
+    pub body: Option<String>,
+}
+
+impl core::fmt::Debug for HttpRequest {
+    // Request bodies carry secrets (codes, verifiers, refresh tokens): never print them.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("HttpRequest")
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .field("headers", &self.headers)
+            .field("body", &self.body.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
+}
+
+impl HttpRequest {
+    /// A GET that expects JSON.
+    pub fn get_json(url: impl Into<String>) -> Self {
+        HttpRequest {
+            method: Method::Get,
+            url: url.into(),
+            headers: vec![("accept".into(), "application/json".into())],
+            body: None,
+        }
+    }
+
+    /// A POST of an `application/x-www-form-urlencoded` body that expects JSON.
+    pub fn post_form<'a>(url: impl Into<String>, params: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        let mut ser = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in params {
+            ser.append_pair(k, v);
+        }
+        HttpRequest {
+            method: Method::Post,
+            url: url.into(),
+            headers: vec![
+                ("accept".into(), "application/json".into()),
+                ("content-type".into(), "application/x-www-form-urlencoded".into()),
+            ],
+            body: Some(ser.finish()),
+        }
+    }
+
+    /// The first value of a header, by case-insensitive name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        find_header(&self.headers, name)
+    }
+}
+
+/// A response received.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HttpResponse {
+    /// The HTTP status.
+    pub status: u16,
+    /// Header names and values, in order.
+    pub headers: Vec<(String, String)>,
+    /// The body as text.
+    pub body: String,
+}
+
+impl HttpResponse {
+    /// A response with a status and a body, no headers.
+    pub fn new(status: u16, body: impl Into<String>) -> Self {
+        HttpResponse { status, headers: Vec::new(), body: body.into() }
+    }
+
+    /// Add a header.
+    pub fn with_header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// The first value of a header, by case-insensitive name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        find_header(&self.headers, name)
+    }
+
+    /// The body parsed as a JSON object, within the size limit.
+    pub fn json_object(&self) -> Result<serde_json::Map<String, serde_json::Value>> {
+        if self.body.len() > MAX_RESPONSE_BYTES {
+            return Err(Error::new(
+                Code::ResponseTooLarge,
+                format!("the response body has {} bytes, more than the limit of {MAX_RESPONSE_BYTES}", self.body.len()),
+            )
+            .with_status(self.status));
+        }
+        match serde_json::from_str::<serde_json::Value>(&self.body) {
+            Ok(serde_json::Value::Object(m)) => Ok(m),
+            Ok(_) => Err(Error::new(Code::ResponseNotJson, "the response body is JSON but not an object")
+                .with_status(self.status)),
+            Err(e) => Err(Error::new(
+                Code::ResponseNotJson,
+                format!("the response body is not JSON ({e}); check the endpoint URL"),
+            )
+            .with_status(self.status)),
+        }
+    }
+
+    /// If the body is an OAuth 2.0 error response (RFC 6749 §5.2: a JSON object with a string
+    /// `error`), that error.
+    pub fn oauth_error(&self) -> Option<Error> {
+        let obj = self.json_object().ok()?;
+        let error = obj.get("error")?.as_str()?;
+        let text = |k: &str| obj.get(k).and_then(|v| v.as_str()).map(str::to_owned);
+        Some(Error::oauth(error, text("error_description"), text("error_uri")).with_status(self.status))
+    }
+}
+
+fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn form_post_encodes_and_hides_body_in_debug() {
+        let r = HttpRequest::post_form("https://op.example/token", [("code", "a b&c"), ("x", "é")]);
+        assert_eq!(r.body.as_deref(), Some("code=a+b%26c&x=%C3%A9"));
+        assert_eq!(r.header("Content-Type"), Some("application/x-www-form-urlencoded"));
+        assert!(!format!("{r:?}").contains("a+b"));
+    }
+
+    #[test]
+    fn json_object_rejects_non_objects_and_oversized() {
+        assert_eq!(HttpResponse::new(200, "[1]").json_object().unwrap_err().code(), Code::ResponseNotJson);
+        assert_eq!(HttpResponse::new(200, "<html>").json_object().unwrap_err().code(), Code::ResponseNotJson);
+        let big = format!("{{\"a\":\"{}\"}}", "x".repeat(MAX_RESPONSE_BYTES));
+        assert_eq!(HttpResponse::new(200, big).json_object().unwrap_err().code(), Code::ResponseTooLarge);
+    }
+
+    #[test]
+    fn oauth_error_is_read() {
+        let r = HttpResponse::new(400, r#"{"error":"invalid_grant","error_description":"spent"}"#);
+        let e = r.oauth_error().unwrap();
+        assert_eq!(e.error.as_deref(), Some("invalid_grant"));
+        assert_eq!(e.status, Some(400));
+        assert!(HttpResponse::new(400, r#"{"error":3}"#).oauth_error().is_none());
+    }
+}

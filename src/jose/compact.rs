@@ -1,0 +1,87 @@
+//! JWS compact serialization (RFC 7515 §7.1): `BASE64URL(header) . BASE64URL(payload) .
+//! BASE64URL(signature)`, read strictly.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use serde_json::{Map, Value};
+
+use crate::error::{Code, Error, Result};
+
+/// Default limit on the size of a compact JWS, in bytes.
+pub const DEFAULT_MAX_TOKEN_BYTES: usize = 16 * 1024;
+
+/// A JWS split and decoded, **not verified**: nothing in it may be trusted yet.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UnverifiedJws {
+    /// The protected header.
+    pub header: Map<String, Value>,
+    /// The payload, as a JSON object (the JWT claims set).
+    pub claims: Map<String, Value>,
+    /// The signature octets.
+    pub signature: Vec<u8>,
+    /// Length of `header.payload` at the start of the token: the JWS signing input (RFC 7515 §5.2).
+    pub signing_input_len: usize,
+}
+
+/// Split and decode a compact JWS whose payload is a JSON object, **without verifying it**.
+///
+/// Strict (RFC 7515 §7.1, RFC 7519 §7.2): exactly three parts; base64url without padding and
+/// with no other alphabet; header and payload are JSON objects; at most `max_bytes`.
+/// Errors: `ERR_JWT_MALFORMED`.
+pub fn decode_unverified(token: &str, max_bytes: usize) -> Result<UnverifiedJws> {
+    let malformed = |why: &str| Error::new(Code::JwtMalformed, format!("the token is not a valid JWS compact serialization: {why}"));
+    if token.len() > max_bytes {
+        return Err(malformed(&format!("it has {} bytes, more than the limit of {max_bytes}", token.len())));
+    }
+    let mut parts = token.split('.');
+    let (Some(h), Some(p), Some(s), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+        return Err(malformed("it does not have exactly three parts"));
+    };
+    let decode = |part: &str, name: &str| {
+        URL_SAFE_NO_PAD.decode(part).map_err(|_| malformed(&format!("its {name} is not base64url without padding")))
+    };
+    let object = |bytes: Vec<u8>, name: &str| match serde_json::from_slice::<Value>(&bytes) {
+        Ok(Value::Object(m)) => Ok(m),
+        _ => Err(malformed(&format!("its {name} is not a JSON object"))),
+    };
+    if h.is_empty() || p.is_empty() {
+        return Err(malformed("its header or payload is empty"));
+    }
+    let header = object(decode(h, "header")?, "header")?;
+    let claims = object(decode(p, "payload")?, "payload")?;
+    let signature = decode(s, "signature")?;
+    Ok(UnverifiedJws { header, claims, signature, signing_input_len: h.len() + 1 + p.len() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RFC7515_A2: &str = "eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ.cC4hiUPoj9Eetdgtv3hF80EGrhuB__dzERat0XF9g2VtQgr9PJbu3XOiZj5RZmh7AAuHIm4Bh-0Qc_lF5YKt_O8W2Fp5jujGbds9uJdbF9CUAr7t1dnZcAcQjbKBYNX4BAynRFdiuB--f_nZLgrnbyTyWzO75vRK5h6xBArLIARNPvkSjtQBMHlb1L07Qe7K0GarZRmB_eSN9383LcOLn6_dO--xi12jzDwusC-eOkHWEsqtFZESc6BfI7noOPqvhJ1phCnvWh6IeYI2w9QOYEUipUTI8np6LbgGY9Fs98rqVt5AXLIhWkWywlVmtVrBp0igcN_IoypGlUPQGe77Rw";
+
+    #[test]
+    fn decodes_rfc7515_a2() {
+        let j = decode_unverified(RFC7515_A2, DEFAULT_MAX_TOKEN_BYTES).unwrap();
+        assert_eq!(j.header["alg"], "RS256");
+        assert_eq!(j.claims["iss"], "joe");
+        assert_eq!(j.signature.len(), 256);
+    }
+
+    #[test]
+    fn rejects_malformed() {
+        let parts: Vec<&str> = RFC7515_A2.split('.').collect();
+        let cases = [
+            String::new(),
+            format!("{}.{}", parts[0], parts[1]),
+            format!("{RFC7515_A2}.x"),
+            format!("{}=.{}.{}", parts[0], parts[1], parts[2]),
+            format!("{}.{}.{}+", parts[0], parts[1], parts[2]),
+            format!("{}.{}.{}", "WzFd", parts[1], parts[2]),
+            format!(".{}.{}", parts[1], parts[2]),
+        ];
+        for c in cases {
+            assert_eq!(decode_unverified(&c, DEFAULT_MAX_TOKEN_BYTES).unwrap_err().code(), Code::JwtMalformed, "{c}");
+        }
+        assert_eq!(decode_unverified(RFC7515_A2, 100).unwrap_err().code(), Code::JwtMalformed);
+    }
+}
