@@ -1,0 +1,183 @@
+// The shared part of every entry point: loading state, AuthError, and the idiomatic API over the
+// wasm-bindgen glue. Each runtime's entry point (browser.js, node.js, deno.js, workerd.js) only
+// says how to get the .wasm bytes or module.
+import initWasm, * as glue from './oidc_wasm.js';
+
+/** An error from oidc-wasm. `code` is stable (see `errorCodes`); `kind` says whose move it is. */
+export class AuthError extends Error {
+  constructor(code, message, details = {}) {
+    super(message, details.cause ? { cause: details.cause } : undefined);
+    this.name = 'AuthError';
+    this.code = code;
+    this.kind = details.kind ?? 'internal';
+    for (const k of ['error', 'error_description', 'error_uri', 'status', 'mfa_token']) {
+      if (details[k] !== undefined && details[k] !== null) this[k] = details[k];
+    }
+  }
+}
+
+let loader = null;
+let loading = null;
+let ready = false;
+
+/** @internal Each entry point registers how to load the wasm. An eager loader runs at import. */
+export function _setLoader(fn, { eager = false } = {}) {
+  loader = fn;
+  if (eager) {
+    try {
+      fn();
+      ready = true;
+      loading = Promise.resolve();
+    } catch {
+      // Left for init() to retry and report with a clear error.
+    }
+  }
+}
+
+function loadError(e) {
+  return e instanceof AuthError ? e : new AuthError('ERR_INIT_FAILED',
+    `the oidc-wasm WebAssembly module could not be loaded: ${e?.message ?? e}`, { kind: 'internal', cause: e });
+}
+
+/**
+ * Load and instantiate the WebAssembly module. Memoized: every call returns the same promise,
+ * and a failed load can be retried. `source` (optional) overrides where the module comes from:
+ * a URL, a Response, bytes or a WebAssembly.Module.
+ */
+export function init(source) {
+  if (ready) return Promise.resolve();
+  if (!loading) {
+    loading = (async () => {
+      if (source !== undefined) await initWasm({ module_or_path: await source });
+      else if (loader) await loader();
+      else throw new Error('no loader registered for this runtime');
+      ready = true;
+    })().catch((e) => { loading = null; throw loadError(e); });
+  }
+  return loading;
+}
+
+/** Whether the module is loaded, so the synchronous functions can be called. */
+export function isReady() {
+  return ready;
+}
+
+/** @internal Instantiate from bytes or a WebAssembly.Module, synchronously. */
+export function _initSync(module) {
+  glue.initSync({ module });
+}
+
+/** @internal Instantiate from a URL (fetch + instantiateStreaming where available). */
+export function _initFromUrl(url) {
+  return initWasm({ module_or_path: url });
+}
+
+function requireReady(what) {
+  if (!ready) {
+    throw new AuthError('ERR_NOT_INITIALIZED',
+      `${what} was called before the WebAssembly module was loaded: await init() (or any async API) first`,
+      { kind: 'internal' });
+  }
+}
+
+/** Turn whatever the wasm layer threw into an AuthError; nothing else escapes. */
+function toAuthError(e) {
+  if (e instanceof AuthError) return e;
+  if (e && typeof e === 'object' && typeof e.code === 'string' && typeof e.kind === 'string') {
+    return new AuthError(e.code, e.message, e);
+  }
+  if (typeof WebAssembly !== 'undefined' && e instanceof WebAssembly.RuntimeError) {
+    return new AuthError('ERR_INTERNAL', `oidc-wasm hit an internal error (${e.message}); please report it`,
+      { kind: 'internal', cause: e });
+  }
+  return new AuthError('ERR_INTERNAL', `oidc-wasm failed unexpectedly: ${e?.message ?? e}`, { kind: 'internal', cause: e });
+}
+
+function call(what, fn) {
+  requireReady(what);
+  try {
+    return fn();
+  } catch (e) {
+    throw toAuthError(e);
+  }
+}
+
+async function callAsync(fn) {
+  await init();
+  try {
+    return await fn();
+  } catch (e) {
+    throw toAuthError(e);
+  }
+}
+
+const json = (s) => JSON.parse(s);
+
+/**
+ * A client of one OpenID Provider (found through discovery) for one client id.
+ * Construct it after init(), or use createOidcClient(), which loads the module first.
+ */
+export class OidcClient {
+  #inner;
+  #metadata = null;
+
+  constructor(options) {
+    this.#inner = call('new OidcClient()', () => new glue.WasmClient(JSON.stringify(options ?? {})));
+  }
+
+  get issuer() { return this.#inner.issuer; }
+  get clientId() { return this.#inner.clientId; }
+
+  /** The provider metadata (fetched once; OIDC Discovery §4). A failed fetch is retried next call. */
+  discover() {
+    if (!this.#metadata) {
+      this.#metadata = callAsync(async () => json(await this.#inner.discover()));
+      this.#metadata.catch(() => { this.#metadata = null; });
+    }
+    return this.#metadata;
+  }
+
+  /** The /authorize URL and the transaction to keep until the callback. */
+  buildAuthorizeUrl(authorizationParams = {}) {
+    return callAsync(async () => json(await this.#inner.authorizationUrl(JSON.stringify(authorizationParams))));
+  }
+
+  /** Validate the callback URL against its transaction and exchange the code for tokens. */
+  handleCallback(url, transaction) {
+    return callAsync(async () => json(await this.#inner.handleCallback(String(url), JSON.stringify(transaction))));
+  }
+
+  /** Release the wasm memory of this client. */
+  free() { this.#inner.free(); }
+}
+
+/** Load the module if needed, then create an OidcClient (options are validated at once). */
+export async function createOidcClient(options) {
+  await init();
+  return new OidcClient(options);
+}
+
+/** The authorization response parameters of a callback URL: { code, state, error, error_description, iss }. */
+export function parseCallbackUrl(url) {
+  return call('parseCallbackUrl()', () => json(glue.parseCallbackUrl(String(url))));
+}
+
+/** A fresh PKCE pair (RFC 7636, S256). */
+export function createPkcePair() {
+  return call('createPkcePair()', () => json(glue.createPkcePair()));
+}
+
+/** The S256 code_challenge of a code_verifier (RFC 7636 §4.2). */
+export function pkceChallenge(codeVerifier) {
+  return call('pkceChallenge()', () => glue.pkceChallenge(String(codeVerifier)));
+}
+
+/** Decode a JWT WITHOUT verifying its signature or claims: { header, claims }. Trust nothing in it. */
+export function decodeJwtUnverified(token) {
+  return call('decodeJwtUnverified()', () => json(glue.decodeJwtUnverified(String(token))));
+}
+
+/** Every error code, mapped to its kind. */
+export function errorCodes() {
+  return call('errorCodes()', () => json(glue.errorCodes()));
+}

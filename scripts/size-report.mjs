@@ -1,0 +1,44 @@
+// Size report of the npm package: every shipped file raw, gzip -9 and brotli (quality 11), and
+// the total a browser downloads (wasm + glue + shim). With --check, fails when the browser
+// total (gzip) or the wasm (raw) exceeds scripts/size-budget.json. Sizes are deterministic.
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
+
+const root = new URL('../', import.meta.url);
+const pkg = (f) => new URL(`pkg/${f}`, root);
+const measure = (f) => {
+  const b = readFileSync(pkg(f));
+  return {
+    file: f,
+    raw: b.length,
+    gzip: gzipSync(b, { level: 9 }).length,
+    brotli: brotliCompressSync(b, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+  };
+};
+const files = ['oidc_wasm_bg.wasm', 'oidc_wasm.js', 'core.js', 'browser.js', 'node.js', 'deno.js', 'workerd.js'].map(measure);
+const browserFiles = ['oidc_wasm_bg.wasm', 'oidc_wasm.js', 'core.js', 'browser.js'];
+const browser = { file: 'browser total (wasm + glue + shim)', raw: 0, gzip: 0, brotli: 0 };
+for (const f of files.filter((f) => browserFiles.includes(f.file))) {
+  for (const k of ['raw', 'gzip', 'brotli']) browser[k] += f[k];
+}
+const rows = [...files, browser];
+const w = Math.max(...rows.map((r) => r.file.length));
+console.log(`${'file'.padEnd(w)}  ${'raw'.padStart(8)}  ${'gzip -9'.padStart(8)}  ${'brotli'.padStart(8)}`);
+for (const r of rows) {
+  console.log(`${r.file.padEnd(w)}  ${String(r.raw).padStart(8)}  ${String(r.gzip).padStart(8)}  ${String(r.brotli).padStart(8)}`);
+}
+mkdirSync(new URL('.build/', root), { recursive: true });
+writeFileSync(new URL('.build/size-report.json', root), JSON.stringify(rows, null, 2));
+
+if (process.argv.includes('--check')) {
+  const budget = JSON.parse(readFileSync(new URL('scripts/size-budget.json', root)));
+  const wasm = files[0];
+  const over = [];
+  if (wasm.raw > budget.wasm_raw) over.push(`wasm ${wasm.raw} B raw > budget ${budget.wasm_raw} B`);
+  if (browser.gzip > budget.browser_total_gzip) over.push(`browser total ${browser.gzip} B gzip > budget ${budget.browser_total_gzip} B`);
+  if (over.length) {
+    console.error(`size budget exceeded: ${over.join('; ')}.\nFind where the bytes go (twiggy top pkg/oidc_wasm_bg.wasm) or, if the growth is wanted, raise scripts/size-budget.json and say why in the commit.`);
+    process.exit(1);
+  }
+  console.log(`size budget ok: wasm ${wasm.raw}/${budget.wasm_raw} B raw, browser total ${browser.gzip}/${budget.browser_total_gzip} B gzip`);
+}
