@@ -1,0 +1,30 @@
+// Runs the demo: the local OpenID Provider on 127.0.0.1:4400 and the demo SPA on 127.0.0.1:4401.
+// Ports: OIDC_PROVIDER_PORT, DEMO_PORT. Stop with Ctrl-C.
+import { startProvider } from '../tests/provider/server.mjs';
+import { startDemoServer } from './demo-server.mjs';
+
+export const DEMO_CLIENT = {
+  clientId: 'oidc-wasm-spa',
+  scope: 'openid profile email offline_access',
+  audience: 'https://api.oidc-wasm.test',
+};
+
+const providerPort = Number(process.env.OIDC_PROVIDER_PORT ?? 4400);
+const demoPort = Number(process.env.DEMO_PORT ?? 4401);
+const demo = await startDemoServer({ port: demoPort });
+const provider = await startProvider({ port: providerPort, clientOrigins: [demo.origin], quiet: true });
+demo.setConfig({ issuer: provider.issuer, ...DEMO_CLIENT });
+
+console.log(`
+  oidc-wasm demo
+    app:       ${demo.origin}/
+    provider:  ${provider.issuer}  (users: alice / wonderland, bob / builder)
+  Ctrl-C to stop.
+`);
+
+const stop = async () => {
+  await Promise.allSettled([demo.close(), provider.close()]);
+  process.exit(0);
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
