@@ -1,5 +1,6 @@
 // A static server for the demo: www/ at /, the npm package (pkg/, or a directory given) at
-// /pkg/, and /config.json telling the page which provider to use. Loopback only.
+// /pkg/, and /config.json telling the page which provider to use. Loopback only. Tests add
+// their own mounts ([urlPrefix, directory]).
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
@@ -11,8 +12,8 @@ const TYPES = {
   '.css': 'text/css; charset=utf-8', '.json': 'application/json', '.wasm': 'application/wasm', '.svg': 'image/svg+xml',
 };
 
-export async function startDemoServer({ host = '127.0.0.1', port = 4401, config = {}, pkgDir = join(ROOT, 'pkg') } = {}) {
-  const mounts = [['/pkg/', resolve(pkgDir)], ['/', join(ROOT, 'www')]];
+export async function startDemoServer({ host = '127.0.0.1', port = 4401, config = {}, pkgDir = join(ROOT, 'pkg'), mounts: extra = [] } = {}) {
+  const mounts = [...extra.map(([p, d]) => [p, resolve(d)]), ['/pkg/', resolve(pkgDir)], ['/', join(ROOT, 'www')]];
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
     if (path === '/config.json') {

@@ -59,7 +59,10 @@ pub mod pkce;
 pub mod token;
 pub mod url;
 
+/// The WebAssembly bindings (wasm32 only). Public for the wasm-bindgen tests; JavaScript users
+/// use the npm package instead.
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+#[doc(hidden)]
+pub mod wasm;
 
 pub use error::{Code, Error, Kind, Result};

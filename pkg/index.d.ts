@@ -1,0 +1,164 @@
+// Types of the oidc-wasm npm package (every runtime entry point exports the same API).
+
+/** Whose move it is after an error. */
+export type AuthErrorKind = 'config' | 'server' | 'protocol' | 'verification' | 'network' | 'internal';
+
+/** Stable error codes. */
+export type AuthErrorCode =
+  | 'ERR_CONFIG_MISSING_CLIENT_ID'
+  | 'ERR_CONFIG_MISSING_ISSUER'
+  | 'ERR_CONFIG_INVALID_ISSUER'
+  | 'ERR_CONFIG_INSECURE_ISSUER'
+  | 'ERR_CONFIG_INVALID_REDIRECT_URI'
+  | 'ERR_CONFIG_INVALID_OPTION'
+  | 'ERR_INVALID_ARGUMENT'
+  | 'ERR_OAUTH_ERROR'
+  | 'ERR_LOGIN_REQUIRED'
+  | 'ERR_CONSENT_REQUIRED'
+  | 'ERR_INTERACTION_REQUIRED'
+  | 'ERR_MFA_REQUIRED'
+  | 'ERR_DISCOVERY_ISSUER_MISMATCH'
+  | 'ERR_DISCOVERY_INVALID'
+  | 'ERR_ENDPOINT_NOT_SUPPORTED'
+  | 'ERR_UNEXPECTED_STATUS'
+  | 'ERR_RESPONSE_NOT_JSON'
+  | 'ERR_RESPONSE_INVALID'
+  | 'ERR_RESPONSE_TOO_LARGE'
+  | 'ERR_CALLBACK_STATE_MISMATCH'
+  | 'ERR_CALLBACK_INVALID'
+  | 'ERR_CALLBACK_ISSUER_MISMATCH'
+  | 'ERR_JWT_MALFORMED'
+  | 'ERR_NETWORK'
+  | 'ERR_TIMEOUT'
+  | 'ERR_NOT_INITIALIZED'
+  | 'ERR_INIT_FAILED'
+  | 'ERR_INTERNAL';
+
+/** Every error oidc-wasm throws or rejects with. */
+export class AuthError extends Error {
+  constructor(code: AuthErrorCode | string, message: string, details?: Partial<AuthError> & { cause?: unknown });
+  readonly name: 'AuthError';
+  /** Stable code: test against this, not against the message. */
+  readonly code: AuthErrorCode;
+  readonly kind: AuthErrorKind;
+  /** The server's OAuth 2.0 `error`, when the server refused. */
+  readonly error?: string;
+  /** The server's `error_description`. */
+  readonly error_description?: string;
+  /** The server's `error_uri`. */
+  readonly error_uri?: string;
+  /** The HTTP status of the response that caused the error. */
+  readonly status?: number;
+  /** Auth0 `mfa_required`: the token to continue with the MFA API. */
+  readonly mfa_token?: string;
+}
+
+/** Parameters of `/authorize`: Auth0's and OIDC Core's, plus any custom string parameter. */
+export interface AuthorizationParams {
+  redirect_uri?: string;
+  /** `openid` is always added. Default: "openid profile email". */
+  scope?: string;
+  audience?: string;
+  connection?: string;
+  organization?: string;
+  invitation?: string;
+  prompt?: 'none' | 'login' | 'consent' | 'select_account' | string;
+  max_age?: number;
+  screen_hint?: 'signup' | 'login' | string;
+  login_hint?: string;
+  ui_locales?: string;
+  acr_values?: string;
+  response_mode?: 'query' | 'fragment' | 'form_post' | 'web_message' | string;
+  [custom: string]: string | number | boolean | undefined;
+}
+
+export interface OidcClientOptions {
+  /** Any OpenID Provider's issuer (found through discovery). Give this or `domain`. */
+  issuer?: string;
+  /** Auth0 style: `tenant.auth0.com` (https implied), or a full loopback origin for local tests. */
+  domain?: string;
+  clientId: string;
+  /** Defaults for every `/authorize` request. */
+  authorizationParams?: AuthorizationParams;
+  /** Timeout of each HTTP request, in seconds (default 10). */
+  httpTimeoutInSeconds?: number;
+}
+
+/** What must be kept from the `/authorize` redirect until the callback. Contains a secret. */
+export interface LoginTransaction {
+  state: string;
+  nonce: string;
+  code_verifier: string;
+  redirect_uri: string;
+  scope: string;
+  audience: string | null;
+  max_age: number | null;
+  organization: string | null;
+  /** Seconds since the Unix epoch. */
+  created_at: number;
+}
+
+export interface TokenResponse {
+  access_token: string;
+  token_type: string;
+  expires_in?: number;
+  /** `now + expires_in`, seconds since the Unix epoch. */
+  expires_at?: number;
+  refresh_token?: string;
+  id_token?: string;
+  scope?: string;
+  [member: string]: unknown;
+}
+
+export interface ProviderMetadata {
+  issuer: string;
+  authorization_endpoint: string;
+  token_endpoint: string;
+  jwks_uri: string;
+  userinfo_endpoint?: string;
+  end_session_endpoint?: string;
+  revocation_endpoint?: string;
+  device_authorization_endpoint?: string;
+  [member: string]: unknown;
+}
+
+export interface CallbackParams {
+  code: string | null;
+  state: string | null;
+  error: string | null;
+  error_description: string | null;
+  error_uri: string | null;
+  iss: string | null;
+}
+
+export class OidcClient {
+  /** Validates the options at once (throws AuthError with an ERR_CONFIG_* code). Needs the module loaded. */
+  constructor(options: OidcClientOptions);
+  readonly issuer: string;
+  readonly clientId: string;
+  /** The provider metadata, fetched once (OIDC Discovery §4). */
+  discover(): Promise<ProviderMetadata>;
+  /** The `/authorize` URL (PKCE S256, state, nonce) and the transaction to keep until the callback. */
+  buildAuthorizeUrl(authorizationParams?: AuthorizationParams): Promise<{ url: string; transaction: LoginTransaction }>;
+  /** Checks the callback URL (state, iss per RFC 9207, error) and exchanges the code. */
+  handleCallback(url: string | URL, transaction: LoginTransaction): Promise<TokenResponse>;
+  /** Releases the client's WebAssembly memory. */
+  free(): void;
+}
+
+/** Loads the WebAssembly module once (memoized). `source` overrides where it comes from. */
+export function init(source?: string | URL | Response | BufferSource | WebAssembly.Module | Promise<unknown>): Promise<void>;
+/** Whether the synchronous functions can be called. */
+export function isReady(): boolean;
+/** Loads the module if needed and creates a client. */
+export function createOidcClient(options: OidcClientOptions): Promise<OidcClient>;
+/** The authorization response parameters of a callback URL (from the query, or the fragment). */
+export function parseCallbackUrl(url: string | URL): CallbackParams;
+/** A fresh PKCE pair (RFC 7636, S256). */
+export function createPkcePair(): { code_verifier: string; code_challenge: string; code_challenge_method: 'S256' };
+/** The S256 challenge of a verifier (RFC 7636 §4.2). */
+export function pkceChallenge(codeVerifier: string): string;
+/** Decodes a JWT WITHOUT verifying it. Nothing in the result can be trusted. */
+export function decodeJwtUnverified(token: string): { header: Record<string, unknown>; claims: Record<string, unknown> };
+/** Every error code, mapped to its kind. */
+export function errorCodes(): Record<AuthErrorCode, AuthErrorKind>;

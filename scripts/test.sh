@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Every test: installs what is missing, then runs the Rust core natively, builds the npm package
+# (with the size budget), runs the wasm layer's tests in Node and headless Chromium, and the JS
+# suites: the local provider, the packed package in Node, Deno, workerd and Chromium, and the
+# demo end to end in Chromium.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+START=$SECONDS
+step() { printf '\n==> %s (%ss)\n' "$*" $((SECONDS - START)); }
+
+step "setup"
+bash scripts/setup.sh
+# shellcheck disable=SC1091
+. .build/env.sh
+
+step "cargo test (native core)"
+cargo test --locked
+
+if cargo clippy --version >/dev/null 2>&1; then
+  step "cargo clippy (native and wasm32)"
+  cargo clippy --locked --all-targets -- -D warnings
+  cargo clippy --locked --target wasm32-unknown-unknown --lib -- -D warnings
+fi
+
+step "build the npm package (size budget checked)"
+bash scripts/build.sh
+
+step "wasm layer tests in Node and headless Chromium (wasm-bindgen-test)"
+# No -q: cargo would pass it on to wasm-bindgen-test-runner, which refuses it.
+node scripts/with-provider.mjs -- cargo test --locked --target wasm32-unknown-unknown --test wasm_node --test wasm_browser
+
+step "JS suites: provider, packed package in Node / Deno / workerd / Chromium, demo end to end"
+node --test --test-concurrency=1 tests/provider/ tests/runtimes/ tests/e2e/
+
+step "all tests passed"

@@ -1,0 +1,67 @@
+// The smoke suite in headless Chromium, importing the packed package two ways a web app does:
+// a plain <script type="module"> with an import map, and an esbuild bundle (browser conditions).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync, mkdirSync, copyFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { packAndInstall } from './pack.mjs';
+import { startProvider } from '../provider/server.mjs';
+import { startDemoServer } from '../../scripts/demo-server.mjs';
+import { launchChromium } from '../js/chromium.mjs';
+
+let provider, server, browser, consumer, pkgDir;
+
+const PAGE = (head, entry) => `<!doctype html><html><head><meta charset="utf-8">${head}</head><body>
+<script type="module">
+import * as oidc from '${entry}';
+import { runSmoke } from '/consumer/smoke.mjs';
+window.__readyAtImport = oidc.isReady();
+window.__sync = (() => { try { oidc.createPkcePair(); return 'no error'; } catch (e) { return e.code; } })();
+const env = await (await fetch('/config.json')).json();
+window.__results = await runSmoke(oidc, env);
+</script></body></html>`;
+
+before(async () => {
+  ({ consumer, pkgDir } = packAndInstall());
+  writeFileSync(join(consumer, 'importmap.html'),
+    PAGE('<script type="importmap">{"imports":{"oidc-wasm":"/consumer/node_modules/oidc-wasm/browser.js"}}</script>', 'oidc-wasm'));
+  const dist = join(consumer, 'web-dist');
+  mkdirSync(dist, { recursive: true });
+  writeFileSync(join(consumer, 'web-entry.mjs'), "export * from 'oidc-wasm';\n");
+  await build({
+    entryPoints: [join(consumer, 'web-entry.mjs')], bundle: true, format: 'esm', platform: 'browser',
+    outfile: join(dist, 'bundle.js'), logLevel: 'error',
+  });
+  // esbuild keeps `new URL('./oidc_wasm_bg.wasm', import.meta.url)` as is: the asset goes next to the bundle.
+  copyFileSync(join(pkgDir, 'oidc_wasm_bg.wasm'), join(dist, 'oidc_wasm_bg.wasm'));
+  writeFileSync(join(consumer, 'bundled.html'), PAGE('', '/consumer/web-dist/bundle.js'));
+  server = await startDemoServer({ port: 0, mounts: [['/consumer/', consumer]] });
+  provider = await startProvider({ port: 0, clientOrigins: [server.origin], quiet: true });
+  server.setConfig({ issuer: provider.issuer, redirectUri: `${server.origin}/callback`, httpLogin: false });
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  await Promise.allSettled([server?.close(), provider?.close()]);
+});
+
+for (const variant of ['importmap', 'bundled']) {
+  test(`the packed package runs the smoke suite in Chromium (${variant})`, async () => {
+    const page = await browser.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${server.origin}/consumer/${variant}.html`);
+    await page.waitForFunction(() => window.__results !== undefined, null, { timeout: 30_000 });
+    const { results, readyAtImport, sync } = await page.evaluate(() => ({
+      results: window.__results, readyAtImport: window.__readyAtImport, sync: window.__sync,
+    }));
+    assert.equal(readyAtImport, false, 'browsers load the wasm asynchronously');
+    assert.equal(sync, 'ERR_NOT_INITIALIZED', 'a sync call before loading is a clear error');
+    for (const r of results) assert.ok(r.ok, `${r.name}: ${r.error}`);
+    assert.ok(results.length >= 9);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+}

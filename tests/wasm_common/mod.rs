@@ -1,0 +1,74 @@
+//! The wasm layer's tests, shared by the Node run (tests/wasm_node.rs) and the headless Chromium
+//! run (tests/wasm_browser.rs): the real fetch, clock and random source of each runtime.
+//! `OIDC_WASM_TEST_ISSUER` (set at compile time by scripts/test.sh) points at the local provider.
+
+use oidc_wasm::wasm::{create_pkce_pair, decode_jwt_unverified, error_codes, parse_callback_url, pkce_challenge, WasmClient};
+use serde_json::Value;
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::*;
+
+const ISSUER: Option<&str> = option_env!("OIDC_WASM_TEST_ISSUER");
+
+fn code_of(e: JsValue) -> String {
+    js_sys::Reflect::get(&e, &JsValue::from_str("code")).ok().and_then(|c| c.as_string()).unwrap_or_default()
+}
+
+fn json(s: &str) -> Value {
+    serde_json::from_str(s).unwrap()
+}
+
+#[wasm_bindgen_test]
+fn pkce_uses_the_runtime_csprng() {
+    let a = json(&create_pkce_pair().unwrap());
+    let b = json(&create_pkce_pair().unwrap());
+    assert_ne!(a["code_verifier"], b["code_verifier"]);
+    assert_eq!(a["code_verifier"].as_str().unwrap().len(), 43);
+    assert_eq!(pkce_challenge(a["code_verifier"].as_str().unwrap().into()).unwrap(), a["code_challenge"].as_str().unwrap());
+}
+
+#[wasm_bindgen_test]
+fn errors_cross_as_objects_with_codes() {
+    assert_eq!(code_of(decode_jwt_unverified("a.b").unwrap_err()), "ERR_JWT_MALFORMED");
+    assert_eq!(code_of(parse_callback_url("nope").unwrap_err()), "ERR_INVALID_ARGUMENT");
+    let e = WasmClient::new(r#"{"issuer":"http://op.example","clientId":"c"}"#).err().unwrap();
+    assert_eq!(code_of(e.clone()), "ERR_CONFIG_INSECURE_ISSUER");
+    let kind = js_sys::Reflect::get(&e, &JsValue::from_str("kind")).unwrap().as_string().unwrap();
+    assert_eq!(kind, "config");
+    assert_eq!(code_of(WasmClient::new("{not json").err().unwrap()), "ERR_INVALID_ARGUMENT");
+    assert_eq!(json(&error_codes())["ERR_NETWORK"], "network");
+}
+
+#[wasm_bindgen_test]
+async fn unreachable_provider_is_a_network_error() {
+    let c = WasmClient::new(r#"{"issuer":"http://127.0.0.1:9","clientId":"c","httpTimeoutInSeconds":5}"#).unwrap();
+    assert_eq!(code_of(c.discover().await.unwrap_err()), "ERR_NETWORK");
+}
+
+#[wasm_bindgen_test]
+async fn discovery_and_authorize_url_against_the_local_provider() {
+    let Some(issuer) = ISSUER else {
+        console_log!("OIDC_WASM_TEST_ISSUER not set at build time: provider tests skipped");
+        return;
+    };
+    let options = serde_json::json!({
+        "domain": issuer, "clientId": "oidc-wasm-spa",
+        "authorizationParams": {"redirect_uri": "http://127.0.0.1:4401/callback"}
+    });
+    let c = WasmClient::new(&options.to_string()).unwrap();
+    let meta = json(&c.discover().await.unwrap());
+    assert_eq!(meta["issuer"], issuer);
+    let out = json(&c.authorization_url(r#"{"audience":"https://api.oidc-wasm.test"}"#.into()).await.unwrap());
+    let url = out["url"].as_str().unwrap();
+    assert!(url.starts_with(meta["authorization_endpoint"].as_str().unwrap()));
+    let t = &out["transaction"];
+    assert!(url.contains(&format!("state={}", t["state"].as_str().unwrap())));
+    let now = (js_sys::Date::now() / 1000.0) as u64;
+    let created = t["created_at"].as_u64().unwrap();
+    assert!(created <= now && created + 60 > now, "the clock comes from Date.now()");
+    // The transaction comes back through JSON and a forged state is refused.
+    let e = c
+        .handle_callback("http://127.0.0.1:4401/callback?code=x&state=forged".into(), t.to_string())
+        .await
+        .unwrap_err();
+    assert_eq!(code_of(e), "ERR_CALLBACK_STATE_MISMATCH");
+}
