@@ -115,6 +115,26 @@ codes! {
     CallbackIssuerMismatch = "ERR_CALLBACK_ISSUER_MISMATCH", Verification;
     /// A JWT is not a well-formed JWS compact serialization (RFC 7515 §7.1).
     JwtMalformed = "ERR_JWT_MALFORMED", Verification;
+    /// The JWS header is unusable: no `alg`, an unknown `crit` member (RFC 7515 §4.1.11), a
+    /// header member of the wrong type.
+    JwsInvalid = "ERR_JWS_INVALID", Verification;
+    /// The token's `alg` is not in the verifier's allow-list (`none` and HMAC never are;
+    /// RFC 8725 §3.1).
+    JoseAlgNotAllowed = "ERR_JOSE_ALG_NOT_ALLOWED", Verification;
+    /// The signature does not verify with the selected key.
+    JwsSignatureVerificationFailed = "ERR_JWS_SIGNATURE_VERIFICATION_FAILED", Verification;
+    /// No key in the key set matches the token's `kid` and `alg`.
+    JwksNoMatchingKey = "ERR_JWKS_NO_MATCHING_KEY", Verification;
+    /// The token has no `kid` and several keys could match: refused rather than tried in turn.
+    JwksMultipleMatchingKeys = "ERR_JWKS_MULTIPLE_MATCHING_KEYS", Verification;
+    /// The JWK Set document is not a JSON object with a `keys` array (RFC 7517 §5).
+    JwksInvalid = "ERR_JWKS_INVALID", Protocol;
+    /// A JWK is malformed, unsupported or too weak (RFC 7517, RFC 7518 §6).
+    JwkInvalid = "ERR_JWK_INVALID", Verification;
+    /// The token's `exp` has passed, beyond the clock tolerance (RFC 7519 §4.1.4).
+    JwtExpired = "ERR_JWT_EXPIRED", Verification;
+    /// A claim failed its check: see `claim` and `reason`.
+    JwtClaimValidationFailed = "ERR_JWT_CLAIM_VALIDATION_FAILED", Verification;
 
     /// The HTTP request failed before an answer came (offline, DNS, CORS, connection refused).
     Network = "ERR_NETWORK", Network;
@@ -133,9 +153,16 @@ impl fmt::Display for Code {
     }
 }
 
-/// The error type of every fallible call in this crate.
+/// The error type of every fallible call in this crate. Its details sit behind one box, so a
+/// `Result` stays small; they read as fields through `Deref` (`err.error`, `err.claim`, ...).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Error {
+    inner: Box<ErrorDetails>,
+}
+
+/// What an [`Error`] says beyond its code.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ErrorDetails {
     code: Code,
     message: String,
     /// The OAuth `error` the server sent, if any.
@@ -146,19 +173,49 @@ pub struct Error {
     pub error_uri: Option<String>,
     /// The HTTP status of the response that caused the error, if any.
     pub status: Option<u16>,
+    /// For `ERR_JWT_CLAIM_VALIDATION_FAILED` and `ERR_JWT_EXPIRED`: the claim that failed.
+    pub claim: Option<String>,
+    /// For `ERR_JWT_CLAIM_VALIDATION_FAILED`: why (`missing`, `check_failed`, `invalid`).
+    pub reason: Option<String>,
+}
+
+impl core::ops::Deref for Error {
+    type Target = ErrorDetails;
+    fn deref(&self) -> &ErrorDetails {
+        &self.inner
+    }
+}
+
+impl core::ops::DerefMut for Error {
+    fn deref_mut(&mut self) -> &mut ErrorDetails {
+        &mut self.inner
+    }
 }
 
 impl Error {
     /// A new error with a code and a message that says what to do.
     pub fn new(code: Code, message: impl Into<String>) -> Self {
         Error {
-            code,
-            message: message.into(),
-            error: None,
-            error_description: None,
-            error_uri: None,
-            status: None,
+            inner: Box::new(ErrorDetails {
+                code,
+                message: message.into(),
+                error: None,
+                error_description: None,
+                error_uri: None,
+                status: None,
+                claim: None,
+                reason: None,
+            }),
         }
+    }
+
+    /// A claim check failure: `ERR_JWT_CLAIM_VALIDATION_FAILED` (or `ERR_JWT_EXPIRED` for
+    /// `exp`) with the claim and the reason (`missing`, `invalid`, `check_failed`).
+    pub fn claim(code: Code, claim: &str, reason: &str, message: impl Into<String>) -> Self {
+        let mut e = Error::new(code, message);
+        e.claim = Some(claim.to_owned());
+        e.reason = Some(reason.to_owned());
+        e
     }
 
     /// An error for an OAuth 2.0 error response (RFC 6749 §4.1.2.1 and §5.2), mapped to the
@@ -175,14 +232,11 @@ impl Error {
             Some(d) if !d.is_empty() => format!("the server answered {error}: {d}"),
             _ => format!("the server answered {error}"),
         };
-        Error {
-            code,
-            message,
-            error: Some(error.to_owned()),
-            error_description,
-            error_uri,
-            status: None,
-        }
+        let mut e = Error::new(code, message);
+        e.error = Some(error.to_owned());
+        e.error_description = error_description;
+        e.error_uri = error_uri;
+        e
     }
 
     /// Attach the HTTP status of the response.
@@ -217,6 +271,8 @@ impl Error {
             ("error", &self.error),
             ("error_description", &self.error_description),
             ("error_uri", &self.error_uri),
+            ("claim", &self.claim),
+            ("reason", &self.reason),
         ];
         for (k, v) in optional {
             if let Some(v) = v {

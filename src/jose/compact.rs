@@ -40,9 +40,8 @@ pub fn decode_unverified(token: &str, max_bytes: usize) -> Result<UnverifiedJws>
     let decode = |part: &str, name: &str| {
         URL_SAFE_NO_PAD.decode(part).map_err(|_| malformed(&format!("its {name} is not base64url without padding")))
     };
-    let object = |bytes: Vec<u8>, name: &str| match serde_json::from_slice::<Value>(&bytes) {
-        Ok(Value::Object(m)) => Ok(m),
-        _ => Err(malformed(&format!("its {name} is not a JSON object"))),
+    let object = |bytes: Vec<u8>, name: &str| {
+        parse_object_strict(&bytes).map_err(|why| malformed(&format!("its {name} is not a JSON object: {why}")))
     };
     if h.is_empty() || p.is_empty() {
         return Err(malformed("its header or payload is empty"));
@@ -51,6 +50,35 @@ pub fn decode_unverified(token: &str, max_bytes: usize) -> Result<UnverifiedJws>
     let claims = object(decode(p, "payload")?, "payload")?;
     let signature = decode(s, "signature")?;
     Ok(UnverifiedJws { header, claims, signature, signing_input_len: h.len() + 1 + p.len() })
+}
+
+/// Parse a JSON object, refusing duplicate member names (RFC 7515 §5.2 step 4 and RFC 7519
+/// §7.2 step 10: a JOSE header or claims set with duplicate names MUST be rejected, else two
+/// parsers may see two different tokens).
+pub fn parse_object_strict(bytes: &[u8]) -> core::result::Result<Map<String, Value>, String> {
+    use serde::de::{Deserializer as _, Error as _, MapAccess, Visitor};
+    struct Strict;
+    impl<'de> Visitor<'de> for Strict {
+        type Value = Map<String, Value>;
+        fn expecting(&self, f: &mut core::fmt::Formatter) -> core::fmt::Result {
+            f.write_str("a JSON object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> core::result::Result<Self::Value, A::Error> {
+            let mut m = Map::new();
+            while let Some(k) = access.next_key::<String>()? {
+                if m.contains_key(&k) {
+                    return Err(A::Error::custom(format!("the member {k:?} appears twice")));
+                }
+                let v: Value = access.next_value()?;
+                m.insert(k, v);
+            }
+            Ok(m)
+        }
+    }
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let m = de.deserialize_map(Strict).map_err(|e| e.to_string())?;
+    de.end().map_err(|e| e.to_string())?;
+    Ok(m)
 }
 
 #[cfg(test)]
@@ -78,6 +106,8 @@ mod tests {
             format!("{}.{}.{}+", parts[0], parts[1], parts[2]),
             format!("{}.{}.{}", "WzFd", parts[1], parts[2]),
             format!(".{}.{}", parts[1], parts[2]),
+            // {"alg":"RS256","alg":"none"}: duplicate member.
+            format!("eyJhbGciOiJSUzI1NiIsImFsZyI6Im5vbmUifQ.{}.{}", parts[1], parts[2]),
         ];
         for c in cases {
             assert_eq!(decode_unverified(&c, DEFAULT_MAX_TOKEN_BYTES).unwrap_err().code(), Code::JwtMalformed, "{c}");

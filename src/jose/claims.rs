@@ -1,0 +1,262 @@
+//! JWT claim checks: RFC 7519 §4.1 and §7.2, RFC 8725 §3.8-3.11, ID tokens per OIDC Core
+//! §3.1.3.7 (steps numbered as there), access tokens per RFC 9068 §4.
+//!
+//! Every failure is `ERR_JWT_CLAIM_VALIDATION_FAILED` (or `ERR_JWT_EXPIRED`) with the `claim`
+//! that failed and a `reason`: `missing`, `invalid` (wrong type) or `check_failed`.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256, Sha384, Sha512};
+
+use crate::error::{Code, Error, Result};
+use crate::jose::Algorithm;
+
+/// Default clock tolerance, in seconds.
+pub const DEFAULT_CLOCK_TOLERANCE: u64 = 60;
+
+/// The checks every verified JWT goes through.
+#[derive(Clone, Debug)]
+pub struct ClaimRules {
+    /// `iss` must equal this exactly (RFC 7519 §4.1.1, RFC 8725 §3.8).
+    pub issuer: String,
+    /// `aud` must contain one of these (RFC 7519 §4.1.3, RFC 8725 §3.9). Empty: not checked.
+    pub audience: Vec<String>,
+    /// Seconds of tolerance for `exp`, `nbf`, `iat` and `auth_time`.
+    pub clock_tolerance: u64,
+    /// When set, `iat` is required and may be at most this many seconds old.
+    pub max_token_age: Option<u64>,
+    /// Claims that must be present.
+    pub required_claims: Vec<String>,
+    /// When set, the header `typ` must be this (compared case-insensitively, with or without
+    /// `application/`; RFC 8725 §3.11, RFC 9068 §2.1 `at+jwt`).
+    pub typ: Option<String>,
+    /// Scopes the token's `scope` (space-separated) must all include (RFC 9068 §2.2.3).
+    pub required_scopes: Vec<String>,
+}
+
+impl ClaimRules {
+    /// Rules for tokens from `issuer` for `audience`, with the default tolerance.
+    pub fn new(issuer: impl Into<String>, audience: Vec<String>) -> Self {
+        ClaimRules {
+            issuer: issuer.into(),
+            audience,
+            clock_tolerance: DEFAULT_CLOCK_TOLERANCE,
+            max_token_age: None,
+            required_claims: Vec::new(),
+            typ: None,
+            required_scopes: Vec::new(),
+        }
+    }
+}
+
+fn fail(claim: &str, reason: &str, msg: impl Into<String>) -> Error {
+    Error::claim(Code::JwtClaimValidationFailed, claim, reason, msg)
+}
+
+fn numeric_date(claims: &Map<String, Value>, name: &str) -> Result<Option<u64>> {
+    match claims.get(name) {
+        None => Ok(None),
+        // RFC 7519 §2 NumericDate: seconds, possibly non-integer; negative dates are refused.
+        Some(Value::Number(n)) => match n.as_u64().or_else(|| n.as_f64().filter(|f| *f >= 0.0 && f.is_finite()).map(|f| f as u64)) {
+            Some(v) => Ok(Some(v)),
+            None => Err(fail(name, "invalid", format!("the {name} claim is not a valid NumericDate"))),
+        },
+        Some(_) => Err(fail(name, "invalid", format!("the {name} claim is not a number (RFC 7519 §2 NumericDate)"))),
+    }
+}
+
+fn string_claim<'a>(claims: &'a Map<String, Value>, name: &str) -> Result<Option<&'a str>> {
+    match claims.get(name) {
+        None => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(_) => Err(fail(name, "invalid", format!("the {name} claim is not a string"))),
+    }
+}
+
+/// `aud` as a list: a string or an array of strings (RFC 7519 §4.1.3).
+pub fn audiences(claims: &Map<String, Value>) -> Result<Vec<&str>> {
+    match claims.get("aud") {
+        None => Ok(Vec::new()),
+        Some(Value::String(s)) => Ok(vec![s.as_str()]),
+        Some(Value::Array(a)) => a
+            .iter()
+            .map(|v| v.as_str().ok_or_else(|| fail("aud", "invalid", "the aud claim has a member that is not a string")))
+            .collect(),
+        Some(_) => Err(fail("aud", "invalid", "the aud claim is neither a string nor an array of strings")),
+    }
+}
+
+/// Check the claims every JWT must pass. `now` is seconds since the Unix epoch.
+pub fn check_claims(header: &Map<String, Value>, claims: &Map<String, Value>, rules: &ClaimRules, now: u64) -> Result<()> {
+    let tol = rules.clock_tolerance;
+    // RFC 8725 §3.11 explicit typing; RFC 9068 §4 step 1 for access tokens.
+    if let Some(expected) = &rules.typ {
+        let typ = header.get("typ").and_then(Value::as_str).unwrap_or_default();
+        let norm = |s: &str| s.to_ascii_lowercase().trim_start_matches("application/").to_owned();
+        if norm(typ) != norm(expected) {
+            return Err(fail("typ", "check_failed", format!("the header typ is {typ:?}, not {expected:?} (RFC 8725 §3.11)")));
+        }
+    }
+    for name in &rules.required_claims {
+        if !claims.contains_key(name) {
+            return Err(fail(name, "missing", format!("the required claim {name} is missing")));
+        }
+    }
+    // RFC 7519 §4.1.1 / RFC 8725 §3.8: iss, exact string match.
+    match string_claim(claims, "iss")? {
+        Some(iss) if iss == rules.issuer => {}
+        Some(iss) => return Err(fail("iss", "check_failed", format!("the token's iss {iss:?} is not {:?}", rules.issuer))),
+        None => return Err(fail("iss", "missing", "the token has no iss claim")),
+    }
+    // RFC 7519 §4.1.3 / RFC 8725 §3.9: aud must name us.
+    if !rules.audience.is_empty() {
+        let auds = audiences(claims)?;
+        if auds.is_empty() {
+            return Err(fail("aud", "missing", "the token has no aud claim"));
+        }
+        if !auds.iter().any(|a| rules.audience.iter().any(|r| r == a)) {
+            return Err(fail("aud", "check_failed", format!("the token's aud {auds:?} does not include {:?}", rules.audience)));
+        }
+    }
+    // RFC 7519 §4.1.4: exp; "MUST NOT be accepted on or after" exp, with a small leeway.
+    if let Some(exp) = numeric_date(claims, "exp")? {
+        if now >= exp.saturating_add(tol) {
+            return Err(Error::claim(
+                Code::JwtExpired,
+                "exp",
+                "check_failed",
+                format!("the token expired at {exp} (now {now}, tolerance {tol} s)"),
+            ));
+        }
+    }
+    // RFC 7519 §4.1.5: nbf.
+    if let Some(nbf) = numeric_date(claims, "nbf")? {
+        if now.saturating_add(tol) < nbf {
+            return Err(fail("nbf", "check_failed", format!("the token is not valid before {nbf} (now {now})")));
+        }
+    }
+    // RFC 7519 §4.1.6: iat; a token from the future is refused, an old one when a max age is set.
+    let iat = numeric_date(claims, "iat")?;
+    if let Some(iat) = iat {
+        if iat > now.saturating_add(tol) {
+            return Err(fail("iat", "check_failed", format!("the token was issued in the future ({iat}, now {now})")));
+        }
+    }
+    if let Some(max) = rules.max_token_age {
+        let iat = iat.ok_or_else(|| fail("iat", "missing", "the token has no iat, needed for the maximum token age"))?;
+        if now.saturating_sub(iat) > max.saturating_add(tol) {
+            return Err(fail("iat", "check_failed", format!("the token is older than the maximum age of {max} s")));
+        }
+    }
+    // RFC 9068 §2.2.3: scope, space-delimited.
+    if !rules.required_scopes.is_empty() {
+        let granted: Vec<&str> = match claims.get("scope") {
+            Some(Value::String(s)) => s.split_ascii_whitespace().collect(),
+            Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).collect(),
+            Some(_) => return Err(fail("scope", "invalid", "the scope claim is not a string")),
+            None => return Err(fail("scope", "missing", "the token has no scope claim")),
+        };
+        if let Some(missing) = rules.required_scopes.iter().find(|r| !granted.contains(&r.as_str())) {
+            return Err(fail("scope", "check_failed", format!("the token lacks the required scope {missing:?}")));
+        }
+    }
+    Ok(())
+}
+
+/// What an ID token is checked against beyond [`ClaimRules`] (OIDC Core §3.1.3.7).
+#[derive(Clone, Debug, Default)]
+pub struct IdTokenRules {
+    /// The client id: `aud` must contain it (step 3) and `azp`, when present or when there are
+    /// several audiences, must equal it (steps 4, 5).
+    pub client_id: String,
+    /// The `nonce` sent in the authorization request (step 11).
+    pub nonce: Option<String>,
+    /// The `max_age` sent (step 13): `auth_time` is then required and checked.
+    pub max_age: Option<u64>,
+    /// The `organization` sent (Auth0): an `org_...` id must equal `org_id`, a name must equal
+    /// `org_name` (compared lowercase).
+    pub organization: Option<String>,
+    /// The access token from the same response, to check `at_hash` when present (§3.1.3.8 / §3.2.2.9).
+    pub access_token: Option<String>,
+}
+
+/// The ID-token-specific steps of OIDC Core §3.1.3.7 (steps 2, 3, 9, 10 are in
+/// [`check_claims`], step 6 is the signature, step 7 the algorithm allow-list).
+pub fn check_id_token(claims: &Map<String, Value>, rules: &IdTokenRules, alg: Algorithm, now: u64, tolerance: u64) -> Result<()> {
+    // §2: sub is REQUIRED; exp and iat are REQUIRED.
+    match string_claim(claims, "sub")? {
+        Some(s) if !s.is_empty() => {}
+        _ => return Err(fail("sub", "missing", "the ID token has no sub claim (OIDC Core §2)")),
+    }
+    for name in ["exp", "iat"] {
+        if numeric_date(claims, name)?.is_none() {
+            return Err(fail(name, "missing", format!("the ID token has no {name} claim (OIDC Core §2)")));
+        }
+    }
+    // Step 3: aud contains client_id.
+    let auds = audiences(claims)?;
+    if !auds.contains(&rules.client_id.as_str()) {
+        return Err(fail("aud", "check_failed", format!("the ID token's aud {auds:?} does not include the client id")));
+    }
+    // Steps 4, 5: azp.
+    let azp = string_claim(claims, "azp")?;
+    if auds.len() > 1 && azp.is_none() {
+        return Err(fail("azp", "missing", "the ID token has several audiences but no azp (OIDC Core §3.1.3.7 step 4)"));
+    }
+    if let Some(azp) = azp {
+        if azp != rules.client_id {
+            return Err(fail("azp", "check_failed", format!("the ID token's azp {azp:?} is not the client id (step 5)")));
+        }
+    }
+    // Step 11: nonce.
+    if let Some(expected) = &rules.nonce {
+        match string_claim(claims, "nonce")? {
+            Some(n) if n == expected => {}
+            Some(_) => return Err(fail("nonce", "check_failed", "the ID token's nonce is not the one sent (step 11)")),
+            None => return Err(fail("nonce", "missing", "the ID token has no nonce, but one was sent (step 11)")),
+        }
+    }
+    // Step 13: auth_time with max_age.
+    if let Some(max_age) = rules.max_age {
+        let auth_time = numeric_date(claims, "auth_time")?
+            .ok_or_else(|| fail("auth_time", "missing", "max_age was sent, so the ID token must have auth_time (step 13)"))?;
+        if now > auth_time.saturating_add(max_age).saturating_add(tolerance) {
+            return Err(fail("auth_time", "check_failed", format!("the user authenticated more than max_age ({max_age} s) ago (step 13)")));
+        }
+    }
+    // Auth0 organizations.
+    if let Some(org) = &rules.organization {
+        if org.starts_with("org_") {
+            match string_claim(claims, "org_id")? {
+                Some(id) if id == org => {}
+                Some(_) => return Err(fail("org_id", "check_failed", "the ID token's org_id is not the organization requested")),
+                None => return Err(fail("org_id", "missing", "an organization was requested but the ID token has no org_id")),
+            }
+        } else {
+            match string_claim(claims, "org_name")? {
+                Some(name) if name == org.to_lowercase() => {}
+                Some(_) => return Err(fail("org_name", "check_failed", "the ID token's org_name is not the organization requested")),
+                None => return Err(fail("org_name", "missing", "an organization was requested but the ID token has no org_name")),
+            }
+        }
+    }
+    // §3.1.3.8 / §3.2.2.9: at_hash, when present.
+    if let (Some(at), Some(expected)) = (&rules.access_token, string_claim(claims, "at_hash")?) {
+        if at_hash(alg, at) != expected {
+            return Err(fail("at_hash", "check_failed", "the ID token's at_hash does not match the access token"));
+        }
+    }
+    Ok(())
+}
+
+/// OIDC Core §3.1.3.6: base64url of the left-most half of the hash of the access token, with the
+/// hash of the ID token's `alg`.
+pub fn at_hash(alg: Algorithm, access_token: &str) -> String {
+    let digest: Vec<u8> = match alg {
+        Algorithm::RS256 | Algorithm::PS256 | Algorithm::ES256 => Sha256::digest(access_token.as_bytes()).to_vec(),
+        Algorithm::RS384 => Sha384::digest(access_token.as_bytes()).to_vec(),
+        Algorithm::RS512 => Sha512::digest(access_token.as_bytes()).to_vec(),
+    };
+    URL_SAFE_NO_PAD.encode(digest.get(..digest.len() / 2).unwrap_or_default())
+}

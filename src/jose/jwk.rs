@@ -1,0 +1,145 @@
+//! Public JSON Web Keys (RFC 7517) for signature verification: RSA (RFC 7518 §6.3.1) and EC P-256
+//! (RFC 7518 §6.2.1). Private members are ignored; symmetric keys (`oct`) are refused, so an
+//! HMAC "verification" with a public key can never happen (RFC 8725 §2.1, §3.1).
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use serde_json::{Map, Value};
+
+use crate::error::{Code, Error, Result};
+use crate::jose::Algorithm;
+
+/// Smallest accepted RSA modulus (RFC 7518 §3.3: 2048 bits or larger).
+pub const RSA_MIN_BITS: usize = 2048;
+/// Largest accepted RSA modulus: bigger keys only make verification slow (a denial of service).
+pub const RSA_MAX_BITS: usize = 8192;
+
+/// The key material.
+#[derive(Clone, Debug)]
+pub enum KeyMaterial {
+    /// An RSA public key.
+    Rsa(rsa::PublicKey),
+    /// A P-256 public key, checked to be on the curve.
+    P256(p256::ecdsa::VerifyingKey),
+}
+
+/// A public key usable for verification, with the JWK parameters that restrict its use.
+#[derive(Clone, Debug)]
+pub struct PublicJwk {
+    /// `kid` (RFC 7517 §4.5).
+    pub kid: Option<String>,
+    /// `alg` (RFC 7517 §4.4): when present, the only algorithm the key may be used with.
+    pub alg: Option<String>,
+    /// `use` (RFC 7517 §4.2): when present, must be `sig` for verification.
+    pub key_use: Option<String>,
+    /// `key_ops` (RFC 7517 §4.3): when present, must include `verify`.
+    pub key_ops: Option<Vec<String>>,
+    /// The key.
+    pub material: KeyMaterial,
+}
+
+fn invalid(msg: impl Into<String>) -> Error {
+    Error::new(Code::JwkInvalid, msg)
+}
+
+fn b64_member(obj: &Map<String, Value>, name: &str) -> Result<Vec<u8>> {
+    let s = obj.get(name).and_then(Value::as_str).ok_or_else(|| invalid(format!("the JWK has no string member {name}")))?;
+    URL_SAFE_NO_PAD.decode(s).map_err(|_| invalid(format!("the JWK member {name} is not base64url without padding")))
+}
+
+fn opt_str(obj: &Map<String, Value>, name: &str) -> Result<Option<String>> {
+    match obj.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(_) => Err(invalid(format!("the JWK member {name} is not a string"))),
+    }
+}
+
+impl PublicJwk {
+    /// Read a public JWK from its JSON object. Errors: `ERR_JWK_INVALID` with a message that
+    /// says what is wrong.
+    pub fn from_json(obj: &Map<String, Value>) -> Result<Self> {
+        let kty = obj.get("kty").and_then(Value::as_str).ok_or_else(|| invalid("the JWK has no kty"))?;
+        let kid = opt_str(obj, "kid")?;
+        let alg = opt_str(obj, "alg")?;
+        let key_use = opt_str(obj, "use")?;
+        let key_ops = match obj.get("key_ops") {
+            None | Some(Value::Null) => None,
+            Some(Value::Array(a)) => Some(
+                a.iter()
+                    .map(|v| v.as_str().map(str::to_owned).ok_or_else(|| invalid("key_ops has a member that is not a string")))
+                    .collect::<Result<Vec<_>>>()?,
+            ),
+            Some(_) => return Err(invalid("key_ops is not an array")),
+        };
+        let material = match kty {
+            "RSA" => {
+                let n = b64_member(obj, "n")?;
+                let e = b64_member(obj, "e")?;
+                rsa_key(&n, &e)?
+            }
+            "EC" => {
+                let crv = obj.get("crv").and_then(Value::as_str).unwrap_or_default();
+                if crv != "P-256" {
+                    return Err(invalid(format!("the EC curve {crv:?} is not supported (only P-256)")));
+                }
+                let x = b64_member(obj, "x")?;
+                let y = b64_member(obj, "y")?;
+                // RFC 7518 §6.2.1.2/3: each coordinate is exactly the curve's field size.
+                if x.len() != 32 || y.len() != 32 {
+                    return Err(invalid("the P-256 coordinates x and y must be 32 bytes each"));
+                }
+                let mut sec1 = Vec::with_capacity(65);
+                sec1.push(0x04);
+                sec1.extend_from_slice(&x);
+                sec1.extend_from_slice(&y);
+                let key = p256::ecdsa::VerifyingKey::from_sec1_bytes(&sec1)
+                    .map_err(|_| invalid("the P-256 point (x, y) is not on the curve"))?;
+                KeyMaterial::P256(key)
+            }
+            "oct" => return Err(invalid("symmetric (oct) keys are never used for verification (RFC 8725 §3.1)")),
+            other => return Err(invalid(format!("the key type {other:?} is not supported (RSA, EC)"))),
+        };
+        if let Some(a) = &alg {
+            let ok = Algorithm::from_name(a).is_some_and(|alg| alg.fits(&material));
+            if !ok {
+                return Err(invalid(format!("the JWK's alg {a:?} does not fit its key type or is not supported")));
+            }
+        }
+        Ok(PublicJwk { kid, alg, key_use, key_ops, material })
+    }
+
+    /// Whether this key may verify a signature made with `alg` (RFC 7517 §4.2, §4.3, §4.4).
+    pub fn usable_for(&self, alg: Algorithm) -> bool {
+        let use_ok = self.key_use.as_deref().is_none_or(|u| u == "sig");
+        let ops_ok = self.key_ops.as_ref().is_none_or(|ops| ops.iter().any(|o| o == "verify"));
+        let alg_ok = self.alg.as_deref().is_none_or(|a| a == alg.name());
+        use_ok && ops_ok && alg_ok && alg.fits(&self.material)
+    }
+}
+
+fn rsa_key(n: &[u8], e: &[u8]) -> Result<KeyMaterial> {
+    // RFC 7518 §6.3.1.1: n is the unsigned big-endian modulus, without leading zero octets.
+    let n = strip_leading_zeros(n);
+    let e = strip_leading_zeros(e);
+    let bits = n.len() * 8 - n.first().map_or(8, |b| b.leading_zeros() as usize);
+    if bits < RSA_MIN_BITS {
+        return Err(invalid(format!("the RSA modulus has {bits} bits; at least {RSA_MIN_BITS} are required (RFC 7518 §3.3)")));
+    }
+    if bits > RSA_MAX_BITS {
+        return Err(invalid(format!("the RSA modulus has {bits} bits; at most {RSA_MAX_BITS} are accepted")));
+    }
+    if e.is_empty() || e.len() > 8 {
+        return Err(invalid("the RSA exponent is not valid"));
+    }
+    let nb = rsa::BoxedUint::from_be_slice_vartime(n);
+    let eb = rsa::BoxedUint::from_be_slice_vartime(e);
+    let key = rsa::PublicKey::new_with_size_limits(nb, eb, RSA_MIN_BITS..=RSA_MAX_BITS)
+        .map_err(|err| invalid(format!("the RSA key is not valid: {err}")))?;
+    Ok(KeyMaterial::Rsa(key))
+}
+
+fn strip_leading_zeros(b: &[u8]) -> &[u8] {
+    let i = b.iter().position(|&x| x != 0).unwrap_or(b.len());
+    b.get(i..).unwrap_or_default()
+}

@@ -1,0 +1,393 @@
+//! JWS verification: published vectors, an attack catalogue, key selection and claim rules.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use oidc_wasm::jose::claims::{at_hash, check_claims, check_id_token, ClaimRules, IdTokenRules};
+use oidc_wasm::jose::jwk::PublicJwk;
+use oidc_wasm::jose::jwks::JwkSet;
+use oidc_wasm::jose::verify::{verify_jws, verify_signature, SignatureRules};
+use oidc_wasm::jose::Algorithm;
+use oidc_wasm::Code;
+use serde_json::{json, Map, Value};
+
+fn vectors() -> Vec<Value> {
+    let v: Value = serde_json::from_str(include_str!("vectors/jws-rfc.json")).unwrap();
+    v["vectors"].as_array().unwrap().clone()
+}
+
+fn vector(name: &str) -> Value {
+    vectors().into_iter().find(|v| v["name"] == name).unwrap()
+}
+
+fn jwk(v: &Value) -> PublicJwk {
+    PublicJwk::from_json(v.as_object().unwrap()).unwrap()
+}
+
+fn set(keys: &[Value]) -> JwkSet {
+    JwkSet::from_json(&json!({ "keys": keys })).unwrap().0
+}
+
+fn all_algs() -> SignatureRules {
+    SignatureRules { algorithms: Algorithm::ALL.to_vec(), ..Default::default() }
+}
+
+fn b64(v: &Value) -> String {
+    URL_SAFE_NO_PAD.encode(v.to_string())
+}
+
+/// A token with a header and payload of our choosing and the signature of another token.
+fn forge(header: Value, payload_b64: &str, sig_b64: &str) -> String {
+    format!("{}.{payload_b64}.{sig_b64}", b64(&header))
+}
+
+fn parts(token: &str) -> Vec<String> {
+    token.split('.').map(str::to_owned).collect()
+}
+
+fn code(token: &str, keys: &JwkSet, rules: &SignatureRules) -> Code {
+    verify_jws(token, keys, rules).unwrap_err().code()
+}
+
+#[test]
+fn rfc_vectors_verify() {
+    for v in vectors() {
+        let alg = Algorithm::from_name(v["alg"].as_str().unwrap()).unwrap();
+        let key = jwk(&v["jwk"]);
+        let token = v["token"].as_str().unwrap();
+        let (input, sig) = token.rsplit_once('.').unwrap();
+        let sig = URL_SAFE_NO_PAD.decode(sig).unwrap();
+        verify_signature(alg, &key, input.as_bytes(), &sig).unwrap_or_else(|e| panic!("{}: {e}", v["name"]));
+        // One flipped bit anywhere in the signing input breaks it.
+        let mut bad = input.as_bytes().to_vec();
+        let last = bad.len() - 1;
+        bad[last] ^= 1;
+        assert_eq!(verify_signature(alg, &key, &bad, &sig).unwrap_err().code(), Code::JwsSignatureVerificationFailed);
+        if v["payload_is_not_json"] != true {
+            let keys = set(&[v["jwk"].clone()]);
+            let ok = verify_jws(token, &keys, &all_algs()).unwrap();
+            assert_eq!(ok.claims["iss"], "joe");
+            assert_eq!(ok.alg, alg);
+        }
+    }
+}
+
+#[test]
+fn attack_alg_none_hmac_and_unknown_are_not_allowed() {
+    let a2 = vector("RFC 7515 A.2");
+    let keys = set(&[a2["jwk"].clone()]);
+    let p = parts(a2["token"].as_str().unwrap());
+    for alg in ["none", "None", "NONE", "HS256", "HS384", "HS512", "RS1", "rs256", "ES256K", "EdDSA", "PS512", ""] {
+        let t = forge(json!({ "alg": alg }), &p[1], if alg.starts_with('n') || alg.starts_with('N') { "" } else { &p[2] });
+        assert_eq!(code(&t, &keys, &all_algs()), Code::JoseAlgNotAllowed, "{alg}");
+    }
+    // RS/HS confusion: an HS256 token "signed" with the RSA public key as the HMAC secret.
+    let t = forge(json!({ "alg": "HS256" }), &p[1], &URL_SAFE_NO_PAD.encode([0u8; 32]));
+    assert_eq!(code(&t, &keys, &all_algs()), Code::JoseAlgNotAllowed);
+    // An algorithm that exists but is not in the verifier's list.
+    let only_es = SignatureRules { algorithms: vec![Algorithm::ES256], ..Default::default() };
+    assert_eq!(code(a2["token"].as_str().unwrap(), &keys, &only_es), Code::JoseAlgNotAllowed);
+    // alg missing or not a string.
+    assert_eq!(code(&forge(json!({}), &p[1], &p[2]), &keys, &all_algs()), Code::JwsInvalid);
+    assert_eq!(code(&forge(json!({ "alg": 256 }), &p[1], &p[2]), &keys, &all_algs()), Code::JwsInvalid);
+}
+
+#[test]
+fn attack_crit_and_embedded_keys() {
+    let a2 = vector("RFC 7515 A.2");
+    let a3 = vector("RFC 7515 A.3");
+    let keys = set(&[a2["jwk"].clone()]);
+    let p = parts(a2["token"].as_str().unwrap());
+    for crit in [json!(["exp"]), json!(["b64"]), json!([]), json!("exp")] {
+        let t = forge(json!({ "alg": "RS256", "crit": crit, "exp": 1 }), &p[1], &p[2]);
+        assert_eq!(code(&t, &keys, &all_algs()), Code::JwsInvalid, "{crit}");
+    }
+    // A key embedded in the header, or pointed to by jku / x5u, is never used: the ES256 key of
+    // A.3 is only in the header, so no key is found (RFC 8725 §3.10).
+    let a3p = parts(a3["token"].as_str().unwrap());
+    for extra in [
+        json!({ "jwk": a3["jwk"] }),
+        json!({ "jku": "https://attacker.example/jwks.json" }),
+        json!({ "x5u": "https://attacker.example/cert.pem" }),
+        json!({ "x5c": ["MIIB"] }),
+    ] {
+        let mut h = json!({ "alg": "ES256" });
+        h.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        let t = forge(h, &a3p[1], &a3p[2]);
+        assert_eq!(code(&t, &keys, &all_algs()), Code::JwksNoMatchingKey);
+    }
+}
+
+#[test]
+fn attack_kid_injection_and_selection() {
+    let a2 = vector("RFC 7515 A.2");
+    let r7520 = vector("RFC 7520 4.1");
+    let mut a2_kid = a2["jwk"].clone();
+    a2_kid["kid"] = json!("2011-04-29");
+    let keys = set(&[a2_kid.clone(), r7520["jwk"].clone()]);
+    let p = parts(a2["token"].as_str().unwrap());
+    for kid in ["../../../../../../dev/null", "' OR '1'='1", "2011-04-29' --", "*", "", "2011-04-29\u{0}"] {
+        let t = forge(json!({ "alg": "RS256", "kid": kid }), &p[1], &p[2]);
+        assert_eq!(code(&t, &keys, &all_algs()), Code::JwksNoMatchingKey, "{kid:?}");
+    }
+    // The right kid selects the right key among two RSA keys.
+    let t = forge(json!({ "alg": "RS256", "kid": "2011-04-29" }), &p[1], &p[2]);
+    // The header changed, so the signature no longer matches; but the key was found.
+    assert_eq!(code(&t, &keys, &all_algs()), Code::JwsSignatureVerificationFailed);
+    // No kid and two RSA keys: refused, not tried in turn.
+    assert_eq!(code(a2["token"].as_str().unwrap(), &keys, &all_algs()), Code::JwksMultipleMatchingKeys);
+    // No kid and one candidate: fine.
+    assert!(verify_jws(a2["token"].as_str().unwrap(), &set(&[a2_kid.clone()]), &all_algs()).is_ok());
+    // kid not a string.
+    let t = forge(json!({ "alg": "RS256", "kid": 7 }), &p[1], &p[2]);
+    assert_eq!(code(&t, &keys, &all_algs()), Code::JwsInvalid);
+}
+
+#[test]
+fn key_use_key_ops_and_alg_restrict_keys() {
+    let a2 = vector("RFC 7515 A.2");
+    let token = a2["token"].as_str().unwrap();
+    for (member, value) in [("use", json!("enc")), ("key_ops", json!(["encrypt"])), ("alg", json!("RS384")), ("alg", json!("PS256"))] {
+        let mut k = a2["jwk"].clone();
+        k[member] = value.clone();
+        assert_eq!(code(token, &set(&[k]), &all_algs()), Code::JwksNoMatchingKey, "{member}={value}");
+    }
+    for (member, value) in [("use", json!("sig")), ("key_ops", json!(["verify", "sign"])), ("alg", json!("RS256"))] {
+        let mut k = a2["jwk"].clone();
+        k[member] = value.clone();
+        assert!(verify_jws(token, &set(&[k]), &all_algs()).is_ok(), "{member}={value}");
+    }
+}
+
+#[test]
+fn bad_keys_are_refused_and_skipped_in_sets() {
+    let a2 = vector("RFC 7515 A.2");
+    let a3 = vector("RFC 7515 A.3");
+    let mut weak = a2["jwk"].clone();
+    let n = URL_SAFE_NO_PAD.decode(a2["jwk"]["n"].as_str().unwrap()).unwrap();
+    weak["n"] = json!(URL_SAFE_NO_PAD.encode(&n[..128]));
+    let mut off_curve = a3["jwk"].clone();
+    off_curve["y"] = json!(URL_SAFE_NO_PAD.encode([1u8; 32]));
+    let mut short_x = a3["jwk"].clone();
+    short_x["x"] = json!(URL_SAFE_NO_PAD.encode([1u8; 31]));
+    let mut p384 = a3["jwk"].clone();
+    p384["crv"] = json!("P-384");
+    let bad = [
+        weak,
+        off_curve,
+        short_x,
+        p384,
+        json!({ "kty": "oct", "k": "c2VjcmV0" }),
+        json!({ "kty": "OKP", "crv": "Ed25519", "x": "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo" }),
+        json!({ "kty": "RSA", "n": "AQAB" }),
+        json!({ "kty": "RSA", "n": "!!!", "e": "AQAB" }),
+        json!({ "n": "x" }),
+        json!({ "kty": "RSA", "n": a2["jwk"]["n"], "e": "AQAB", "alg": "ES256" }),
+    ];
+    for k in &bad {
+        assert_eq!(PublicJwk::from_json(k.as_object().unwrap()).unwrap_err().code(), Code::JwkInvalid, "{k}");
+    }
+    let mut doc = bad.to_vec();
+    doc.push(json!("not an object"));
+    doc.push(a2["jwk"].clone());
+    let (keys, warnings) = JwkSet::from_json(&json!({ "keys": doc })).unwrap();
+    assert_eq!(keys.keys().len(), 1);
+    assert_eq!(warnings.len(), bad.len() + 1);
+    assert!(verify_jws(a2["token"].as_str().unwrap(), &keys, &all_algs()).is_ok());
+    for broken in [json!([]), json!({}), json!({ "keys": {} }), json!("keys")] {
+        assert_eq!(JwkSet::from_json(&broken).unwrap_err().code(), Code::JwksInvalid);
+    }
+}
+
+#[test]
+fn attack_malformed_tokens() {
+    let a2 = vector("RFC 7515 A.2");
+    let a3 = vector("RFC 7515 A.3");
+    let keys = set(&[a2["jwk"].clone(), a3["jwk"].clone()]);
+    let t = a2["token"].as_str().unwrap();
+    let p = parts(t);
+    // Truncated and stripped signatures.
+    let sig = URL_SAFE_NO_PAD.decode(&p[2]).unwrap();
+    for s in [String::new(), URL_SAFE_NO_PAD.encode(&sig[..255]), URL_SAFE_NO_PAD.encode([&sig[..], &[0]].concat())] {
+        assert_eq!(code(&format!("{}.{}.{s}", p[0], p[1]), &keys, &all_algs()), Code::JwsSignatureVerificationFailed);
+    }
+    // ES256: DER or truncated signatures are refused; only R || S of 64 bytes.
+    let t3 = a3["token"].as_str().unwrap();
+    let p3 = parts(t3);
+    let rs = URL_SAFE_NO_PAD.decode(&p3[2]).unwrap();
+    for s in [&rs[..63], &rs[..32], &[][..]] {
+        let t = format!("{}.{}.{}", p3[0], p3[1], URL_SAFE_NO_PAD.encode(s));
+        assert_eq!(code(&t, &keys, &all_algs()), Code::JwsSignatureVerificationFailed);
+    }
+    // r = 0 and s = 0 never verify.
+    let t = format!("{}.{}.{}", p3[0], p3[1], URL_SAFE_NO_PAD.encode([0u8; 64]));
+    assert_eq!(code(&t, &keys, &all_algs()), Code::JwsSignatureVerificationFailed);
+    // Encoding and size.
+    for bad in [
+        format!("{t}.extra"),
+        format!("{}.{}", p[0], p[1]),
+        format!("{}==.{}.{}", p[0], p[1], p[2]),
+        format!("{}.{}.{}", p[0], p[1], p[2].replace('-', "+")),
+        format!("{}.{} .{}", p[0], p[1], p[2]),
+        format!("{}.{}.{}", p[0], "x".repeat(20_000), p[2]),
+        "....".to_string(),
+    ] {
+        assert_eq!(code(&bad, &keys, &all_algs()), Code::JwtMalformed, "{}", &bad[..bad.len().min(60)]);
+    }
+    let small = SignatureRules { max_token_bytes: 100, ..all_algs() };
+    assert_eq!(code(a2["token"].as_str().unwrap(), &keys, &small), Code::JwtMalformed);
+}
+
+#[test]
+fn es256_high_s_is_accepted_as_ecdsa_allows() {
+    // RFC 7518 §3.4 does not require low-S: (r, n - s) is the same signature to ECDSA, and
+    // WebCrypto (hence jose) accepts it. Both forms verify here too.
+    let a3 = vector("RFC 7515 A.3");
+    let keys = set(&[a3["jwk"].clone()]);
+    let p = parts(a3["token"].as_str().unwrap());
+    let sig = URL_SAFE_NO_PAD.decode(&p[2]).unwrap();
+    let n: [u8; 32] = [
+        0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xBC, 0xE6, 0xFA,
+        0xAD, 0xA7, 0x17, 0x9E, 0x84, 0xF3, 0xB9, 0xCA, 0xC2, 0xFC, 0x63, 0x25, 0x51,
+    ];
+    let s = &sig[32..];
+    let mut flipped = [0u8; 32];
+    let mut borrow = 0i16;
+    for i in (0..32).rev() {
+        let d = n[i] as i16 - s[i] as i16 - borrow;
+        flipped[i] = d.rem_euclid(256) as u8;
+        borrow = if d < 0 { 1 } else { 0 };
+    }
+    let other = [&sig[..32], &flipped[..]].concat();
+    assert_ne!(other, sig);
+    let t = format!("{}.{}.{}", p[0], p[1], URL_SAFE_NO_PAD.encode(&other));
+    assert!(verify_jws(&t, &keys, &all_algs()).is_ok());
+}
+
+fn claims(v: Value) -> Map<String, Value> {
+    v.as_object().unwrap().clone()
+}
+
+const NOW: u64 = 1_700_000_000;
+
+fn fail(c: Value, rules: &ClaimRules) -> (Code, String, String) {
+    let e = check_claims(&Map::new(), &claims(c), rules, NOW).unwrap_err();
+    (e.code(), e.claim.clone().unwrap_or_default(), e.reason.clone().unwrap_or_default())
+}
+
+#[test]
+fn claims_rfc7519() {
+    let rules = ClaimRules::new("https://op.example/", vec!["api".into()]);
+    let good = json!({ "iss": "https://op.example/", "aud": "api", "exp": NOW + 10, "nbf": NOW - 10, "iat": NOW - 10, "sub": "u" });
+    assert!(check_claims(&Map::new(), &claims(good.clone()), &rules, NOW).is_ok());
+    let with = |k: &str, v: Value| {
+        let mut c = good.clone();
+        c[k] = v;
+        c
+    };
+    let without = |k: &str| {
+        let mut c = good.clone();
+        c.as_object_mut().unwrap().remove(k);
+        c
+    };
+    let cv = Code::JwtClaimValidationFailed;
+    assert_eq!(fail(with("iss", json!("https://op.example")), &rules), (cv, "iss".into(), "check_failed".into()));
+    assert_eq!(fail(without("iss"), &rules), (cv, "iss".into(), "missing".into()));
+    assert_eq!(fail(with("aud", json!(["other", "more"])), &rules), (cv, "aud".into(), "check_failed".into()));
+    assert!(check_claims(&Map::new(), &claims(with("aud", json!(["other", "api"]))), &rules, NOW).is_ok());
+    assert_eq!(fail(with("aud", json!(5)), &rules), (cv, "aud".into(), "invalid".into()));
+    assert_eq!(fail(without("aud"), &rules), (cv, "aud".into(), "missing".into()));
+    // exp: within the 60 s tolerance passes, beyond it is ERR_JWT_EXPIRED.
+    assert!(check_claims(&Map::new(), &claims(with("exp", json!(NOW - 59))), &rules, NOW).is_ok());
+    assert_eq!(fail(with("exp", json!(NOW - 60)), &rules), (Code::JwtExpired, "exp".into(), "check_failed".into()));
+    assert_eq!(fail(with("exp", json!("soon")), &rules), (cv, "exp".into(), "invalid".into()));
+    assert_eq!(fail(with("exp", json!(-5)), &rules), (cv, "exp".into(), "invalid".into()));
+    assert_eq!(fail(with("nbf", json!(NOW + 61)), &rules), (cv, "nbf".into(), "check_failed".into()));
+    assert_eq!(fail(with("iat", json!(NOW + 61)), &rules), (cv, "iat".into(), "check_failed".into()));
+    let strict = ClaimRules { clock_tolerance: 0, ..rules.clone() };
+    assert_eq!(fail(with("exp", json!(NOW)), &strict).0, Code::JwtExpired);
+    let aged = ClaimRules { max_token_age: Some(300), ..rules.clone() };
+    assert_eq!(fail(with("iat", json!(NOW - 1000)), &aged), (cv, "iat".into(), "check_failed".into()));
+    assert_eq!(fail(without("iat"), &aged), (cv, "iat".into(), "missing".into()));
+    let required = ClaimRules { required_claims: vec!["jti".into()], ..rules.clone() };
+    assert_eq!(fail(good.clone(), &required), (cv, "jti".into(), "missing".into()));
+}
+
+#[test]
+fn access_tokens_rfc9068() {
+    let rules = ClaimRules {
+        typ: Some("at+jwt".into()),
+        required_scopes: vec!["read:messages".into()],
+        ..ClaimRules::new("https://op.example/", vec!["https://api.example".into()])
+    };
+    let c = claims(json!({ "iss": "https://op.example/", "aud": "https://api.example", "exp": NOW + 60,
+        "scope": "openid read:messages" }));
+    for typ in ["at+jwt", "AT+JWT", "application/at+jwt"] {
+        assert!(check_claims(&claims(json!({ "typ": typ })), &c, &rules, NOW).is_ok(), "{typ}");
+    }
+    for typ in [json!("JWT"), json!(null)] {
+        let e = check_claims(&claims(json!({ "typ": typ })), &c, &rules, NOW).unwrap_err();
+        assert_eq!(e.claim.as_deref(), Some("typ"));
+    }
+    let mut narrow = c.clone();
+    narrow.insert("scope".into(), json!("openid"));
+    let e = check_claims(&claims(json!({ "typ": "at+jwt" })), &narrow, &rules, NOW).unwrap_err();
+    assert_eq!((e.claim.as_deref(), e.reason.as_deref()), (Some("scope"), Some("check_failed")));
+}
+
+#[test]
+fn id_tokens_oidc_core_3_1_3_7() {
+    let rules = IdTokenRules {
+        client_id: "spa".into(),
+        nonce: Some("n-0S6_WzA2Mj".into()),
+        max_age: Some(600),
+        organization: None,
+        access_token: Some("jHkWEdUXMU1BwAsC4vtUsZwnNvTIxEl0z9K3vx5KF0Y".into()),
+    };
+    let good = json!({ "sub": "u", "aud": "spa", "exp": NOW + 60, "iat": NOW, "nonce": "n-0S6_WzA2Mj",
+        "auth_time": NOW - 100, "at_hash": at_hash(Algorithm::RS256, "jHkWEdUXMU1BwAsC4vtUsZwnNvTIxEl0z9K3vx5KF0Y") });
+    let check = |c: &Value| check_id_token(c.as_object().unwrap(), &rules, Algorithm::RS256, NOW, 60);
+    assert!(check(&good).is_ok());
+    let broken = |k: &str, v: Option<Value>| {
+        let mut c = good.clone();
+        match v {
+            Some(v) => c[k] = v,
+            None => {
+                c.as_object_mut().unwrap().remove(k);
+            }
+        }
+        let e = check(&c).unwrap_err();
+        (e.claim.clone().unwrap(), e.reason.clone().unwrap())
+    };
+    assert_eq!(broken("sub", None), ("sub".into(), "missing".into()));
+    assert_eq!(broken("iat", None), ("iat".into(), "missing".into()));
+    assert_eq!(broken("aud", Some(json!("other"))), ("aud".into(), "check_failed".into()));
+    assert_eq!(broken("aud", Some(json!(["spa", "other"]))), ("azp".into(), "missing".into()));
+    assert_eq!(broken("azp", Some(json!("other"))), ("azp".into(), "check_failed".into()));
+    assert_eq!(broken("nonce", Some(json!("replayed"))), ("nonce".into(), "check_failed".into()));
+    assert_eq!(broken("nonce", None), ("nonce".into(), "missing".into()));
+    assert_eq!(broken("auth_time", None), ("auth_time".into(), "missing".into()));
+    assert_eq!(broken("auth_time", Some(json!(NOW - 1000))), ("auth_time".into(), "check_failed".into()));
+    assert_eq!(broken("at_hash", Some(json!("wrong"))), ("at_hash".into(), "check_failed".into()));
+    let mut multi = good.clone();
+    multi["aud"] = json!(["spa", "other"]);
+    multi["azp"] = json!("spa");
+    assert!(check(&multi).is_ok());
+    // Auth0 organizations: an id must match org_id, a name must match org_name (lowercase).
+    let org = |org: &str, c: Value| {
+        let r = IdTokenRules { organization: Some(org.into()), ..rules.clone() };
+        let mut t = good.clone();
+        t.as_object_mut().unwrap().extend(c.as_object().unwrap().clone());
+        check_id_token(t.as_object().unwrap(), &r, Algorithm::RS256, NOW, 60).map_err(|e| e.claim.clone().unwrap())
+    };
+    assert!(org("org_123", json!({ "org_id": "org_123" })).is_ok());
+    assert_eq!(org("org_123", json!({ "org_id": "org_999" })), Err("org_id".into()));
+    assert_eq!(org("org_123", json!({})), Err("org_id".into()));
+    assert!(org("Acme", json!({ "org_name": "acme" })).is_ok());
+    assert_eq!(org("Acme", json!({ "org_name": "other" })), Err("org_name".into()));
+}
+
+#[test]
+fn at_hash_oidc_core_example() {
+    // OIDC Core Appendix A.3: the access token and at_hash of the RS256 example.
+    assert_eq!(at_hash(Algorithm::RS256, "jHkWEdUXMU1BwAsC4vtUsZwnNvTIxEl0z9K3vx5KF0Y"), "77QmUPtjPfzWtF2AnpK9RQ");
+}
