@@ -28,6 +28,17 @@ export type AuthErrorCode =
   | 'ERR_CALLBACK_INVALID'
   | 'ERR_CALLBACK_ISSUER_MISMATCH'
   | 'ERR_JWT_MALFORMED'
+  | 'ERR_JWS_INVALID'
+  | 'ERR_JOSE_ALG_NOT_ALLOWED'
+  | 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED'
+  | 'ERR_JWKS_NO_MATCHING_KEY'
+  | 'ERR_JWKS_MULTIPLE_MATCHING_KEYS'
+  | 'ERR_JWKS_NOT_LOADED'
+  | 'ERR_JWKS_INVALID'
+  | 'ERR_JWK_INVALID'
+  | 'ERR_JWT_EXPIRED'
+  | 'ERR_JWT_CLAIM_VALIDATION_FAILED'
+  | 'ERR_BEARER_TOKEN_MISSING'
   | 'ERR_NETWORK'
   | 'ERR_TIMEOUT'
   | 'ERR_NOT_INITIALIZED'
@@ -51,6 +62,10 @@ export class AuthError extends Error {
   readonly status?: number;
   /** Auth0 `mfa_required`: the token to continue with the MFA API. */
   readonly mfa_token?: string;
+  /** ERR_JWT_CLAIM_VALIDATION_FAILED / ERR_JWT_EXPIRED: the claim that failed. */
+  readonly claim?: string;
+  /** ERR_JWT_CLAIM_VALIDATION_FAILED: `missing`, `invalid` or `check_failed`. */
+  readonly reason?: 'missing' | 'invalid' | 'check_failed';
 }
 
 /** Parameters of `/authorize`: Auth0's and OIDC Core's, plus any custom string parameter. */
@@ -82,6 +97,8 @@ export interface OidcClientOptions {
   authorizationParams?: AuthorizationParams;
   /** Timeout of each HTTP request, in seconds (default 10). */
   httpTimeoutInSeconds?: number;
+  /** Clock tolerance for ID token checks, in seconds (default 60). */
+  leeway?: number;
 }
 
 /** What must be kept from the `/authorize` redirect until the callback. Contains a secret. */
@@ -107,8 +124,77 @@ export interface TokenResponse {
   refresh_token?: string;
   id_token?: string;
   scope?: string;
+  /** The ID token's claims, verified (signature and OIDC Core §3.1.3.7). */
+  id_token_claims?: JWTPayload;
   [member: string]: unknown;
 }
+
+export interface JWTPayload {
+  iss?: string;
+  sub?: string;
+  aud?: string | string[];
+  exp?: number;
+  nbf?: number;
+  iat?: number;
+  jti?: string;
+  scope?: string;
+  [claim: string]: unknown;
+}
+
+export interface VerifierOptions {
+  /** The issuer your tokens carry in `iss` (exact match). */
+  issuer: string;
+  /** The API identifier (or client id, for ID tokens) that `aud` must contain. */
+  audience: string | string[];
+  /** The JWKS URL; found through discovery of `issuer` when absent. */
+  jwksUri?: string;
+  /** Allowed algorithms (RS256, RS384, RS512, PS256, ES256). Default: what the issuer announces, else RS256 + ES256. */
+  algorithms?: string[];
+  /** Seconds of tolerance for exp, nbf, iat (default 60). */
+  clockTolerance?: number;
+  /** Maximum age of a token from its `iat`, in seconds. */
+  maxTokenAge?: number;
+  requiredClaims?: string[];
+  /** Scopes the token's `scope` must all include (RFC 9068). */
+  requiredScopes?: string[];
+  /** Expected header `typ`, e.g. "at+jwt" for RFC 9068 access tokens. */
+  typ?: string;
+  /** Largest token accepted, in bytes (default 16384). */
+  maxTokenBytes?: number;
+  /** Seconds keys are kept before a refetch (default 600; a Cache-Control max-age from the endpoint wins, within 60 s to 24 h). */
+  jwksMaxAge?: number;
+  /** Minimum seconds between two JWKS fetches (default 30). */
+  jwksCooldown?: number;
+  /** Timeout of a JWKS or discovery fetch, in seconds (default 5). */
+  jwksTimeout?: number;
+  /** Called with warnings (keys skipped, a failed refresh served from stale keys). Default: console.warn. */
+  onWarning?: (message: string) => void;
+}
+
+export interface VerifyResult {
+  payload: JWTPayload;
+  protectedHeader: { alg: string; kid?: string; typ?: string; [member: string]: unknown };
+}
+
+export class Verifier {
+  constructor(options: VerifierOptions);
+  /** Verifies a token, fetching the issuer's keys when needed. */
+  verify(token: string): Promise<VerifyResult>;
+  /** Verifies with the keys already loaded; no network. ERR_JWKS_NOT_LOADED when there are none. */
+  verifySync(token: string): VerifyResult;
+  /** Verifies the `Authorization: Bearer` token of a request (RFC 6750 §2.1). */
+  verifyRequest(request: Request): Promise<VerifyResult>;
+  /** The JWKS cache as a JSON-serializable object, or null before the first fetch. */
+  exportJwksCache(): object | null;
+  /** Loads a cache exported earlier. */
+  importJwksCache(cache: object): void;
+  free(): void;
+}
+
+/** Loads the module if needed and creates a Verifier. */
+export function createVerifier(options: VerifierOptions): Promise<Verifier>;
+/** A 401 / 403 Response with the RFC 6750 §3 WWW-Authenticate challenge for a refused token. */
+export function authErrorResponse(error: unknown, options?: { realm?: string; scope?: string }): Response;
 
 export interface ProviderMetadata {
   issuer: string;

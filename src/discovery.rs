@@ -54,13 +54,23 @@ pub fn discovery_request(config: &ClientConfig) -> HttpRequest {
 /// Errors: `ERR_UNEXPECTED_STATUS`, `ERR_RESPONSE_NOT_JSON`, `ERR_DISCOVERY_INVALID`,
 /// `ERR_DISCOVERY_ISSUER_MISMATCH`.
 pub fn process_discovery_response(config: &ClientConfig, response: &HttpResponse) -> Result<ProviderMetadata> {
+    check_discovery(config.issuer(), config.issuer_from_domain(), config.issuer_url().is_loopback(), response)
+}
+
+/// The same checks for an issuer given as a string (exact match).
+pub fn process_discovery_response_for_issuer(issuer: &str, response: &HttpResponse) -> Result<ProviderMetadata> {
+    let loopback = Url::parse(issuer).is_ok_and(|u| u.is_loopback());
+    check_discovery(issuer, false, loopback, response)
+}
+
+fn check_discovery(expected: &str, from_domain: bool, allow_http: bool, response: &HttpResponse) -> Result<ProviderMetadata> {
     // §4.2: a successful response uses the 200 OK status code.
     if response.status != 200 {
         return Err(Error::new(
             Code::UnexpectedStatus,
             format!(
-                "discovery at {} answered HTTP {}; check the issuer or domain",
-                discovery_request(config).url,
+                "discovery at {}/.well-known/openid-configuration answered HTTP {}; check the issuer or domain",
+                expected.trim_end_matches('/'),
                 response.status
             ),
         )
@@ -71,18 +81,15 @@ pub fn process_discovery_response(config: &ClientConfig, response: &HttpResponse
     // §4.3: the issuer value returned MUST be identical to the issuer URL used as the prefix.
     // Auth0 publishes `https://tenant/` for a domain `tenant`: with `domain`, the trailing slash
     // alone may differ.
-    let matches = issuer == config.issuer()
-        || (config.issuer_from_domain() && issuer.trim_end_matches('/') == config.issuer().trim_end_matches('/'));
+    let matches = issuer == expected || (from_domain && issuer.trim_end_matches('/') == expected.trim_end_matches('/'));
     if !matches {
         return Err(Error::new(
             Code::DiscoveryIssuerMismatch,
             format!(
-                "the discovery document's issuer {issuer:?} is not the configured issuer {:?} (OIDC Discovery §4.3)",
-                config.issuer()
+                "the discovery document's issuer {issuer:?} is not the configured issuer {expected:?} (OIDC Discovery §4.3)"
             ),
         ));
     }
-    let allow_http = config.issuer_url().is_loopback();
     let endpoint = |name: &str| -> Result<String> {
         let v = required_str(&raw, name)?;
         check_endpoint(name, &v, allow_http)?;

@@ -127,6 +127,8 @@ codes! {
     JwksNoMatchingKey = "ERR_JWKS_NO_MATCHING_KEY", Verification;
     /// The token has no `kid` and several keys could match: refused rather than tried in turn.
     JwksMultipleMatchingKeys = "ERR_JWKS_MULTIPLE_MATCHING_KEYS", Verification;
+    /// `verifySync` was called before any key was loaded: call `verify` once, or import a cache.
+    JwksNotLoaded = "ERR_JWKS_NOT_LOADED", Config;
     /// The JWK Set document is not a JSON object with a `keys` array (RFC 7517 §5).
     JwksInvalid = "ERR_JWKS_INVALID", Protocol;
     /// A JWK is malformed, unsupported or too weak (RFC 7517, RFC 7518 §6).

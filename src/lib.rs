@@ -43,7 +43,7 @@
 //! Modules: [`error`] (the one error type and its stable codes), [`http`] (requests and responses
 //! as data), [`url`] (strict URL parsing), [`config`] (validated client configuration),
 //! [`discovery`], [`pkce`], [`authorize`] (the request and the callback), [`token`] (the token
-//! endpoint), [`jose`] (JWS compact serialization).
+//! endpoint), [`jose`] (JWS, JWK, JWKS cache, claim rules), [`verifier`] (local JWT verification).
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -58,6 +58,7 @@ pub mod jose;
 pub mod pkce;
 pub mod token;
 pub mod url;
+pub mod verifier;
 
 /// The WebAssembly bindings (wasm32 only). Public for the wasm-bindgen tests; JavaScript users
 /// use the npm package instead.

@@ -63,7 +63,10 @@ async function main() {
     }
     $('status').textContent = 'Exchanging the authorization code…';
     const tokens = await client.handleCallback(callbackUrl, JSON.parse(stored));
-    const { claims } = decodeJwtUnverified(tokens.id_token);
+    // Verified by handleCallback: signature against the provider's JWKS, and OIDC Core §3.1.3.7.
+    const claims = tokens.id_token_claims;
+    const { header } = decodeJwtUnverified(tokens.id_token);
+    $('verified').textContent = `Signature verified (${header.alg}, kid ${header.kid ?? 'none'}); iss, aud, exp, iat and nonce checked.`;
     $('result').hidden = false;
     $('user-name').textContent = claims.name ?? claims.sub;
     fillTable($('claims'), Object.entries(claims));

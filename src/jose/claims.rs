@@ -235,7 +235,7 @@ pub fn check_id_token(claims: &Map<String, Value>, rules: &IdTokenRules, alg: Al
             }
         } else {
             match string_claim(claims, "org_name")? {
-                Some(name) if name == org.to_lowercase() => {}
+                Some(name) if name == org.to_ascii_lowercase() => {}
                 Some(_) => return Err(fail("org_name", "check_failed", "the ID token's org_name is not the organization requested")),
                 None => return Err(fail("org_name", "missing", "an organization was requested but the ID token has no org_name")),
             }

@@ -3,6 +3,7 @@
 //! (RFC 7519, RFC 8725, RFC 9068, OIDC Core §3.1.3.7).
 
 pub mod claims;
+pub mod cache;
 pub mod compact;
 pub mod jwk;
 pub mod jwks;

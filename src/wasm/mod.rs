@@ -5,6 +5,7 @@
 //! `AuthError`.
 
 mod io;
+mod keys;
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -17,7 +18,10 @@ use crate::discovery::{self, ProviderMetadata};
 use crate::error::{Code, Error, Result};
 use crate::jose::compact;
 use crate::pkce::CodeVerifier;
+use crate::jose::claims::DEFAULT_CLOCK_TOLERANCE;
 use crate::token;
+use crate::verifier::{self, IdTokenContext, Verifier};
+use keys::KeyStore;
 
 fn js_error(e: Error) -> JsValue {
     js_sys::JSON::parse(&e.to_json().to_string()).unwrap_or_else(|_| JsValue::from_str(e.message()))
@@ -40,7 +44,19 @@ const DEFAULT_TIMEOUT_MS: u32 = 10_000;
 struct Inner {
     config: ClientConfig,
     metadata: RefCell<Option<ProviderMetadata>>,
+    keys: Rc<KeyStore>,
     timeout_ms: u32,
+    leeway: u64,
+}
+
+fn seconds_option(raw: &serde_json::Map<String, serde_json::Value>, name: &str, default: f64, max: f64) -> Result<f64> {
+    match raw.get(name) {
+        None | Some(serde_json::Value::Null) => Ok(default),
+        Some(v) => match v.as_f64() {
+            Some(s) if s >= 0.0 && s <= max => Ok(s),
+            _ => Err(Error::new(Code::ConfigInvalidOption, format!("{name} must be a number of seconds from 0 to {max}"))),
+        },
+    }
 }
 
 /// An OpenID Connect client for one provider and one client id.
@@ -56,22 +72,16 @@ impl WasmClient {
     pub fn new(options_json: &str) -> core::result::Result<WasmClient, JsValue> {
         let run = || -> Result<WasmClient> {
             let raw = object(options_json, "the client options")?;
-            let timeout_ms = match raw.get("httpTimeoutInSeconds") {
-                None | Some(serde_json::Value::Null) => DEFAULT_TIMEOUT_MS,
-                Some(v) => match v.as_f64() {
-                    Some(s) if s > 0.0 && s <= 600.0 => (s * 1000.0) as u32,
-                    _ => {
-                        return Err(Error::new(
-                            Code::ConfigInvalidOption,
-                            "httpTimeoutInSeconds must be a number of seconds above 0 and at most 600",
-                        ))
-                    }
-                },
-            };
+            let timeout_ms = (seconds_option(&raw, "httpTimeoutInSeconds", DEFAULT_TIMEOUT_MS as f64 / 1000.0, 600.0)? * 1000.0) as u32;
+            if timeout_ms == 0 {
+                return Err(Error::new(Code::ConfigInvalidOption, "httpTimeoutInSeconds must be above 0"));
+            }
+            let leeway = seconds_option(&raw, "leeway", DEFAULT_CLOCK_TOLERANCE as f64, 3600.0)? as u64;
             let options: ClientOptions = serde_json::from_value(serde_json::Value::Object(raw))
                 .map_err(|e| Error::new(Code::ConfigInvalidOption, format!("the client options are not valid: {e}")))?;
             let config = ClientConfig::new(options)?;
-            Ok(WasmClient { inner: Rc::new(Inner { config, metadata: RefCell::new(None), timeout_ms }) })
+            let keys = KeyStore::new(timeout_ms);
+            Ok(WasmClient { inner: Rc::new(Inner { config, metadata: RefCell::new(None), keys, timeout_ms, leeway }) })
         };
         run().map_err(js_error)
     }
@@ -109,8 +119,9 @@ impl WasmClient {
         run.await.map_err(js_error)
     }
 
-    /// Validate a callback URL against its transaction and exchange the code. Resolves to the
-    /// token response JSON (with `expires_at`).
+    /// Validate a callback URL against its transaction, exchange the code and validate the ID
+    /// token (signature against the provider's JWKS and OIDC Core §3.1.3.7). Resolves to the token
+    /// response JSON with `expires_at` and the verified `id_token_claims`.
     #[wasm_bindgen(js_name = handleCallback)]
     pub async fn handle_callback(&self, url: String, transaction_json: String) -> core::result::Result<String, JsValue> {
         let inner = self.inner.clone();
@@ -122,7 +133,30 @@ impl WasmClient {
             let req = token::authorization_code_grant_request(&meta, inner.config.client_id(), &code, &transaction);
             let resp = io::send(&req, inner.timeout_ms).await?;
             let tokens = token::process_token_response(&resp, io::now())?;
-            Ok::<_, Error>(tokens.to_json().to_string())
+            // OIDC Core §3.1.3.3: with the openid scope the ID token is REQUIRED.
+            let id_token = tokens.id_token.as_deref().ok_or_else(|| {
+                Error::new(Code::ResponseInvalid, "the token response has no id_token (OIDC Core §3.1.3.3)")
+            })?;
+            inner.keys.prepare(id_token, crate::jose::compact::DEFAULT_MAX_TOKEN_BYTES).await?;
+            let ctx = IdTokenContext {
+                metadata: &meta,
+                client_id: inner.config.client_id(),
+                transaction: &transaction,
+                access_token: Some(tokens.access_token.as_str()),
+                clock_tolerance: inner.leeway,
+            };
+            let verified = {
+                let cache = inner.keys.cache.borrow();
+                let keys = cache.as_ref().and_then(|c| c.keys()).ok_or_else(|| {
+                    Error::new(Code::JwksNotLoaded, "the provider's signing keys could not be loaded")
+                })?;
+                verifier::validate_id_token(id_token, keys, &ctx, io::now())?
+            };
+            let mut out = tokens.to_json();
+            if let serde_json::Value::Object(m) = &mut out {
+                m.insert("id_token_claims".into(), serde_json::Value::Object(verified.claims));
+            }
+            Ok::<_, Error>(out.to_string())
         };
         run.await.map_err(js_error)
     }
@@ -135,6 +169,14 @@ async fn metadata(inner: &Inner) -> Result<ProviderMetadata> {
     let resp = io::send(&discovery::discovery_request(&inner.config), inner.timeout_ms).await?;
     let m = discovery::process_discovery_response(&inner.config, &resp)?;
     *inner.metadata.borrow_mut() = Some(m.clone());
+    let mut cache = inner.keys.cache.borrow_mut();
+    if cache.is_none() {
+        *cache = Some(crate::jose::cache::JwksCache::new(
+            m.jwks_uri.clone(),
+            crate::jose::cache::DEFAULT_MAX_AGE,
+            crate::jose::cache::DEFAULT_COOLDOWN,
+        ));
+    }
     Ok(m)
 }
 
@@ -179,4 +221,104 @@ pub fn error_codes() -> String {
     let m: serde_json::Map<String, serde_json::Value> =
         Code::ALL.iter().map(|c| (c.as_str().to_owned(), c.kind().as_str().into())).collect();
     serde_json::Value::Object(m).to_string()
+}
+
+struct VerifierInner {
+    verifier: RefCell<Verifier>,
+    keys: Rc<KeyStore>,
+    timeout_ms: u32,
+}
+
+/// Verifies JWTs locally against the issuer's JWKS.
+#[wasm_bindgen]
+pub struct WasmVerifier {
+    inner: Rc<VerifierInner>,
+}
+
+#[wasm_bindgen]
+impl WasmVerifier {
+    /// Validate the options (JSON; see `Verifier::from_options`, plus `jwksTimeout` in seconds).
+    #[wasm_bindgen(constructor)]
+    pub fn new(options_json: &str) -> core::result::Result<WasmVerifier, JsValue> {
+        let run = || -> Result<WasmVerifier> {
+            let raw = object(options_json, "the verifier options")?;
+            let timeout_ms = (seconds_option(&raw, "jwksTimeout", 5.0, 600.0)? * 1000.0) as u32;
+            let verifier = Verifier::from_options(&raw)?;
+            let keys = KeyStore::new(timeout_ms.max(1));
+            *keys.cache.borrow_mut() = verifier.new_cache();
+            Ok(WasmVerifier { inner: Rc::new(VerifierInner { verifier: RefCell::new(verifier), keys, timeout_ms }) })
+        };
+        run().map_err(js_error)
+    }
+
+    /// Verify a token, fetching the JWKS when the cache policy wants it. Resolves to JSON
+    /// `{ payload, protectedHeader }`.
+    pub async fn verify(&self, token: String) -> core::result::Result<String, JsValue> {
+        let inner = self.inner.clone();
+        let run = async move {
+            let discovery = inner.verifier.borrow().discovery_request();
+            if let Some(req) = discovery {
+                let resp = io::send(&req, inner.timeout_ms).await?;
+                let mut v = inner.verifier.borrow_mut();
+                if v.new_cache().is_none() {
+                    v.process_discovery_response(&resp)?;
+                    // Keep an imported cache for the same jwks_uri.
+                    let fresh = v.new_cache();
+                    let mut cache = inner.keys.cache.borrow_mut();
+                    if cache.as_ref().map(|c| c.uri()) != fresh.as_ref().map(|c| c.uri()) {
+                        *cache = fresh;
+                    }
+                }
+            }
+            let max = inner.verifier.borrow().max_token_bytes();
+            inner.keys.prepare(&token, max).await?;
+            let v = inner.verifier.borrow();
+            let cache = inner.keys.cache.borrow();
+            Ok::<_, Error>(v.verify_with(cache.as_ref(), &token, io::now())?.to_json().to_string())
+        };
+        run.await.map_err(js_error)
+    }
+
+    /// Verify with the keys already loaded, without any I/O.
+    #[wasm_bindgen(js_name = verifySync)]
+    pub fn verify_sync(&self, token: &str) -> core::result::Result<String, JsValue> {
+        let v = self.inner.verifier.borrow();
+        let cache = self.inner.keys.cache.borrow();
+        v.verify_with(cache.as_ref(), token, io::now()).map(|t| t.to_json().to_string()).map_err(js_error)
+    }
+
+    /// The JWKS cache as JSON, to keep between isolates (null before the first fetch).
+    #[wasm_bindgen(js_name = exportJwksCache)]
+    pub fn export_jwks_cache(&self) -> String {
+        self.inner.keys.cache.borrow().as_ref().map(|c| c.export().to_string()).unwrap_or_else(|| "null".into())
+    }
+
+    /// Load a cache exported earlier.
+    #[wasm_bindgen(js_name = importJwksCache)]
+    pub fn import_jwks_cache(&self, json: &str) -> core::result::Result<(), JsValue> {
+        let run = || -> Result<()> {
+            let v: serde_json::Value = parse_json(json, "the JWKS cache")?;
+            let mut cache = self.inner.keys.cache.borrow_mut();
+            if cache.is_none() {
+                let uri = v.get("uri").and_then(serde_json::Value::as_str).ok_or_else(|| {
+                    Error::new(Code::InvalidArgument, "the JWKS cache to import has no uri")
+                })?;
+                *cache = Some(crate::jose::cache::JwksCache::new(
+                    uri,
+                    crate::jose::cache::DEFAULT_MAX_AGE,
+                    crate::jose::cache::DEFAULT_COOLDOWN,
+                ));
+            }
+            let warnings = cache.as_mut().map(|c| c.import(&v)).transpose()?.unwrap_or_default();
+            self.inner.keys.warnings.borrow_mut().extend(warnings);
+            Ok(())
+        };
+        run().map_err(js_error)
+    }
+
+    /// Warnings since the last call (keys skipped, a JWKS refresh that failed), as a JSON array.
+    #[wasm_bindgen(js_name = takeWarnings)]
+    pub fn take_warnings(&self) -> String {
+        serde_json::Value::from(self.inner.keys.take_warnings()).to_string()
+    }
 }

@@ -44,6 +44,7 @@ test('a person logs in through the demo and sees their claims', async () => {
   assert.equal(await claim('aud'), CLIENT.clientId);
   assert.equal(await claim('email'), 'alice@oidc-wasm.test');
   assert.ok((await claim('nonce')).length >= 43, 'the nonce we sent comes back');
+  assert.match(await page.textContent('#verified'), /^Signature verified \((RS256|ES256), kid /);
   assert.equal(new URL(page.url()).search, '', 'the callback parameters are removed from the address bar');
   assert.equal(await page.textContent('#tokens tr[data-claim="refresh_token"] td:nth-child(2)'), 'issued (kept in memory only)');
   assert.deepEqual(errors, []);

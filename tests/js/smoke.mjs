@@ -107,6 +107,117 @@ export async function runSmoke(oidc, env) {
     assert(p.code === 'abc' && p.state === 's1' && p.iss === 'x', 'parsed');
   });
 
+  const API = 'https://api.oidc-wasm.test';
+  const sign = async (payload, header = {}) => {
+    const res = await fetch(`${issuer}/__test/sign`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ header, payload }),
+    });
+    return (await res.json()).token;
+  };
+  const stats = async () => (await fetch(`${issuer}/__test/stats`)).json();
+  const now = () => Math.floor(Date.now() / 1000);
+  const claims = (extra = {}) => ({ iss: issuer, aud: API, sub: 'auth0|alice', iat: now(), exp: now() + 300,
+    scope: 'openid read:messages', ...extra });
+  const warnings = [];
+  const verifier = await oidc.createVerifier({ issuer, audience: API, onWarning: (w) => warnings.push(w) });
+
+  await check('verifier: options are checked at construction', async () => {
+    await rejects(() => oidc.createVerifier({ issuer }), 'ERR_CONFIG_INVALID_OPTION');
+    await rejects(() => oidc.createVerifier({ audience: API }), 'ERR_CONFIG_MISSING_ISSUER');
+    await rejects(() => oidc.createVerifier({ issuer: 'http://op.example', audience: API }), 'ERR_CONFIG_INSECURE_ISSUER');
+    for (const alg of ['none', 'HS256', 'rs256']) {
+      await rejects(() => oidc.createVerifier({ issuer, audience: API, algorithms: [alg] }), 'ERR_CONFIG_INVALID_OPTION');
+    }
+  });
+
+  await check('verifier: verifySync before any key is loaded is ERR_JWKS_NOT_LOADED', async () => {
+    await rejects(async () => verifier.verifySync(await sign(claims())), 'ERR_JWKS_NOT_LOADED');
+  });
+
+  await check('verifier: RS256 and ES256 tokens verify against the discovered JWKS, then without network', async () => {
+    for (const alg of ['RS256', 'ES256']) {
+      const token = await sign(claims({ jti: alg }), { alg, typ: 'at+jwt' });
+      const { payload, protectedHeader } = await verifier.verify(token);
+      assert(payload.jti === alg && protectedHeader.alg === alg, `${alg} payload`);
+      const again = verifier.verifySync(token);
+      assert(again.payload.sub === 'auth0|alice', 'verifySync');
+    }
+  });
+
+  await check('verifier: forged, expired and foreign tokens are refused with their codes', async () => {
+    const good = await sign(claims());
+    const [h, p, sig] = good.split('.');
+    const b64 = (o) => btoa(JSON.stringify(o)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+    await rejects(() => verifier.verify(`${h}.${b64(claims({ sub: 'auth0|mallory' }))}.${sig}`), 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED');
+    await rejects(() => verifier.verify(`${b64({ alg: 'none' })}.${p}.`), 'ERR_JOSE_ALG_NOT_ALLOWED');
+    await rejects(() => verifier.verify(`${b64({ alg: 'HS256', kid: JSON.parse(atob(h.replace(/-/g, '+').replace(/_/g, '/'))).kid })}.${p}.${sig}`), 'ERR_JOSE_ALG_NOT_ALLOWED');
+    const e = await rejects(async () => verifier.verify(await sign(claims({ exp: now() - 120 }))), 'ERR_JWT_EXPIRED');
+    assert(e.claim === 'exp', 'claim exp');
+    const a = await rejects(async () => verifier.verify(await sign(claims({ aud: 'https://other.api' }))), 'ERR_JWT_CLAIM_VALIDATION_FAILED');
+    assert(a.claim === 'aud' && a.reason === 'check_failed', `aud ${a.claim} ${a.reason}`);
+    const i = await rejects(async () => verifier.verify(await sign(claims({ iss: 'https://evil.example/' }))), 'ERR_JWT_CLAIM_VALIDATION_FAILED');
+    assert(i.claim === 'iss', 'claim iss');
+    await rejects(async () => verifier.verify(await sign(claims(), { kid: 'not-a-known-kid' })), 'ERR_JWKS_NO_MATCHING_KEY');
+    await rejects(() => verifier.verify('not.a.jwt'), 'ERR_JWT_MALFORMED');
+    await rejects(() => verifier.verify('x'.repeat(17000)), 'ERR_JWT_MALFORMED');
+  });
+
+  await check('verifier: typ and required scopes (RFC 9068)', async () => {
+    const strict = await oidc.createVerifier({ issuer, audience: API, typ: 'at+jwt', requiredScopes: ['write:messages'] });
+    const t = await sign(claims({ scope: 'openid read:messages write:messages' }), { typ: 'at+jwt' });
+    assert((await strict.verify(t)).payload.scope.includes('write:messages'), 'scopes');
+    const noTyp = await rejects(async () => strict.verify(await sign(claims({ scope: 'write:messages' }))), 'ERR_JWT_CLAIM_VALIDATION_FAILED');
+    assert(noTyp.claim === 'typ', 'claim typ');
+    const narrow = await rejects(async () => strict.verify(await sign(claims(), { typ: 'at+jwt' })), 'ERR_JWT_CLAIM_VALIDATION_FAILED');
+    assert(narrow.claim === 'scope', 'claim scope');
+    const res = oidc.authErrorResponse(narrow, { realm: 'api', scope: 'write:messages' });
+    assert(res.status === 403 && /error="insufficient_scope"/.test(res.headers.get('www-authenticate')), '403 insufficient_scope');
+  });
+
+  await check('verifier: verifyRequest reads the bearer token; authErrorResponse builds the RFC 6750 challenge', async () => {
+    const token = await sign(claims());
+    const ok = await verifier.verifyRequest(new Request(`${issuer}/api`, { headers: { authorization: `Bearer ${token}` } }));
+    assert(ok.payload.sub === 'auth0|alice', 'verified');
+    const missing = await rejects(() => verifier.verifyRequest(new Request(`${issuer}/api`)), 'ERR_BEARER_TOKEN_MISSING');
+    let res = oidc.authErrorResponse(missing, { realm: 'api' });
+    assert(res.status === 401 && res.headers.get('www-authenticate') === 'Bearer realm="api"', `challenge ${res.headers.get('www-authenticate')}`);
+    await rejects(() => verifier.verifyRequest(new Request(`${issuer}/api`, { headers: { authorization: `Basic ${token}` } })), 'ERR_BEARER_TOKEN_MISSING');
+    const bad = await rejects(async () => verifier.verify(await sign(claims({ exp: now() - 600 }))), 'ERR_JWT_EXPIRED');
+    res = oidc.authErrorResponse(bad, { realm: 'api' });
+    const www = res.headers.get('www-authenticate');
+    assert(res.status === 401 && www.startsWith('Bearer realm="api", error="invalid_token", error_description="'), www);
+  });
+
+  await check('verifier: concurrent verifications share one discovery and one JWKS fetch', async () => {
+    const before = (await stats()).routes;
+    const fresh = await oidc.createVerifier({ issuer, audience: API });
+    const tokens = await Promise.all(Array.from({ length: 8 }, (_, i) => sign(claims({ jti: `c${i}` }), { alg: i % 2 ? 'ES256' : 'RS256' })));
+    const results = await Promise.all(tokens.map((t) => fresh.verify(t)));
+    assert(results.every((r, i) => r.payload.jti === `c${i}`), 'all verified');
+    const after = (await stats()).routes;
+    const jwks = (after.jwks ?? 0) - (before.jwks ?? 0);
+    const disco = (after.discovery ?? 0) - (before.discovery ?? 0);
+    assert(jwks === 1, `JWKS fetched ${jwks} times`);
+    assert(disco <= 8, `discovery ${disco}`);
+  });
+
+  await check('verifier: the JWKS cache exports and imports (edge workers keep it in KV)', async () => {
+    const cache = verifier.exportJwksCache();
+    assert(cache && cache.uri && Array.isArray(cache.jwks.keys), 'exported');
+    const cold = await oidc.createVerifier({ issuer, audience: API });
+    await rejects(async () => cold.verifySync(await sign(claims())), 'ERR_JWKS_NOT_LOADED');
+    cold.importJwksCache(JSON.parse(JSON.stringify(cache)));
+    assert(cold.verifySync(await sign(claims())).payload.iss === issuer, 'verifySync after import');
+    await rejects(() => cold.importJwksCache({ uri: 'https://other.example/jwks', jwks: cache.jwks, fetched_at: 1, expires_at: 2 }), 'ERR_INVALID_ARGUMENT');
+  });
+
+  await check('verifier: a JWKS endpoint that is down gives ERR_NETWORK, one that lies gives a typed error', async () => {
+    const down = await oidc.createVerifier({ issuer, audience: API, jwksUri: 'http://127.0.0.1:9/jwks', jwksTimeout: 3 });
+    await rejects(async () => down.verify(await sign(claims())), 'ERR_NETWORK');
+    const lies = await oidc.createVerifier({ issuer, audience: API, jwksUri: `${issuer}/__test/stats` });
+    await rejects(async () => lies.verify(await sign(claims())), 'ERR_JWKS_INVALID');
+  });
+
   if (httpLogin) {
     await check('login, callback and code exchange with the local provider', async () => {
       const { url, transaction } = await client.buildAuthorizeUrl({ audience: 'https://api.oidc-wasm.test' });
@@ -114,12 +225,15 @@ export async function runSmoke(oidc, env) {
       const tokens = await client.handleCallback(callback, transaction);
       assert(typeof tokens.access_token === 'string' && /^bearer$/i.test(tokens.token_type), 'access token');
       assert(tokens.expires_at > Date.now() / 1000, 'expires_at in the future');
-      const { header, claims } = oidc.decodeJwtUnverified(tokens.id_token);
+      const { header } = oidc.decodeJwtUnverified(tokens.id_token);
       assert(['RS256', 'ES256'].includes(header.alg), `alg ${header.alg}`);
-      assert(claims.iss === issuer && claims.aud === clientId && claims.nonce === transaction.nonce, 'ID token claims');
-      assert(claims.sub === 'auth0|alice', `sub ${claims.sub}`);
-      const at = oidc.decodeJwtUnverified(tokens.access_token);
-      assert(at.header.typ === 'at+jwt' && at.claims.aud === 'https://api.oidc-wasm.test', 'JWT access token for the API');
+      const idc = tokens.id_token_claims;
+      assert(idc && idc.iss === issuer && idc.aud === clientId && idc.nonce === transaction.nonce, 'verified ID token claims');
+      assert(idc.sub === 'auth0|alice', `sub ${idc.sub}`);
+      // The access token is an RFC 9068 JWT for the API: verified locally.
+      const api = await oidc.createVerifier({ issuer, audience: API, typ: 'at+jwt' });
+      const at = await api.verify(tokens.access_token);
+      assert(at.payload.sub === 'auth0|alice' && at.protectedHeader.typ === 'at+jwt', 'access token verified');
       // The same code a second time: the provider refuses, and the error carries its words.
       const again = await rejects(() => client.handleCallback(callback, transaction), 'ERR_OAUTH_ERROR');
       assert(again.error === 'invalid_grant' && again.status === 400, `server error ${again.error} ${again.status}`);

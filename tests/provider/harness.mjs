@@ -3,14 +3,19 @@
 //
 //   GET  /__test/stats   JSON of the request counters (see stats.mjs)
 //   POST /__test/reset   zero the counters, answers 204
+//   POST /__test/sign    JSON { header, payload } -> { token }: a JWS signed with the
+//                        provider's own key for header.alg (RS256 or ES256), the key's kid
+//                        unless the header sets one (null: no kid). For tests of token
+//                        verification with claims a real flow would not produce.
 //
 // They answer CORS for any origin so a page under test can call them too.
 
-import { sendJson } from './router.mjs';
+import { CompactSign, importJWK } from 'jose';
+import { readBody, sendJson } from './router.mjs';
 
 export const TEST_PREFIX = '/__test';
 
-export function registerTestEndpoints(router, { stats, reset }) {
+export function registerTestEndpoints(router, { stats, reset, signingKeys = [] }) {
   const cors = (ctx) => {
     ctx.set('Access-Control-Allow-Origin', ctx.get('Origin') || '*');
     ctx.vary('Origin');
@@ -34,5 +39,21 @@ export function registerTestEndpoints(router, { stats, reset }) {
     reset();
     ctx.set('Cache-Control', 'no-store');
     ctx.status = 204;
+  });
+
+  router.post(`${TEST_PREFIX}/sign`, async (ctx) => {
+    cors(ctx);
+    const { header = {}, payload = {} } = await readBody(ctx);
+    const alg = header.alg ?? 'RS256';
+    const jwk = signingKeys.find((k) => k.alg === alg);
+    if (!jwk) ctx.throw(400, `no signing key for alg ${alg}`);
+    const protectedHeader = { ...header, alg };
+    if (!('kid' in header)) protectedHeader.kid = jwk.kid;
+    if (protectedHeader.kid === null) delete protectedHeader.kid;
+    const key = await importJWK(jwk, alg);
+    const body = typeof payload === 'string' ? payload : JSON.stringify(payload);
+    const token = await new CompactSign(new TextEncoder().encode(body)).setProtectedHeader(protectedHeader).sign(key);
+    ctx.set('Cache-Control', 'no-store');
+    sendJson(ctx, 200, { token });
   });
 }

@@ -179,7 +179,7 @@ export async function startProvider(options = {}) {
 
     const router = createRouter();
     registerInteractions(router, { provider, accounts, log: info });
-    registerTestEndpoints(router, { stats, reset: () => resetStats(stats) });
+    registerTestEndpoints(router, { stats, reset: () => resetStats(stats), signingKeys: keys.jwks.keys });
     router.get('/avatars/:file', async (ctx) => {
       const user = accounts.byUsername(ctx.params.file.replace(/\.svg$/, ''));
       if (!user) ctx.throw(404, 'unknown user');

@@ -1,0 +1,232 @@
+//! The JWKS cache policy, sans I/O: when to fetch the issuer's key set, when a token with an
+//! unknown `kid` may trigger a refetch, what happens when the endpoint is down or lies.
+//! Defaults follow panva/jose's remote JWK Set: 10 minutes max age, 30 s cooldown.
+
+use serde_json::{json, Value};
+
+use crate::error::{Code, Error, Result};
+use crate::http::{HttpRequest, HttpResponse};
+use crate::jose::jwks::JwkSet;
+
+/// Default time keys are kept before a refetch, in seconds.
+pub const DEFAULT_MAX_AGE: u64 = 600;
+/// Default minimum time between two fetches, in seconds.
+pub const DEFAULT_COOLDOWN: u64 = 30;
+/// Bounds applied to a `Cache-Control: max-age` from the JWKS endpoint, in seconds.
+pub const CACHE_CONTROL_BOUNDS: (u64, u64) = (60, 24 * 3600);
+
+/// A cached JWK Set and its timing.
+#[derive(Clone, Debug)]
+pub struct JwksCache {
+    uri: String,
+    max_age: u64,
+    cooldown: u64,
+    keys: Option<JwkSet>,
+    raw: Value,
+    fetched_at: u64,
+    expires_at: u64,
+    last_attempt: Option<u64>,
+}
+
+/// What the cache wants before a token can be verified.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Freshness {
+    /// Keys are loaded and fresh.
+    Fresh,
+    /// Keys are loaded but past their max age: refetch, and fall back to them if that fails.
+    Stale,
+    /// No keys yet.
+    Empty,
+}
+
+impl JwksCache {
+    /// An empty cache for `uri`.
+    pub fn new(uri: impl Into<String>, max_age: u64, cooldown: u64) -> Self {
+        JwksCache {
+            uri: uri.into(),
+            max_age,
+            cooldown,
+            keys: None,
+            raw: Value::Null,
+            fetched_at: 0,
+            expires_at: 0,
+            last_attempt: None,
+        }
+    }
+
+    /// The JWKS URI.
+    pub fn uri(&self) -> &str {
+        &self.uri
+    }
+
+    /// The keys held, fresh or stale.
+    pub fn keys(&self) -> Option<&JwkSet> {
+        self.keys.as_ref()
+    }
+
+    /// Whether keys are held and how fresh they are.
+    pub fn freshness(&self, now: u64) -> Freshness {
+        match &self.keys {
+            None => Freshness::Empty,
+            Some(_) if now >= self.expires_at => Freshness::Stale,
+            Some(_) => Freshness::Fresh,
+        }
+    }
+
+    /// Whether a fetch may start now: never twice within the cooldown (so a flood of tokens with
+    /// random `kid`s cannot turn into a flood of requests to the issuer).
+    pub fn may_fetch(&self, now: u64) -> bool {
+        self.last_attempt.is_none_or(|t| now >= t.saturating_add(self.cooldown))
+    }
+
+    /// Whether the held keys are worth refetching for this unknown `kid`.
+    pub fn should_refetch_for_kid(&self, kid: Option<&str>, now: u64) -> bool {
+        match (&self.keys, kid) {
+            (Some(keys), Some(kid)) => !keys.has_kid(kid) && self.may_fetch(now),
+            (None, _) => self.may_fetch(now),
+            _ => false,
+        }
+    }
+
+    /// The fetch to make before verifying a token with this `kid`, if any: when no keys are held,
+    /// when they are past their max age, or when the `kid` is unknown; never within the cooldown
+    /// of the last attempt (then the keys held, if any, are used as they are).
+    pub fn fetch_before_verify(&mut self, kid: Option<&str>, now: u64) -> Option<HttpRequest> {
+        let wanted = match self.freshness(now) {
+            Freshness::Empty | Freshness::Stale => true,
+            Freshness::Fresh => kid.is_some_and(|k| self.keys.as_ref().is_some_and(|keys| !keys.has_kid(k))),
+        };
+        (wanted && self.may_fetch(now)).then(|| self.jwks_request(now))
+    }
+
+    /// `GET jwks_uri`; marks the attempt (for the cooldown).
+    pub fn jwks_request(&mut self, now: u64) -> HttpRequest {
+        self.last_attempt = Some(now);
+        let mut r = HttpRequest::get_json(self.uri.clone());
+        r.headers = vec![("accept".into(), "application/jwk-set+json, application/json".into())];
+        r
+    }
+
+    /// Take a JWKS response. On success the keys are replaced and the warnings (keys skipped)
+    /// returned. On failure (HTTP error, not JSON, no `keys`, or no usable key at all) the keys
+    /// held so far are kept (stale-if-error) and the error is returned for the caller to report
+    /// as a warning, or to fail with when nothing is held.
+    pub fn process_jwks_response(&mut self, response: &HttpResponse, now: u64) -> Result<Vec<String>> {
+        if response.status != 200 {
+            return Err(Error::new(Code::UnexpectedStatus, format!("the JWKS endpoint {} answered HTTP {}", self.uri, response.status))
+                .with_status(response.status));
+        }
+        let doc = Value::Object(response.json_object()?);
+        let (keys, warnings) = JwkSet::from_json(&doc)?;
+        if keys.keys().is_empty() {
+            return Err(Error::new(
+                Code::JwksInvalid,
+                format!("the JWKS at {} holds no usable key ({})", self.uri, warnings.join("; ")),
+            ));
+        }
+        let ttl = cache_control_max_age(response.header("cache-control"))
+            .map(|s| s.clamp(CACHE_CONTROL_BOUNDS.0, CACHE_CONTROL_BOUNDS.1))
+            .unwrap_or(self.max_age);
+        self.keys = Some(keys);
+        self.raw = doc;
+        self.fetched_at = now;
+        self.expires_at = now.saturating_add(ttl);
+        Ok(warnings)
+    }
+
+    /// The cache as JSON, to keep between isolates (for example in a KV store).
+    pub fn export(&self) -> Value {
+        json!({ "uri": self.uri, "jwks": self.raw, "fetched_at": self.fetched_at, "expires_at": self.expires_at })
+    }
+
+    /// Load an exported cache. Refused (`ERR_INVALID_ARGUMENT`) when it is for another URI or
+    /// malformed; keys that no longer parse are skipped with warnings.
+    pub fn import(&mut self, v: &Value) -> Result<Vec<String>> {
+        let bad = |why: &str| Error::new(Code::InvalidArgument, format!("the JWKS cache to import {why}"));
+        if v.get("uri").and_then(Value::as_str) != Some(self.uri.as_str()) {
+            return Err(bad("is for another jwks_uri"));
+        }
+        let fetched_at = v.get("fetched_at").and_then(Value::as_u64).ok_or_else(|| bad("has no fetched_at"))?;
+        let expires_at = v.get("expires_at").and_then(Value::as_u64).ok_or_else(|| bad("has no expires_at"))?;
+        let doc = v.get("jwks").cloned().unwrap_or(Value::Null);
+        let (keys, warnings) = JwkSet::from_json(&doc)?;
+        self.keys = Some(keys);
+        self.raw = doc;
+        self.fetched_at = fetched_at;
+        self.expires_at = expires_at.min(fetched_at.saturating_add(CACHE_CONTROL_BOUNDS.1));
+        Ok(warnings)
+    }
+}
+
+/// `max-age` of a `Cache-Control` header (RFC 9111 §5.2.2.1); `no-store`/`no-cache` count as 0.
+fn cache_control_max_age(header: Option<&str>) -> Option<u64> {
+    let h = header?;
+    let mut out = None;
+    for d in h.split(',').map(str::trim) {
+        let lower = d.to_ascii_lowercase();
+        if lower == "no-store" || lower == "no-cache" {
+            return Some(0);
+        }
+        if let Some(v) = lower.strip_prefix("max-age=") {
+            out = v.trim_matches('"').parse::<u64>().ok();
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEY: &str = r#"{"keys":[{"kty":"EC","crv":"P-256","kid":"k1","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}]}"#;
+
+    #[test]
+    fn lifecycle_cooldown_and_stale_if_error() {
+        let mut c = JwksCache::new("https://op.example/jwks", DEFAULT_MAX_AGE, DEFAULT_COOLDOWN);
+        assert_eq!(c.freshness(0), Freshness::Empty);
+        assert!(c.may_fetch(0));
+        let req = c.jwks_request(1000);
+        assert_eq!(req.url, "https://op.example/jwks");
+        assert!(!c.may_fetch(1010), "cooldown");
+        assert!(c.process_jwks_response(&HttpResponse::new(200, KEY), 1000).unwrap().is_empty());
+        assert_eq!(c.freshness(1599), Freshness::Fresh);
+        assert_eq!(c.freshness(1600), Freshness::Stale);
+        assert!(c.should_refetch_for_kid(Some("new"), 1030));
+        assert!(!c.should_refetch_for_kid(Some("new"), 1029));
+        assert!(!c.should_refetch_for_kid(Some("k1"), 5000));
+        // The endpoint goes down or lies: keys are kept.
+        for bad in [HttpResponse::new(503, "down"), HttpResponse::new(200, "<html>"), HttpResponse::new(200, r#"{"keys":[]}"#),
+            HttpResponse::new(200, r#"{"keys":[{"kty":"oct","k":"AAAA"}]}"#)] {
+            assert!(c.process_jwks_response(&bad, 2000).is_err());
+            assert!(c.keys().unwrap().has_kid("k1"));
+        }
+    }
+
+    #[test]
+    fn cache_control_is_honoured_within_bounds() {
+        let mut c = JwksCache::new("u", DEFAULT_MAX_AGE, DEFAULT_COOLDOWN);
+        let r = |cc: &str| HttpResponse::new(200, KEY).with_header("Cache-Control", cc);
+        c.process_jwks_response(&r("public, max-age=3600"), 0).unwrap();
+        assert_eq!(c.freshness(3599), Freshness::Fresh);
+        c.process_jwks_response(&r("max-age=5"), 0).unwrap();
+        assert_eq!(c.freshness(59), Freshness::Fresh);
+        assert_eq!(c.freshness(60), Freshness::Stale);
+        c.process_jwks_response(&r("max-age=99999999"), 0).unwrap();
+        assert_eq!(c.freshness(86400), Freshness::Stale);
+        c.process_jwks_response(&r("no-store"), 0).unwrap();
+        assert_eq!(c.freshness(60), Freshness::Stale);
+    }
+
+    #[test]
+    fn export_import_round_trip() {
+        let mut c = JwksCache::new("u", DEFAULT_MAX_AGE, DEFAULT_COOLDOWN);
+        c.process_jwks_response(&HttpResponse::new(200, KEY), 100).unwrap();
+        let mut d = JwksCache::new("u", DEFAULT_MAX_AGE, DEFAULT_COOLDOWN);
+        d.import(&c.export()).unwrap();
+        assert!(d.keys().unwrap().has_kid("k1"));
+        assert_eq!(d.freshness(699), Freshness::Fresh);
+        let mut other = JwksCache::new("v", DEFAULT_MAX_AGE, DEFAULT_COOLDOWN);
+        assert_eq!(other.import(&c.export()).unwrap_err().code(), Code::InvalidArgument);
+        assert_eq!(d.import(&serde_json::json!({"uri": "u"})).unwrap_err().code(), Code::InvalidArgument);
+    }
+}

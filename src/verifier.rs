@@ -1,0 +1,284 @@
+//! Local verification of JWTs against the issuer's JWKS: access tokens for an API (RFC 9068,
+//! RFC 8725) and ID tokens (OIDC Core §3.1.3.7). Sans I/O: the caller sends the requests the
+//! verifier asks for (discovery, JWKS) and passes `now`.
+
+use serde_json::{Map, Value};
+
+use crate::authorize::LoginTransaction;
+use crate::discovery::ProviderMetadata;
+use crate::error::{Code, Error, Result};
+use crate::http::{HttpRequest, HttpResponse};
+use crate::jose::cache::{JwksCache, DEFAULT_COOLDOWN, DEFAULT_MAX_AGE};
+use crate::jose::claims::{check_claims, check_id_token, ClaimRules, IdTokenRules, DEFAULT_CLOCK_TOLERANCE};
+use crate::jose::compact::{decode_unverified, DEFAULT_MAX_TOKEN_BYTES};
+use crate::jose::verify::{verify_jws, SignatureRules};
+use crate::jose::Algorithm;
+use crate::url::{parse_configured, Url};
+
+/// A verified token: header and claims, both authentic and checked.
+#[derive(Clone, Debug)]
+pub struct VerifiedToken {
+    /// The protected header.
+    pub header: Map<String, Value>,
+    /// The claims.
+    pub claims: Map<String, Value>,
+    /// The algorithm that verified the signature.
+    pub alg: Algorithm,
+}
+
+impl VerifiedToken {
+    /// `{ header, payload }` as JSON (the names jose uses).
+    pub fn to_json(&self) -> Value {
+        serde_json::json!({ "protectedHeader": self.header, "payload": self.claims })
+    }
+}
+
+/// A verifier of tokens from one issuer for one audience.
+#[derive(Clone, Debug)]
+pub struct Verifier {
+    issuer: String,
+    issuer_url: Url,
+    signature: SignatureRules,
+    algorithms_configured: bool,
+    claims: ClaimRules,
+    jwks_uri: Option<String>,
+    jwks_max_age: u64,
+    jwks_cooldown: u64,
+}
+
+fn opt_err(name: &str, what: &str) -> Error {
+    Error::new(Code::ConfigInvalidOption, format!("{name} must be {what}"))
+}
+
+fn strings(v: Option<&Value>, name: &str) -> Result<Vec<String>> {
+    match v {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::String(s)) => Ok(vec![s.clone()]),
+        Some(Value::Array(a)) => {
+            a.iter().map(|x| x.as_str().map(str::to_owned).ok_or_else(|| opt_err(name, "a string or an array of strings"))).collect()
+        }
+        Some(_) => Err(opt_err(name, "a string or an array of strings")),
+    }
+}
+
+fn seconds(v: Option<&Value>, name: &str, default: u64) -> Result<u64> {
+    match v {
+        None | Some(Value::Null) => Ok(default),
+        Some(Value::Number(n)) => n.as_u64().ok_or_else(|| opt_err(name, "a whole number of seconds ≥ 0")),
+        Some(_) => Err(opt_err(name, "a whole number of seconds")),
+    }
+}
+
+/// Parse an algorithm allow-list; `none` and HMAC are refused outright.
+pub fn parse_algorithms(v: Option<&Value>) -> Result<Option<Vec<Algorithm>>> {
+    let names = strings(v, "algorithms")?;
+    if names.is_empty() {
+        return Ok(None);
+    }
+    names
+        .iter()
+        .map(|n| {
+            Algorithm::from_name(n).ok_or_else(|| {
+                Error::new(
+                    Code::ConfigInvalidOption,
+                    format!("algorithms: {n:?} is not supported (RS256, RS384, RS512, PS256, ES256; none and HMAC never are)"),
+                )
+            })
+        })
+        .collect::<Result<Vec<_>>>()
+        .map(Some)
+}
+
+/// The algorithms to accept for a provider: those it announces that are supported here, or
+/// RS256 + ES256 when it announces none we support (OIDC Core §3.1.3.7 step 7: RS256 default).
+pub fn provider_algorithms(announced: &[String]) -> Vec<Algorithm> {
+    let algs: Vec<Algorithm> = announced.iter().filter_map(|a| Algorithm::from_name(a)).collect();
+    if algs.is_empty() {
+        vec![Algorithm::RS256, Algorithm::ES256]
+    } else {
+        algs
+    }
+}
+
+impl Verifier {
+    /// A verifier from the JavaScript options object (`issuer`, `audience`, `jwksUri`,
+    /// `algorithms`, `clockTolerance`, `maxTokenAge`, `requiredClaims`, `requiredScopes`, `typ`,
+    /// `maxTokenBytes`, `jwksMaxAge`, `jwksCooldown`). Errors: `ERR_CONFIG_*`.
+    pub fn from_options(o: &Map<String, Value>) -> Result<Self> {
+        let issuer = match o.get("issuer") {
+            Some(Value::String(s)) if !s.is_empty() => s.clone(),
+            _ => return Err(Error::new(Code::ConfigMissingIssuer, "issuer is required: the iss your tokens carry")),
+        };
+        let issuer_url = parse_configured(&issuer, "the issuer", Code::ConfigInvalidIssuer)?;
+        if !issuer_url.is_secure_or_loopback() {
+            return Err(Error::new(
+                Code::ConfigInsecureIssuer,
+                format!("the issuer {issuer:?} must use https (http is allowed only for localhost and 127.0.0.1)"),
+            ));
+        }
+        let audience = strings(o.get("audience"), "audience")?;
+        if audience.is_empty() {
+            return Err(Error::new(
+                Code::ConfigInvalidOption,
+                "audience is required: the API identifier your tokens must be issued for (RFC 8725 §3.9)",
+            ));
+        }
+        let algorithms = parse_algorithms(o.get("algorithms"))?;
+        let typ = match o.get("typ") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(_) => return Err(opt_err("typ", "a string such as \"at+jwt\"")),
+        };
+        let max_token_bytes = seconds(o.get("maxTokenBytes"), "maxTokenBytes", DEFAULT_MAX_TOKEN_BYTES as u64)? as usize;
+        let claims = ClaimRules {
+            issuer: issuer.clone(),
+            audience,
+            clock_tolerance: seconds(o.get("clockTolerance"), "clockTolerance", DEFAULT_CLOCK_TOLERANCE)?,
+            max_token_age: match o.get("maxTokenAge") {
+                None | Some(Value::Null) => None,
+                v => Some(seconds(v, "maxTokenAge", 0)?),
+            },
+            required_claims: strings(o.get("requiredClaims"), "requiredClaims")?,
+            typ,
+            required_scopes: strings(o.get("requiredScopes"), "requiredScopes")?,
+        };
+        let jwks_max_age = seconds(o.get("jwksMaxAge"), "jwksMaxAge", DEFAULT_MAX_AGE)?;
+        let jwks_cooldown = seconds(o.get("jwksCooldown"), "jwksCooldown", DEFAULT_COOLDOWN)?;
+        let jwks_uri = match o.get("jwksUri") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(u)) => {
+                let url = parse_configured(u, "jwksUri", Code::ConfigInvalidOption)?;
+                if !(url.scheme() == "https" || (url.scheme() == "http" && url.is_loopback())) {
+                    return Err(opt_err("jwksUri", "an https URL (http only on loopback)"));
+                }
+                Some(u.clone())
+            }
+            Some(_) => return Err(opt_err("jwksUri", "a URL string")),
+        };
+        Ok(Verifier {
+            issuer,
+            issuer_url,
+            signature: SignatureRules {
+                algorithms: algorithms.clone().unwrap_or_else(|| vec![Algorithm::RS256, Algorithm::ES256]),
+                max_token_bytes,
+            },
+            algorithms_configured: algorithms.is_some(),
+            claims,
+            jwks_uri,
+            jwks_max_age,
+            jwks_cooldown,
+        })
+    }
+
+    /// When no `jwksUri` was given: the discovery request to find it (OIDC Discovery §4).
+    pub fn discovery_request(&self) -> Option<HttpRequest> {
+        self.jwks_uri.is_none().then(|| {
+            HttpRequest::get_json(format!("{}/.well-known/openid-configuration", self.issuer.trim_end_matches('/')))
+        })
+    }
+
+    /// Take the discovery document: `issuer` must match (§4.3); `jwks_uri` is used, and the
+    /// announced `id_token_signing_alg_values_supported` become the default allow-list.
+    pub fn process_discovery_response(&mut self, response: &HttpResponse) -> Result<()> {
+        let meta = crate::discovery::process_discovery_response_for_issuer(&self.issuer, response)?;
+        self.use_metadata(&meta);
+        Ok(())
+    }
+
+    /// Use provider metadata already known.
+    pub fn use_metadata(&mut self, meta: &ProviderMetadata) {
+        if !self.algorithms_configured {
+            self.signature.algorithms = provider_algorithms(&meta.id_token_signing_alg_values_supported);
+        }
+        if self.jwks_uri.is_none() {
+            self.jwks_uri = Some(meta.jwks_uri.clone());
+        }
+    }
+
+    /// The issuer.
+    pub fn issuer(&self) -> &str {
+        &self.issuer
+    }
+
+    /// Whether the issuer is a loopback one (tests, local development).
+    pub fn issuer_is_loopback(&self) -> bool {
+        self.issuer_url.is_loopback()
+    }
+
+    /// A new, empty JWKS cache with this verifier's settings, once the `jwks_uri` is known.
+    pub fn new_cache(&self) -> Option<JwksCache> {
+        self.jwks_uri.as_ref().map(|u| JwksCache::new(u.clone(), self.jwks_max_age, self.jwks_cooldown))
+    }
+
+    /// Largest token accepted, in bytes.
+    pub fn max_token_bytes(&self) -> usize {
+        self.signature.max_token_bytes
+    }
+
+    /// Verify with the keys held in `cache` (fresh or stale), without any I/O.
+    /// Errors: `ERR_JWKS_NOT_LOADED` when no key was ever loaded, or any verification code.
+    pub fn verify_with(&self, cache: Option<&JwksCache>, token: &str, now: u64) -> Result<VerifiedToken> {
+        let keys = cache.and_then(JwksCache::keys).ok_or_else(|| {
+            Error::new(
+                Code::JwksNotLoaded,
+                "no signing keys are loaded yet: call verify() (which fetches them) or importJwksCache() first",
+            )
+        })?;
+        let jws = verify_jws(token, keys, &self.signature)?;
+        check_claims(&jws.header, &jws.claims, &self.claims, now)?;
+        Ok(VerifiedToken { header: jws.header, claims: jws.claims, alg: jws.alg })
+    }
+}
+
+/// The fetch to make before verifying `token` with `cache`, if any (see
+/// [`JwksCache::fetch_before_verify`]). A token that does not parse needs no fetch: its error
+/// comes from the verification itself.
+pub fn fetch_before_verify(cache: &mut JwksCache, token: &str, max_token_bytes: usize, now: u64) -> Option<HttpRequest> {
+    let kid = token_kid(token, max_token_bytes)?;
+    cache.fetch_before_verify(kid.as_deref(), now)
+}
+
+/// The `kid` of a token's header (`Some(None)` when it has none); `None` when it does not parse.
+fn token_kid(token: &str, max: usize) -> Option<Option<String>> {
+    let jws = decode_unverified(token, max).ok()?;
+    Some(jws.header.get("kid").and_then(Value::as_str).map(str::to_owned))
+}
+
+/// What an ID token is validated against.
+#[derive(Clone, Copy, Debug)]
+pub struct IdTokenContext<'a> {
+    /// The provider's metadata (issuer, algorithms).
+    pub metadata: &'a ProviderMetadata,
+    /// The client id.
+    pub client_id: &'a str,
+    /// The login transaction (nonce, max_age, organization).
+    pub transaction: &'a LoginTransaction,
+    /// The access token of the same response, for `at_hash`.
+    pub access_token: Option<&'a str>,
+    /// Seconds of clock tolerance.
+    pub clock_tolerance: u64,
+}
+
+/// Validate an ID token from a token response (OIDC Core §3.1.3.7): signature against `keys`
+/// with the provider's algorithms (steps 6, 7), `iss` = the discovered issuer (step 2), `aud`
+/// and `azp` (steps 3-5), `exp` and `iat` (steps 9, 10), `nonce` (step 11), `auth_time` with
+/// `max_age` (step 13), Auth0's organization, and `at_hash` when present.
+pub fn validate_id_token(id_token: &str, keys: &crate::jose::jwks::JwkSet, ctx: &IdTokenContext<'_>, now: u64) -> Result<VerifiedToken> {
+    let IdTokenContext { metadata, client_id, transaction, access_token, clock_tolerance } = *ctx;
+    let rules = SignatureRules {
+        algorithms: provider_algorithms(&metadata.id_token_signing_alg_values_supported),
+        max_token_bytes: DEFAULT_MAX_TOKEN_BYTES,
+    };
+    let jws = verify_jws(id_token, keys, &rules)?;
+    let claims = ClaimRules { clock_tolerance, ..ClaimRules::new(metadata.issuer.clone(), vec![client_id.to_owned()]) };
+    check_claims(&jws.header, &jws.claims, &claims, now)?;
+    let id_rules = IdTokenRules {
+        client_id: client_id.to_owned(),
+        nonce: Some(transaction.nonce.clone()),
+        max_age: transaction.max_age,
+        organization: transaction.organization.clone(),
+        access_token: access_token.map(str::to_owned),
+    };
+    check_id_token(&jws.claims, &id_rules, jws.alg, now, clock_tolerance)?;
+    Ok(VerifiedToken { header: jws.header, claims: jws.claims, alg: jws.alg })
+}

@@ -1,0 +1,96 @@
+//! The JWKS fetches the core's cache policy asks for, done with `fetch`: at most one in flight
+//! per key store, shared by every verification waiting on it.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use js_sys::Promise;
+use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::{future_to_promise, JsFuture};
+
+use super::io;
+use crate::error::{Code, Error, Result};
+use crate::jose::cache::JwksCache;
+use crate::verifier::fetch_before_verify;
+
+/// A JWKS cache with its in-flight fetch and the warnings it produced.
+pub struct KeyStore {
+    pub cache: RefCell<Option<JwksCache>>,
+    inflight: RefCell<Option<Promise>>,
+    last_error: RefCell<Option<Error>>,
+    pub warnings: RefCell<Vec<String>>,
+    timeout_ms: u32,
+}
+
+impl KeyStore {
+    pub fn new(timeout_ms: u32) -> Rc<Self> {
+        Rc::new(KeyStore {
+            cache: RefCell::new(None),
+            inflight: RefCell::new(None),
+            last_error: RefCell::new(None),
+            warnings: RefCell::new(Vec::new()),
+            timeout_ms,
+        })
+    }
+
+    /// Fetch keys if the cache policy wants it for this token, sharing a fetch already running.
+    /// A failed fetch keeps the keys held (stale-if-error) and leaves a warning; with no keys at
+    /// all, the fetch's error is returned.
+    pub async fn prepare(self: &Rc<Self>, token: &str, max_token_bytes: usize) -> Result<()> {
+        let running = self.inflight.borrow().clone();
+        if let Some(p) = running {
+            let _ = JsFuture::from(p).await;
+            return self.error_if_empty();
+        }
+        let req = match self.cache.borrow_mut().as_mut() {
+            Some(c) => fetch_before_verify(c, token, max_token_bytes, io::now()),
+            None => None,
+        };
+        let Some(req) = req else { return Ok(()) };
+        let me = self.clone();
+        let task = future_to_promise(async move {
+            let result = io::send(&req, me.timeout_ms).await;
+            let now = io::now();
+            let outcome = match me.cache.borrow_mut().as_mut() {
+                Some(c) => result.and_then(|resp| c.process_jwks_response(&resp, now)),
+                None => Ok(Vec::new()),
+            };
+            match outcome {
+                Ok(w) => {
+                    me.warnings.borrow_mut().extend(w);
+                    *me.last_error.borrow_mut() = None;
+                }
+                Err(e) => {
+                    let held = me.cache.borrow().as_ref().is_some_and(|c| c.keys().is_some());
+                    if held {
+                        me.warnings.borrow_mut().push(format!("JWKS refresh failed, verifying with the keys held: {e}"));
+                    }
+                    *me.last_error.borrow_mut() = Some(e);
+                }
+            }
+            *me.inflight.borrow_mut() = None;
+            Ok(JsValue::UNDEFINED)
+        });
+        *self.inflight.borrow_mut() = Some(task.clone());
+        let _ = JsFuture::from(task).await;
+        self.error_if_empty()
+    }
+
+    fn error_if_empty(&self) -> Result<()> {
+        let empty = self.cache.borrow().as_ref().is_none_or(|c| c.keys().is_none());
+        match (empty, self.last_error.borrow().as_ref()) {
+            (true, Some(e)) => {
+                let mut e = e.clone();
+                if e.code() != Code::Network && e.code() != Code::Timeout {
+                    e = Error::new(e.code(), format!("no signing keys could be loaded: {}", e.message()));
+                }
+                Err(e)
+            }
+            _ => Ok(()),
+        }
+    }
+
+    pub fn take_warnings(&self) -> Vec<String> {
+        std::mem::take(&mut *self.warnings.borrow_mut())
+    }
+}
