@@ -113,6 +113,20 @@ async function callAsync(fn) {
 
 const json = (s) => JSON.parse(s);
 
+/** JSON text of an argument; anything JSON cannot express (a function, a cycle, a BigInt) is ERR_INVALID_ARGUMENT. */
+function arg(value, what) {
+  let text;
+  try {
+    text = JSON.stringify(value);
+  } catch (e) {
+    throw new AuthError('ERR_INVALID_ARGUMENT', `${what} cannot be serialized: ${e.message}`, { kind: 'config' });
+  }
+  if (typeof text !== 'string') {
+    throw new AuthError('ERR_INVALID_ARGUMENT', `${what} must be a JSON object, not ${typeof value}`, { kind: 'config' });
+  }
+  return text;
+}
+
 /**
  * A client of one OpenID Provider (found through discovery) for one client id.
  * Construct it after init(), or use createOidcClient(), which loads the module first.
@@ -122,7 +136,7 @@ export class OidcClient {
   #metadata = null;
 
   constructor(options) {
-    this.#inner = call('new OidcClient()', () => new glue.WasmClient(JSON.stringify(options ?? {})));
+    this.#inner = call('new OidcClient()', () => new glue.WasmClient(arg(options ?? {}, 'the client options')));
   }
 
   get issuer() { return this.#inner.issuer; }
@@ -139,7 +153,7 @@ export class OidcClient {
 
   /** The /authorize URL and the transaction to keep until the callback. */
   buildAuthorizeUrl(authorizationParams = {}) {
-    return callAsync(async () => json(await this.#inner.authorizationUrl(JSON.stringify(authorizationParams))));
+    return callAsync(async () => json(await this.#inner.authorizationUrl(arg(authorizationParams ?? {}, 'authorizationParams'))));
   }
 
   /**
@@ -148,7 +162,7 @@ export class OidcClient {
    * verified claims as `id_token_claims`.
    */
   handleCallback(url, transaction) {
-    return callAsync(async () => json(await this.#inner.handleCallback(String(url), JSON.stringify(transaction))));
+    return callAsync(async () => json(await this.#inner.handleCallback(String(url), arg(transaction ?? null, 'the login transaction'))));
   }
 
   /** Release the wasm memory of this client. */
@@ -195,9 +209,9 @@ export class Verifier {
   #onWarning;
 
   constructor(options = {}) {
-    const { onWarning, ...rest } = options;
+    const { onWarning, ...rest } = options && typeof options === 'object' ? options : { options };
     this.#onWarning = typeof onWarning === 'function' ? onWarning : (w) => console.warn(`oidc-wasm: ${w}`);
-    this.#inner = call('new Verifier()', () => new glue.WasmVerifier(JSON.stringify(rest)));
+    this.#inner = call('new Verifier()', () => new glue.WasmVerifier(arg(rest, 'the verifier options')));
   }
 
   #warn() {
@@ -240,7 +254,7 @@ export class Verifier {
 
   /** Load a cache exported earlier (for the same jwks_uri). */
   importJwksCache(cache) {
-    call('importJwksCache()', () => this.#inner.importJwksCache(JSON.stringify(cache)));
+    call('importJwksCache()', () => this.#inner.importJwksCache(arg(cache ?? null, 'the JWKS cache')));
     this.#warn();
   }
 

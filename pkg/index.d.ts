@@ -167,6 +167,8 @@ export interface VerifierOptions {
   jwksCooldown?: number;
   /** Timeout of a JWKS or discovery fetch, in seconds (default 5). */
   jwksTimeout?: number;
+  /** Remember up to this many verified tokens (by SHA-256), so a repeat costs microseconds; an entry never outlives the token's exp. Default 0 (off). */
+  tokenCacheSize?: number;
   /** Called with warnings (keys skipped, a failed refresh served from stale keys). Default: console.warn. */
   onWarning?: (message: string) => void;
 }

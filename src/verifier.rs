@@ -282,3 +282,127 @@ pub fn validate_id_token(id_token: &str, keys: &crate::jose::jwks::JwkSet, ctx: 
     check_id_token(&jws.claims, &id_rules, jws.alg, now, clock_tolerance)?;
     Ok(VerifiedToken { header: jws.header, claims: jws.claims, alg: jws.alg })
 }
+
+/// A bounded cache of verified tokens, keyed by the SHA-256 of the token, so that a token seen
+/// again is answered without a signature check. An entry never outlives the token: it lasts
+/// until `exp` (plus the clock tolerance) and, with a maximum token age, until `iat` + that age.
+/// When full, the least recently used entry goes. Clear it when the keys change.
+#[derive(Debug, Default)]
+pub struct TokenCache {
+    max: usize,
+    tick: u64,
+    entries: std::collections::HashMap<[u8; 32], CachedToken>,
+}
+
+#[derive(Debug)]
+struct CachedToken {
+    value: String,
+    valid_until: u64,
+    used: u64,
+}
+
+impl TokenCache {
+    /// A cache of at most `max` tokens (0 disables it).
+    pub fn new(max: usize) -> Self {
+        TokenCache { max, tick: 0, entries: Default::default() }
+    }
+
+    fn key(token: &str) -> [u8; 32] {
+        use sha2::Digest as _;
+        sha2::Sha256::digest(token.as_bytes()).into()
+    }
+
+    /// The cached result for `token`, if it is still valid at `now`.
+    pub fn get(&mut self, token: &str, now: u64) -> Option<&str> {
+        if self.max == 0 {
+            return None;
+        }
+        let key = Self::key(token);
+        let expired = self.entries.get(&key).is_some_and(|e| now >= e.valid_until);
+        if expired {
+            self.entries.remove(&key);
+            return None;
+        }
+        self.tick += 1;
+        let tick = self.tick;
+        self.entries.get_mut(&key).map(|e| {
+            e.used = tick;
+            e.value.as_str()
+        })
+    }
+
+    /// Remember a verified token's result. Tokens without `exp` are not cached.
+    pub fn put(&mut self, token: &str, verified: &VerifiedToken, value: String, rules: &ClaimRules) {
+        if self.max == 0 {
+            return;
+        }
+        let Some(exp) = verified.claims.get("exp").and_then(Value::as_u64) else { return };
+        let mut valid_until = exp.saturating_add(rules.clock_tolerance);
+        if let (Some(max_age), Some(iat)) = (rules.max_token_age, verified.claims.get("iat").and_then(Value::as_u64)) {
+            valid_until = valid_until.min(iat.saturating_add(max_age).saturating_add(rules.clock_tolerance));
+        }
+        if self.entries.len() >= self.max {
+            if let Some(oldest) = self.entries.iter().min_by_key(|(_, e)| e.used).map(|(k, _)| *k) {
+                self.entries.remove(&oldest);
+            }
+        }
+        self.tick += 1;
+        self.entries.insert(Self::key(token), CachedToken { value, valid_until, used: self.tick });
+    }
+
+    /// Forget everything (for example after the key set changed).
+    pub fn clear(&mut self) {
+        self.entries.clear();
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether the cache is empty.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+impl Verifier {
+    /// The claim rules (for the token cache).
+    pub fn claim_rules(&self) -> &ClaimRules {
+        &self.claims
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn verified(exp: u64, iat: u64) -> VerifiedToken {
+        let claims = serde_json::json!({ "exp": exp, "iat": iat });
+        VerifiedToken { header: Map::new(), claims: claims.as_object().cloned().unwrap_or_default(), alg: Algorithm::RS256 }
+    }
+
+    #[test]
+    fn token_cache_respects_exp_max_age_and_bound() {
+        let rules = ClaimRules::new("i", vec!["a".into()]);
+        let mut c = TokenCache::new(2);
+        c.put("t1", &verified(1000, 900), "r1".into(), &rules);
+        assert_eq!(c.get("t1", 1059), Some("r1"));
+        assert_eq!(c.get("t1", 1060), None, "never outlives exp + tolerance");
+        assert!(c.is_empty());
+        let aged = ClaimRules { max_token_age: Some(100), ..rules.clone() };
+        c.put("t2", &verified(5000, 900), "r2".into(), &aged);
+        assert_eq!(c.get("t2", 1059), Some("r2"));
+        assert_eq!(c.get("t2", 1060), None, "nor iat + max age + tolerance");
+        c.put("a", &verified(5000, 0), "A".into(), &rules);
+        c.put("b", &verified(5000, 0), "B".into(), &rules);
+        assert_eq!(c.get("a", 0), Some("A"));
+        c.put("c", &verified(5000, 0), "C".into(), &rules);
+        assert_eq!(c.len(), 2);
+        assert_eq!(c.get("b", 0), None, "least recently used goes first");
+        assert_eq!(c.get("a", 0), Some("A"));
+        let mut off = TokenCache::new(0);
+        off.put("a", &verified(5000, 0), "A".into(), &rules);
+        assert_eq!(off.get("a", 0), None);
+    }
+}

@@ -19,6 +19,8 @@ pub struct KeyStore {
     inflight: RefCell<Option<Promise>>,
     last_error: RefCell<Option<Error>>,
     pub warnings: RefCell<Vec<String>>,
+    /// Bumped whenever a fetch replaced the keys.
+    pub generation: std::cell::Cell<u64>,
     timeout_ms: u32,
 }
 
@@ -29,6 +31,7 @@ impl KeyStore {
             inflight: RefCell::new(None),
             last_error: RefCell::new(None),
             warnings: RefCell::new(Vec::new()),
+            generation: std::cell::Cell::new(0),
             timeout_ms,
         })
     }
@@ -57,6 +60,7 @@ impl KeyStore {
             };
             match outcome {
                 Ok(w) => {
+                    me.generation.set(me.generation.get() + 1);
                     me.warnings.borrow_mut().extend(w);
                     *me.last_error.borrow_mut() = None;
                 }

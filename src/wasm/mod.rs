@@ -20,7 +20,7 @@ use crate::jose::compact;
 use crate::pkce::CodeVerifier;
 use crate::jose::claims::DEFAULT_CLOCK_TOLERANCE;
 use crate::token;
-use crate::verifier::{self, IdTokenContext, Verifier};
+use crate::verifier::{self, IdTokenContext, TokenCache, Verifier};
 use keys::KeyStore;
 
 fn js_error(e: Error) -> JsValue {
@@ -227,6 +227,30 @@ struct VerifierInner {
     verifier: RefCell<Verifier>,
     keys: Rc<KeyStore>,
     timeout_ms: u32,
+    tokens: RefCell<(u64, TokenCache)>,
+}
+
+impl VerifierInner {
+    fn cached(&self, token: &str, now: u64) -> Option<String> {
+        let mut t = self.tokens.borrow_mut();
+        if t.0 != self.keys.generation.get() {
+            t.1.clear();
+            t.0 = self.keys.generation.get();
+        }
+        t.1.get(token, now).map(str::to_owned)
+    }
+
+    fn verify_loaded(&self, token: &str, now: u64) -> Result<String> {
+        if let Some(hit) = self.cached(token, now) {
+            return Ok(hit);
+        }
+        let v = self.verifier.borrow();
+        let cache = self.keys.cache.borrow();
+        let verified = v.verify_with(cache.as_ref(), token, now)?;
+        let out = verified.to_json().to_string();
+        self.tokens.borrow_mut().1.put(token, &verified, out.clone(), v.claim_rules());
+        Ok(out)
+    }
 }
 
 /// Verifies JWTs locally against the issuer's JWKS.
@@ -243,10 +267,18 @@ impl WasmVerifier {
         let run = || -> Result<WasmVerifier> {
             let raw = object(options_json, "the verifier options")?;
             let timeout_ms = (seconds_option(&raw, "jwksTimeout", 5.0, 600.0)? * 1000.0) as u32;
+            let token_cache = seconds_option(&raw, "tokenCacheSize", 0.0, 1_000_000.0)? as usize;
             let verifier = Verifier::from_options(&raw)?;
             let keys = KeyStore::new(timeout_ms.max(1));
             *keys.cache.borrow_mut() = verifier.new_cache();
-            Ok(WasmVerifier { inner: Rc::new(VerifierInner { verifier: RefCell::new(verifier), keys, timeout_ms }) })
+            Ok(WasmVerifier {
+                inner: Rc::new(VerifierInner {
+                    verifier: RefCell::new(verifier),
+                    keys,
+                    timeout_ms,
+                    tokens: RefCell::new((0, TokenCache::new(token_cache))),
+                }),
+            })
         };
         run().map_err(js_error)
     }
@@ -256,6 +288,9 @@ impl WasmVerifier {
     pub async fn verify(&self, token: String) -> core::result::Result<String, JsValue> {
         let inner = self.inner.clone();
         let run = async move {
+            if let Some(hit) = inner.cached(&token, io::now()) {
+                return Ok(hit);
+            }
             let discovery = inner.verifier.borrow().discovery_request();
             if let Some(req) = discovery {
                 let resp = io::send(&req, inner.timeout_ms).await?;
@@ -272,9 +307,7 @@ impl WasmVerifier {
             }
             let max = inner.verifier.borrow().max_token_bytes();
             inner.keys.prepare(&token, max).await?;
-            let v = inner.verifier.borrow();
-            let cache = inner.keys.cache.borrow();
-            Ok::<_, Error>(v.verify_with(cache.as_ref(), &token, io::now())?.to_json().to_string())
+            inner.verify_loaded(&token, io::now())
         };
         run.await.map_err(js_error)
     }
@@ -282,9 +315,7 @@ impl WasmVerifier {
     /// Verify with the keys already loaded, without any I/O.
     #[wasm_bindgen(js_name = verifySync)]
     pub fn verify_sync(&self, token: &str) -> core::result::Result<String, JsValue> {
-        let v = self.inner.verifier.borrow();
-        let cache = self.inner.keys.cache.borrow();
-        v.verify_with(cache.as_ref(), token, io::now()).map(|t| t.to_json().to_string()).map_err(js_error)
+        self.inner.verify_loaded(token, io::now()).map_err(js_error)
     }
 
     /// The JWKS cache as JSON, to keep between isolates (null before the first fetch).
@@ -310,6 +341,7 @@ impl WasmVerifier {
                 ));
             }
             let warnings = cache.as_mut().map(|c| c.import(&v)).transpose()?.unwrap_or_default();
+            self.inner.keys.generation.set(self.inner.keys.generation.get() + 1);
             self.inner.keys.warnings.borrow_mut().extend(warnings);
             Ok(())
         };

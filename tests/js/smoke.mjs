@@ -201,6 +201,19 @@ export async function runSmoke(oidc, env) {
     assert(disco <= 8, `discovery ${disco}`);
   });
 
+  await check('verifier: the verified-token cache answers repeats and never outlives exp', async () => {
+    const cached = await oidc.createVerifier({ issuer, audience: API, tokenCacheSize: 10, clockTolerance: 0 });
+    const t = await sign(claims({ exp: now() + 2, jti: 'short-lived' }));
+    const a = await cached.verify(t);
+    const b = cached.verifySync(t);
+    assert(a.payload.jti === 'short-lived' && b.payload.jti === 'short-lived', 'repeat answered');
+    await new Promise((r) => setTimeout(r, 2100));
+    await fetch(`${issuer}/__test/stats`); // I/O lets workerd's clock move on
+    const e = await rejects(() => cached.verify(t), 'ERR_JWT_EXPIRED');
+    assert(e.claim === 'exp', 'expired once exp passed, cache or not');
+    await rejects(() => oidc.createVerifier({ issuer, audience: API, tokenCacheSize: -1 }), 'ERR_CONFIG_INVALID_OPTION');
+  });
+
   await check('verifier: the JWKS cache exports and imports (edge workers keep it in KV)', async () => {
     const cache = verifier.exportJwksCache();
     assert(cache && cache.uri && Array.isArray(cache.jwks.keys), 'exported');

@@ -38,3 +38,38 @@ test('the TypeScript error-code union lists exactly the codes the module has', a
   assert.deepEqual(typed, Object.keys(oidc.errorCodes()).sort());
   for (const c of jsOnly) assert.ok(c in oidc.errorCodes(), c);
 });
+
+test('garbage of every type into every function gives AuthError codes, never a crash', async () => {
+  const { oidc } = await import(pathToFileURL(join(consumer, 'node-entry.mjs')).href);
+  let seed = 42;
+  const rnd = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
+  const pick = (a) => a[Math.floor(rnd() * a.length)];
+  const str = () => Array.from({ length: Math.floor(rnd() * 60) }, () => String.fromCharCode(Math.floor(rnd() * 0x2fff))).join('');
+  const values = () => [undefined, null, 0, -1, 1e308, NaN, true, '', str(), 'a.b.c', '..', 'http://127.0.0.1:9', [], [str()],
+    { issuer: str() }, { clientId: str(), issuer: 'https://op.example', authorizationParams: { redirect_uri: str(), max_age: str() } },
+    { issuer: 'https://op.example', audience: [1, 2] }, { issuer: 'https://op.example', audience: 'a', algorithms: str() },
+    Symbol('s'), () => 1, 'x'.repeat(70000)];
+  const calls = [
+    (v) => oidc.parseCallbackUrl(v), (v) => oidc.pkceChallenge(v), (v) => oidc.decodeJwtUnverified(v),
+    (v) => new oidc.OidcClient(v), (v) => new oidc.Verifier(v),
+    (v) => new oidc.OidcClient({ issuer: 'https://op.example', clientId: 'c' }).handleCallback(v, v),
+    (v) => new oidc.Verifier({ issuer: 'https://op.example', audience: 'a', jwksUri: 'https://op.example/jwks' }).verifySync(v),
+    (v) => new oidc.Verifier({ issuer: 'https://op.example', audience: 'a', jwksUri: 'https://op.example/jwks' }).importJwksCache(v),
+  ];
+  let n = 0;
+  for (let i = 0; i < 400; i++) {
+    const v = pick(values());
+    const fn = pick(calls);
+    try {
+      await fn(v);
+    } catch (e) {
+      // A Symbol cannot be turned into a string by the shim: that TypeError is the caller's.
+      if (typeof v === 'symbol' && e instanceof TypeError) continue;
+      assert.ok(e instanceof oidc.AuthError, `${e?.name}: ${e?.message}`);
+      assert.notEqual(e.code, 'ERR_INTERNAL', e.message);
+      n++;
+    }
+  }
+  assert.ok(n > 100, `errors seen: ${n}`);
+  assert.equal(oidc.pkceChallenge('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk'), 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM');
+});
