@@ -231,6 +231,17 @@ export async function runSmoke(oidc, env) {
     await rejects(async () => lies.verify(await sign(claims())), 'ERR_JWKS_INVALID');
   });
 
+  await check('verifier: stale keys keep working when the JWKS endpoint goes down, with a warning', async () => {
+    const held = verifier.exportJwksCache();
+    const seen = [];
+    const stale = await oidc.createVerifier({ issuer, audience: API, jwksUri: 'http://127.0.0.1:9/jwks', jwksTimeout: 3,
+      onWarning: (w) => seen.push(w) });
+    stale.importJwksCache({ uri: 'http://127.0.0.1:9/jwks', jwks: held.jwks, fetched_at: 1, expires_at: 2 });
+    const r = await stale.verify(await sign(claims({ jti: 'stale' })));
+    assert(r.payload.jti === 'stale', 'verified with the stale keys');
+    assert(seen.some((w) => w.includes('JWKS refresh failed')), `warnings: ${JSON.stringify(seen)}`);
+  });
+
   if (httpLogin) {
     await check('login, callback and code exchange with the local provider', async () => {
       const { url, transaction } = await client.buildAuthorizeUrl({ audience: 'https://api.oidc-wasm.test' });
