@@ -6,3 +6,4 @@ import { _setLoader, _initFromUrl } from './core.js';
 _setLoader(() => _initFromUrl(new URL('./oidc_wasm_bg.wasm', import.meta.url)));
 
 export * from './core.js';
+export * from './spa.js';

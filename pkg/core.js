@@ -113,6 +113,9 @@ async function callAsync(fn) {
 
 const json = (s) => JSON.parse(s);
 
+/** @internal The wasm-bindgen exports, for the session layer (spa.js). */
+export const _glue = glue;
+
 /** JSON text of an argument; anything JSON cannot express (a function, a cycle, a BigInt) is ERR_INVALID_ARGUMENT. */
 function arg(value, what) {
   let text;
@@ -165,6 +168,17 @@ export class OidcClient {
     return callAsync(async () => json(await this.#inner.handleCallback(String(url), arg(transaction ?? null, 'the login transaction'))));
   }
 
+  /** The refresh-token grant (RFC 6749 §6); a new ID token must be for `expectedSub`. */
+  refresh(refreshToken, scope, audience, expectedSub) {
+    return callAsync(async () => json(await this.#inner.refresh(String(refreshToken), scope ?? undefined,
+      audience ?? undefined, expectedSub ?? undefined)));
+  }
+
+  /** The provider's logout URL ({ returnTo, federated, id_token_hint }). */
+  logoutUrl(params = {}) {
+    return callAsync(async () => this.#inner.logoutUrl(arg(params ?? {}, 'logoutParams')));
+  }
+
   /** Release the wasm memory of this client. */
   free() { this.#inner.free(); }
 }
@@ -196,7 +210,7 @@ export function decodeJwtUnverified(token) {
 }
 
 /** Error codes the JavaScript layer adds to the module's own. */
-const JS_CODES = { ERR_INIT_FAILED: 'internal', ERR_BEARER_TOKEN_MISSING: 'verification' };
+const JS_CODES = { ERR_INIT_FAILED: 'internal', ERR_BEARER_TOKEN_MISSING: 'verification', ERR_MISSING_REFRESH_TOKEN: 'server' };
 
 /**
  * Verifies JWTs (access tokens for your API, or ID tokens) locally against the issuer's JWKS.

@@ -5,3 +5,4 @@ import { _setLoader, _initSync } from './core.js';
 _setLoader(() => _initSync(Deno.readFileSync(new URL('./oidc_wasm_bg.wasm', import.meta.url))), { eager: true });
 
 export * from './core.js';
+export * from './spa.js';

@@ -39,6 +39,7 @@ export type AuthErrorCode =
   | 'ERR_JWT_EXPIRED'
   | 'ERR_JWT_CLAIM_VALIDATION_FAILED'
   | 'ERR_BEARER_TOKEN_MISSING'
+  | 'ERR_MISSING_REFRESH_TOKEN'
   | 'ERR_NETWORK'
   | 'ERR_TIMEOUT'
   | 'ERR_NOT_INITIALIZED'
@@ -230,6 +231,10 @@ export class OidcClient {
   buildAuthorizeUrl(authorizationParams?: AuthorizationParams): Promise<{ url: string; transaction: LoginTransaction }>;
   /** Checks the callback URL (state, iss per RFC 9207, error) and exchanges the code. */
   handleCallback(url: string | URL, transaction: LoginTransaction): Promise<TokenResponse>;
+  /** The refresh-token grant (RFC 6749 §6); a new ID token must be for `expectedSub`. */
+  refresh(refreshToken: string, scope?: string, audience?: string, expectedSub?: string): Promise<TokenResponse>;
+  /** The provider's logout URL: Auth0's /v2/logout for a domain, else end_session_endpoint. */
+  logoutUrl(params?: { returnTo?: string; federated?: boolean; id_token_hint?: string }): Promise<string>;
   /** Releases the client's WebAssembly memory. */
   free(): void;
 }
@@ -250,3 +255,87 @@ export function pkceChallenge(codeVerifier: string): string;
 export function decodeJwtUnverified(token: string): { header: Record<string, unknown>; claims: Record<string, unknown> };
 /** Every error code, mapped to its kind. */
 export function errorCodes(): Record<AuthErrorCode, AuthErrorKind>;
+
+/** A token cache (auth0-spa-js's ICache): synchronous or async. */
+export interface ICache {
+  get(key: string): unknown | Promise<unknown>;
+  set(key: string, entry: unknown): void | Promise<void>;
+  remove(key: string): void | Promise<void>;
+  allKeys(): string[] | Promise<string[]>;
+}
+
+export interface AuthClientOptions extends OidcClientOptions {
+  /** Where tokens are cached (default 'memory': refresh tokens never touch browser storage). */
+  cacheLocation?: 'memory' | 'localstorage' | 'sessionstorage';
+  /** A custom cache instead of cacheLocation. */
+  cache?: ICache;
+  /** Ask for offline_access and refresh access tokens with the refresh-token grant. */
+  useRefreshTokens?: boolean;
+  useRefreshTokensFallback?: boolean;
+  /** Seconds before expiry at which a cached access token counts as expired (default 60). */
+  leeway?: number;
+  authorizeTimeoutInSeconds?: number;
+}
+
+export interface RedirectLoginOptions<TAppState = any> {
+  authorizationParams?: AuthorizationParams;
+  appState?: TAppState;
+  /** Navigate yourself instead of location.assign. */
+  openUrl?: (url: string) => void | Promise<void>;
+}
+
+export interface GetTokenSilentlyOptions {
+  authorizationParams?: { audience?: string; scope?: string; [custom: string]: unknown };
+  cacheMode?: 'on' | 'off' | 'cache-only';
+  detailedResponse?: boolean;
+  timeoutInSeconds?: number;
+}
+
+export interface TokenDetails {
+  access_token: string;
+  id_token?: string;
+  token_type?: string;
+  scope?: string;
+  expires_in: number;
+}
+
+export interface LogoutOptions {
+  logoutParams?: { returnTo?: string; federated?: boolean; [custom: string]: unknown };
+  /** false: clear the session without navigating; a function: navigate yourself. */
+  openUrl?: false | ((url: string) => void | Promise<void>);
+}
+
+export interface User {
+  sub?: string;
+  name?: string;
+  given_name?: string;
+  family_name?: string;
+  nickname?: string;
+  picture?: string;
+  email?: string;
+  email_verified?: boolean;
+  updated_at?: string | number;
+  [claim: string]: unknown;
+}
+
+export class AuthClient {
+  constructor(options: AuthClientOptions);
+  loginWithRedirect<TAppState = any>(options?: RedirectLoginOptions<TAppState>): Promise<void>;
+  handleRedirectCallback<TAppState = any>(url?: string): Promise<{ appState?: TAppState }>;
+  getTokenSilently(options: GetTokenSilentlyOptions & { detailedResponse: true }): Promise<TokenDetails>;
+  getTokenSilently(options?: GetTokenSilentlyOptions): Promise<string>;
+  getUser<TUser extends User = User>(): Promise<TUser | undefined>;
+  getIdTokenClaims(): Promise<(JWTPayload & { __raw: string }) | undefined>;
+  isAuthenticated(): Promise<boolean>;
+  checkSession(options?: GetTokenSilentlyOptions): Promise<void>;
+  logout(options?: LogoutOptions): Promise<void>;
+}
+export const Auth0Client: typeof AuthClient;
+export function createAuthClient(options: AuthClientOptions): Promise<AuthClient>;
+export const createAuth0Client: typeof createAuthClient;
+export class InMemoryCache implements ICache {
+  get(key: string): unknown;
+  set(key: string, entry: unknown): void;
+  remove(key: string): void;
+  allKeys(): string[];
+}

@@ -6,3 +6,4 @@ import { _setLoader, _initSync } from './core.js';
 _setLoader(() => _initSync(wasmModule), { eager: true });
 
 export * from './core.js';
+export * from './spa.js';

@@ -56,6 +56,7 @@ pub mod error;
 pub mod http;
 pub mod jose;
 pub mod pkce;
+pub mod session;
 pub mod token;
 pub mod url;
 pub mod verifier;

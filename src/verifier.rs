@@ -4,7 +4,6 @@
 
 use serde_json::{Map, Value};
 
-use crate::authorize::LoginTransaction;
 use crate::discovery::ProviderMetadata;
 use crate::error::{Code, Error, Result};
 use crate::http::{HttpRequest, HttpResponse};
@@ -251,8 +250,14 @@ pub struct IdTokenContext<'a> {
     pub metadata: &'a ProviderMetadata,
     /// The client id.
     pub client_id: &'a str,
-    /// The login transaction (nonce, max_age, organization).
-    pub transaction: &'a LoginTransaction,
+    /// The `nonce` sent (none on a refresh).
+    pub nonce: Option<&'a str>,
+    /// The `max_age` sent.
+    pub max_age: Option<u64>,
+    /// The `organization` sent.
+    pub organization: Option<&'a str>,
+    /// On a refresh, the session's `sub` (OIDC Core §12.2).
+    pub expected_sub: Option<&'a str>,
     /// The access token of the same response, for `at_hash`.
     pub access_token: Option<&'a str>,
     /// Seconds of clock tolerance.
@@ -264,7 +269,7 @@ pub struct IdTokenContext<'a> {
 /// and `azp` (steps 3-5), `exp` and `iat` (steps 9, 10), `nonce` (step 11), `auth_time` with
 /// `max_age` (step 13), Auth0's organization, and `at_hash` when present.
 pub fn validate_id_token(id_token: &str, keys: &crate::jose::jwks::JwkSet, ctx: &IdTokenContext<'_>, now: u64) -> Result<VerifiedToken> {
-    let IdTokenContext { metadata, client_id, transaction, access_token, clock_tolerance } = *ctx;
+    let IdTokenContext { metadata, client_id, nonce, max_age, organization, expected_sub, access_token, clock_tolerance } = *ctx;
     let rules = SignatureRules {
         algorithms: provider_algorithms(&metadata.id_token_signing_alg_values_supported),
         max_token_bytes: DEFAULT_MAX_TOKEN_BYTES,
@@ -274,10 +279,11 @@ pub fn validate_id_token(id_token: &str, keys: &crate::jose::jwks::JwkSet, ctx: 
     check_claims(&jws.header, &jws.claims, &claims, now)?;
     let id_rules = IdTokenRules {
         client_id: client_id.to_owned(),
-        nonce: Some(transaction.nonce.clone()),
-        max_age: transaction.max_age,
-        organization: transaction.organization.clone(),
+        nonce: nonce.map(str::to_owned),
+        max_age,
+        organization: organization.map(str::to_owned),
         access_token: access_token.map(str::to_owned),
+        expected_sub: expected_sub.map(str::to_owned),
     };
     check_id_token(&jws.claims, &id_rules, jws.alg, now, clock_tolerance)?;
     Ok(VerifiedToken { header: jws.header, claims: jws.claims, alg: jws.alg })

@@ -342,6 +342,7 @@ fn id_tokens_oidc_core_3_1_3_7() {
         max_age: Some(600),
         organization: None,
         access_token: Some("jHkWEdUXMU1BwAsC4vtUsZwnNvTIxEl0z9K3vx5KF0Y".into()),
+        expected_sub: None,
     };
     let good = json!({ "sub": "u", "aud": "spa", "exp": NOW + 60, "iat": NOW, "nonce": "n-0S6_WzA2Mj",
         "auth_time": NOW - 100, "at_hash": at_hash(Algorithm::RS256, "jHkWEdUXMU1BwAsC4vtUsZwnNvTIxEl0z9K3vx5KF0Y") });
@@ -383,6 +384,13 @@ fn id_tokens_oidc_core_3_1_3_7() {
     assert_eq!(org("org_123", json!({ "org_id": "org_999" })), Err("org_id".into()));
     assert_eq!(org("org_123", json!({})), Err("org_id".into()));
     assert!(org("Acme", json!({ "org_name": "acme" })).is_ok());
+    // §12.2: a refreshed ID token must be for the same user.
+    let refreshed = |sub: &str| {
+        let r = IdTokenRules { expected_sub: Some(sub.into()), nonce: None, ..rules.clone() };
+        check_id_token(good.as_object().unwrap(), &r, Algorithm::RS256, NOW, 60).map_err(|e| e.claim.clone().unwrap())
+    };
+    assert!(refreshed("u").is_ok());
+    assert_eq!(refreshed("someone-else"), Err("sub".into()));
     assert_eq!(org("Acme", json!({ "org_name": "other" })), Err("org_name".into()));
 }
 

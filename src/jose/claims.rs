@@ -179,6 +179,8 @@ pub struct IdTokenRules {
     pub organization: Option<String>,
     /// The access token from the same response, to check `at_hash` when present (§3.1.3.8 / §3.2.2.9).
     pub access_token: Option<String>,
+    /// On a refresh, the `sub` of the session's ID token: the new one must be the same (§12.2).
+    pub expected_sub: Option<String>,
 }
 
 /// The ID-token-specific steps of OIDC Core §3.1.3.7 (steps 2, 3, 9, 10 are in
@@ -186,7 +188,11 @@ pub struct IdTokenRules {
 pub fn check_id_token(claims: &Map<String, Value>, rules: &IdTokenRules, alg: Algorithm, now: u64, tolerance: u64) -> Result<()> {
     // §2: sub is REQUIRED; exp and iat are REQUIRED.
     match string_claim(claims, "sub")? {
-        Some(s) if !s.is_empty() => {}
+        Some(s) if !s.is_empty() => {
+            if rules.expected_sub.as_deref().is_some_and(|e| e != s) {
+                return Err(fail("sub", "check_failed", "the refreshed ID token is for another user (OIDC Core §12.2)"));
+            }
+        }
         _ => return Err(fail("sub", "missing", "the ID token has no sub claim (OIDC Core §2)")),
     }
     for name in ["exp", "iat"] {

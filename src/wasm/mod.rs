@@ -134,32 +134,134 @@ impl WasmClient {
             let resp = io::send(&req, inner.timeout_ms).await?;
             let tokens = token::process_token_response(&resp, io::now())?;
             // OIDC Core §3.1.3.3: with the openid scope the ID token is REQUIRED.
-            let id_token = tokens.id_token.as_deref().ok_or_else(|| {
-                Error::new(Code::ResponseInvalid, "the token response has no id_token (OIDC Core §3.1.3.3)")
-            })?;
-            inner.keys.prepare(id_token, crate::jose::compact::DEFAULT_MAX_TOKEN_BYTES).await?;
-            let ctx = IdTokenContext {
-                metadata: &meta,
-                client_id: inner.config.client_id(),
-                transaction: &transaction,
-                access_token: Some(tokens.access_token.as_str()),
-                clock_tolerance: inner.leeway,
-            };
-            let verified = {
-                let cache = inner.keys.cache.borrow();
-                let keys = cache.as_ref().and_then(|c| c.keys()).ok_or_else(|| {
-                    Error::new(Code::JwksNotLoaded, "the provider's signing keys could not be loaded")
-                })?;
-                verifier::validate_id_token(id_token, keys, &ctx, io::now())?
-            };
-            let mut out = tokens.to_json();
-            if let serde_json::Value::Object(m) = &mut out {
-                m.insert("id_token_claims".into(), serde_json::Value::Object(verified.claims));
+            if tokens.id_token.is_none() {
+                return Err(Error::new(Code::ResponseInvalid, "the token response has no id_token (OIDC Core §3.1.3.3)"));
             }
+            let checks = IdChecks {
+                nonce: Some(transaction.nonce.as_str()),
+                max_age: transaction.max_age,
+                organization: transaction.organization.as_deref(),
+                expected_sub: None,
+            };
+            let out = with_verified_id_token(&inner, &meta, &tokens, &checks).await?;
             Ok::<_, Error>(out.to_string())
         };
         run.await.map_err(js_error)
     }
+}
+
+/// What an ID token is checked against besides the provider and the client.
+struct IdChecks<'a> {
+    nonce: Option<&'a str>,
+    max_age: Option<u64>,
+    organization: Option<&'a str>,
+    expected_sub: Option<&'a str>,
+}
+
+/// The token response as JSON, with the ID token (when present) validated and its claims
+/// added as `id_token_claims`.
+async fn with_verified_id_token(
+    inner: &Inner,
+    meta: &ProviderMetadata,
+    tokens: &token::TokenResponse,
+    checks: &IdChecks<'_>,
+) -> Result<serde_json::Value> {
+    let mut out = tokens.to_json();
+    let Some(id_token) = tokens.id_token.as_deref() else { return Ok(out) };
+    inner.keys.prepare(id_token, crate::jose::compact::DEFAULT_MAX_TOKEN_BYTES).await?;
+    let ctx = IdTokenContext {
+        metadata: meta,
+        client_id: inner.config.client_id(),
+        nonce: checks.nonce,
+        max_age: checks.max_age,
+        organization: checks.organization,
+        expected_sub: checks.expected_sub,
+        access_token: Some(tokens.access_token.as_str()),
+        clock_tolerance: inner.leeway,
+    };
+    let verified = {
+        let cache = inner.keys.cache.borrow();
+        let keys = cache
+            .as_ref()
+            .and_then(|c| c.keys())
+            .ok_or_else(|| Error::new(Code::JwksNotLoaded, "the provider's signing keys could not be loaded"))?;
+        verifier::validate_id_token(id_token, keys, &ctx, io::now())?
+    };
+    if let serde_json::Value::Object(m) = &mut out {
+        m.insert("id_token_claims".into(), serde_json::Value::Object(verified.claims));
+    }
+    Ok(out)
+}
+
+#[wasm_bindgen]
+impl WasmClient {
+    /// The refresh-token grant (RFC 6749 §6). Resolves to the token response JSON (a new ID token,
+    /// when one comes, is validated and must be for `expected_sub`, OIDC Core §12.2).
+    pub async fn refresh(
+        &self,
+        refresh_token: String,
+        scope: Option<String>,
+        audience: Option<String>,
+        expected_sub: Option<String>,
+    ) -> core::result::Result<String, JsValue> {
+        let inner = self.inner.clone();
+        let run = async move {
+            let meta = metadata(&inner).await?;
+            let req = crate::session::refresh_token_grant_request(
+                &meta,
+                inner.config.client_id(),
+                &refresh_token,
+                scope.as_deref(),
+                audience.as_deref(),
+            );
+            let resp = io::send(&req, inner.timeout_ms).await?;
+            let tokens = token::process_token_response(&resp, io::now())?;
+            let checks = IdChecks { nonce: None, max_age: None, organization: None, expected_sub: expected_sub.as_deref() };
+            Ok::<_, Error>(with_verified_id_token(&inner, &meta, &tokens, &checks).await?.to_string())
+        };
+        run.await.map_err(js_error)
+    }
+
+    /// The logout URL (JSON params `{ returnTo, federated, id_token_hint }`).
+    #[wasm_bindgen(js_name = logoutUrl)]
+    pub async fn logout_url(&self, params_json: String) -> core::result::Result<String, JsValue> {
+        let inner = self.inner.clone();
+        let run = async move {
+            let p = object(&params_json, "logoutParams")?;
+            let s = |k: &str| p.get(k).and_then(serde_json::Value::as_str).map(str::to_owned);
+            let params = crate::session::LogoutParams {
+                return_to: s("returnTo"),
+                federated: p.get("federated").and_then(serde_json::Value::as_bool).unwrap_or(false),
+                id_token_hint: s("id_token_hint"),
+            };
+            let meta = metadata(&inner).await?;
+            crate::session::logout_url(&inner.config, &meta, &params)
+        };
+        run.await.map_err(js_error)
+    }
+}
+
+/// The cache key for a client, audience and scope.
+#[wasm_bindgen(js_name = cacheKey)]
+pub fn cache_key(client_id: &str, audience: Option<String>, scope: &str) -> String {
+    crate::session::CacheKey::new(client_id, audience.as_deref(), scope).storage_key()
+}
+
+/// Among stored cache keys (JSON array), the one that answers a request (exact, else a scope
+/// superset), or undefined.
+#[wasm_bindgen(js_name = findCacheKey)]
+pub fn find_cache_key(stored_json: &str, wanted: &str) -> Option<String> {
+    let stored: Vec<String> = serde_json::from_str(stored_json).unwrap_or_default();
+    let keys: Vec<crate::session::CacheKey> =
+        stored.iter().filter_map(|k| crate::session::CacheKey::from_storage_key(k)).collect();
+    let wanted = crate::session::CacheKey::from_storage_key(wanted)?;
+    crate::session::find_key(&keys, &wanted).map(|k| k.storage_key())
+}
+
+/// Whether a token expiring at `expires_at` counts as expired now, `leeway` seconds early.
+#[wasm_bindgen(js_name = isExpired)]
+pub fn is_expired(expires_at: Option<f64>, leeway: f64) -> bool {
+    crate::session::is_expired(expires_at.map(|e| e as u64), io::now(), leeway.max(0.0) as u64)
 }
 
 async fn metadata(inner: &Inner) -> Result<ProviderMetadata> {

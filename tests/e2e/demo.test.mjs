@@ -11,7 +11,8 @@ let demo, provider, browser;
 
 before(async () => {
   demo = await startDemoServer({ port: 0, pkgDir: process.env.OIDC_WASM_PKG_DIR });
-  provider = await startProvider({ port: 0, clientOrigins: [demo.origin], quiet: true });
+  // Access tokens live 63 s: with the 60 s leeway they count as expired 3 s after issue.
+  provider = await startProvider({ port: 0, clientOrigins: [demo.origin], quiet: true, accessTokenTtl: 63 });
   demo.setConfig({ issuer: provider.issuer, ...CLIENT });
   browser = await launchChromium();
 });
@@ -46,11 +47,64 @@ test('a person logs in through the demo and sees their claims', async () => {
   assert.ok((await claim('nonce')).length >= 43, 'the nonce we sent comes back');
   assert.match(await page.textContent('#verified'), /^Signature verified \((RS256|ES256), kid /);
   assert.equal(new URL(page.url()).search, '', 'the callback parameters are removed from the address bar');
-  assert.equal(await page.textContent('#tokens tr[data-claim="refresh_token"] td:nth-child(2)'), 'issued (kept in memory only)');
   assert.deepEqual(errors, []);
   // The provider saw exactly one code exchange.
   const stats = await (await fetch(`${provider.issuer}/__test/stats`)).json();
   assert.equal(JSON.stringify(stats).includes('authorization_code'), true);
+  await page.close();
+});
+
+async function login(page) {
+  await page.goto(`${demo.origin}/`);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.waitForURL(`${provider.issuer}/**`);
+  await page.fill('#username', 'alice');
+  await page.fill('#password', 'wonderland');
+  await page.click('button[type=submit]');
+  await page.waitForSelector('#result:not([hidden])');
+}
+
+const grants = async () => (await (await fetch(`${provider.issuer}/__test/stats`)).json()).grants;
+const tokenCell = (page, name) => page.textContent(`#tokens tr[data-claim="${name}"] td:nth-child(2)`);
+
+test('the session: cached token, refresh with rotation after expiry, one request for many callers, logout', async () => {
+  const { page, errors } = await newPage();
+  await login(page);
+  const before = await grants();
+  // Served from the cache: no request.
+  await page.getByRole('button', { name: 'Get access token' }).click();
+  await page.waitForSelector('#tokens tr[data-claim="call"]');
+  const firstJti = await tokenCell(page, 'jti');
+  assert.equal((await grants()).refresh_token.total, before.refresh_token.total, 'no refresh while the token is fresh');
+  // After expiry (leeway included): one refresh, a new token, the refresh token rotated.
+  await page.waitForTimeout(3500);
+  const rtBefore = await page.evaluate(() => window.oidcDemo.client.getTokenSilently({ cacheMode: 'cache-only' }));
+  assert.equal(rtBefore, undefined, 'cache-only gives nothing once the token counts as expired');
+  await page.getByRole('button', { name: 'Get access token' }).click();
+  await page.waitForFunction(() => document.querySelector('#tokens tr[data-claim="call"] td:nth-child(2)')?.textContent === '2');
+  assert.notEqual(await tokenCell(page, 'jti'), firstJti);
+  let g = await grants();
+  assert.equal(g.refresh_token.total - before.refresh_token.total, 1);
+  assert.equal(g.refresh_token.error, 0);
+  // Many callers at once, cache bypassed: one request, everybody gets the same token.
+  const tokens = await page.evaluate(() => Promise.all(Array.from({ length: 5 },
+    () => window.oidcDemo.client.getTokenSilently({ cacheMode: 'off' }))));
+  assert.equal(new Set(tokens).size, 1);
+  g = await grants();
+  assert.equal(g.refresh_token.total - before.refresh_token.total, 2, 'five concurrent calls made one request');
+  assert.equal(g.refresh_token.error, 0, 'the rotated refresh token was used, never a spent one');
+  // Refresh tokens never reach browser storage with the default memory cache.
+  const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }));
+  const refreshTokens = await page.evaluate(() => Promise.resolve(window.oidcDemo.client.getTokenSilently({ detailedResponse: true })));
+  assert.ok(refreshTokens.access_token);
+  assert.ok(!/refresh_token/.test(stored), `storage holds ${stored}`);
+  assert.equal(await page.evaluate(() => window.oidcDemo.client.isAuthenticated()), true);
+  // Logout: the provider ends the session and sends the browser back.
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await page.waitForURL(`${demo.origin}/`);
+  await page.waitForSelector('#login:not([disabled])');
+  assert.equal(await page.evaluate(() => window.oidcDemo.client.isAuthenticated()), false);
+  assert.deepEqual(errors, []);
   await page.close();
 });
 

@@ -1,0 +1,312 @@
+// The single-page-app session, with the surface of @auth0/auth0-spa-js: redirect login and
+// callback, a token cache, silent refresh with rotating refresh tokens, the user's verified
+// claims, logout. Protocol rules live in the WebAssembly core; this file keeps state in the
+// browser (storage, locks, navigation).
+import { AuthError, OidcClient, init, parseCallbackUrl, _glue } from './core.js';
+
+const TX_PREFIX = 'oidc-wasm.tx.';
+const DEFAULT_SCOPE = 'openid profile email';
+const PROTOCOL_CLAIMS = new Set(['iss', 'aud', 'exp', 'nbf', 'iat', 'jti', 'azp', 'nonce', 'auth_time', 'at_hash',
+  'c_hash', 'acr', 'amr', 'sub_jwk', 'cnf', 'sid', 'org_id', 'org_name']);
+
+/** The in-memory cache (the default): nothing is written to browser storage. */
+export class InMemoryCache {
+  #m = new Map();
+  get(key) { return this.#m.get(key); }
+  set(key, value) { this.#m.set(key, value); }
+  remove(key) { this.#m.delete(key); }
+  allKeys() { return [...this.#m.keys()]; }
+}
+
+/** A cache in localStorage or sessionStorage; values are JSON, anything unreadable is dropped. */
+export class StorageCache {
+  #s;
+  constructor(storage) { this.#s = storage; }
+  get(key) {
+    const raw = this.#s.getItem(key);
+    if (raw == null) return undefined;
+    try {
+      const v = JSON.parse(raw);
+      if (v && typeof v === 'object') return v;
+    } catch { /* corrupt or foreign: dropped below */ }
+    this.#s.removeItem(key);
+    return undefined;
+  }
+  set(key, value) { this.#s.setItem(key, JSON.stringify(value)); }
+  remove(key) { this.#s.removeItem(key); }
+  allKeys() { return Object.keys(this.#s); }
+}
+
+function pickCache(options) {
+  if (options.cache) return options.cache;
+  switch (options.cacheLocation ?? 'memory') {
+    case 'memory': return new InMemoryCache();
+    case 'localstorage': return new StorageCache(globalThis.localStorage);
+    case 'sessionstorage': return new StorageCache(globalThis.sessionStorage);
+    default:
+      throw new AuthError('ERR_CONFIG_INVALID_OPTION',
+        `cacheLocation must be 'memory', 'localstorage' or 'sessionstorage', not ${JSON.stringify(options.cacheLocation)}`,
+        { kind: 'config' });
+  }
+}
+
+const withOpenid = (scope) => [...new Set(['openid', ...String(scope ?? DEFAULT_SCOPE).split(/\s+/).filter(Boolean)])].join(' ');
+
+/**
+ * An OpenID Connect session in a single-page app. `new AuthClient(options)` needs the module
+ * loaded (`await init()`); `createAuthClient(options)` loads it first.
+ */
+export class AuthClient {
+  #oidc;
+  #options;
+  #cache;
+  #clientId;
+  #defaults;
+  #inflight = new Map();
+
+  constructor(options = {}) {
+    const { cacheLocation, cache, useRefreshTokens = false, useRefreshTokensFallback = false, leeway = 60,
+      authorizeTimeoutInSeconds, ...rest } = options;
+    this.#options = { cacheLocation, cache, useRefreshTokens, useRefreshTokensFallback, leeway, authorizeTimeoutInSeconds };
+    const params = { ...(rest.authorizationParams ?? {}) };
+    params.scope = withOpenid(`${params.scope ?? DEFAULT_SCOPE}${useRefreshTokens ? ' offline_access' : ''}`);
+    if (!params.redirect_uri && globalThis.location?.origin) params.redirect_uri = globalThis.location.origin;
+    this.#defaults = params;
+    this.#oidc = new OidcClient({ ...rest, leeway, authorizationParams: params });
+    this.#clientId = this.#oidc.clientId;
+    this.#cache = pickCache(this.#options);
+  }
+
+  // ---- keys and the manifest (so storage is never scanned) ----
+  #manifestKey() { return `@@oidc-wasm@@::${this.#clientId}::@@manifest@@`; }
+  #manifest() {
+    const m = this.#cache.get(this.#manifestKey());
+    return Array.isArray(m?.keys) ? m.keys.filter((k) => typeof k === 'string') : [];
+  }
+  #setManifest(keys) {
+    if (keys.length) this.#cache.set(this.#manifestKey(), { keys: [...new Set(keys)] });
+    else this.#cache.remove(this.#manifestKey());
+  }
+  #key(audience, scope) {
+    return _glue.cacheKey(this.#clientId, audience ?? this.#defaults.audience ?? undefined, withOpenid(scope ?? this.#defaults.scope));
+  }
+  #entry(key) {
+    const v = this.#cache.get(key);
+    const ok = v && typeof v === 'object' && v.body && typeof v.body.access_token === 'string';
+    if (v !== undefined && !ok) this.#cache.remove(key);
+    return ok ? v : undefined;
+  }
+  #find(audience, scope) {
+    const wanted = this.#key(audience, scope);
+    const found = _glue.findCacheKey(JSON.stringify(this.#manifest()), wanted);
+    return found ? { key: found, entry: this.#entry(found) } : { key: wanted, entry: undefined };
+  }
+  #save(key, body) {
+    this.#cache.set(key, { body });
+    this.#setManifest([...this.#manifest(), key]);
+  }
+
+  // ---- transactions ----
+  #txStore() { return globalThis.sessionStorage; }
+  #purgeTransactions() {
+    const s = this.#txStore();
+    if (!s) return;
+    const listKey = `${TX_PREFIX}${this.#clientId}`;
+    let states = [];
+    try { states = JSON.parse(s.getItem(listKey) ?? '[]'); } catch { /* corrupt list: rebuilt */ }
+    const now = Date.now() / 1000;
+    const keep = [];
+    for (const st of Array.isArray(states) ? states : []) {
+      let tx = null;
+      try { tx = JSON.parse(s.getItem(`${listKey}.${st}`)); } catch { /* dropped */ }
+      if (tx?.transaction?.created_at > now - 3600) keep.push(st);
+      else s.removeItem(`${listKey}.${st}`);
+    }
+    s.setItem(listKey, JSON.stringify(keep));
+    return keep;
+  }
+
+  /** Redirect to the provider's login page. */
+  async loginWithRedirect({ authorizationParams = {}, appState, openUrl } = {}) {
+    const { url, transaction } = await this.#oidc.buildAuthorizeUrl(authorizationParams);
+    const s = this.#txStore();
+    const listKey = `${TX_PREFIX}${this.#clientId}`;
+    const states = this.#purgeTransactions() ?? [];
+    s?.setItem(`${listKey}.${transaction.state}`, JSON.stringify({ transaction, appState }));
+    s?.setItem(listKey, JSON.stringify([...states, transaction.state]));
+    if (typeof openUrl === 'function') await openUrl(url);
+    else globalThis.location.assign(url);
+  }
+
+  /**
+   * Handle the redirect back from the provider: state checked, code exchanged, ID token
+   * validated, tokens cached. Resolves to `{ appState }`.
+   */
+  async handleRedirectCallback(url = globalThis.location?.href) {
+    await init();
+    const params = parseCallbackUrl(url);
+    const s = this.#txStore();
+    const txKey = `${TX_PREFIX}${this.#clientId}.${params.state ?? ''}`;
+    let tx = null;
+    try { tx = JSON.parse(s?.getItem(txKey) ?? 'null'); } catch { /* corrupt: treated as missing */ }
+    // One use only, whatever happens next: a reload of the callback URL cannot replay it.
+    s?.removeItem(txKey);
+    if (!tx?.transaction) {
+      throw new AuthError('ERR_CALLBACK_STATE_MISMATCH',
+        'no login in progress matches this callback (already handled, expired, or started elsewhere): log in again',
+        { kind: 'verification', error: params.error ?? undefined, error_description: params.error_description ?? undefined });
+    }
+    const tokens = await this.#oidc.handleCallback(url, tx.transaction);
+    const key = _glue.cacheKey(this.#clientId, tx.transaction.audience ?? undefined, tx.transaction.scope);
+    this.#save(key, { ...tokens, scope: tx.transaction.scope, audience: tx.transaction.audience ?? undefined });
+    return { appState: tx.appState };
+  }
+
+  /**
+   * An access token: from the cache while it has more than `leeway` seconds to live, else
+   * refreshed with the refresh token (rotation: the new one replaces the old one everywhere).
+   * Concurrent calls share one request; across tabs, refreshes are serialised with Web Locks.
+   */
+  async getTokenSilently({ authorizationParams = {}, cacheMode = 'on', detailedResponse = false } = {}) {
+    await init();
+    const { audience, scope } = authorizationParams;
+    const respond = (e) => (detailedResponse
+      ? { access_token: e.body.access_token, id_token: e.body.id_token, token_type: e.body.token_type,
+        scope: e.body.scope, expires_in: Math.max(0, Math.floor(e.body.expires_at - Date.now() / 1000)) }
+      : e.body.access_token);
+    if (cacheMode !== 'off') {
+      const { entry } = this.#find(audience, scope);
+      if (entry && !_glue.isExpired(entry.body.expires_at, this.#options.leeway)) return respond(entry);
+      if (cacheMode === 'cache-only') return undefined;
+    }
+    const wanted = this.#key(audience, scope);
+    let p = this.#inflight.get(wanted);
+    if (!p) {
+      p = this.#withLock(() => this.#refresh(audience, scope, cacheMode)).finally(() => this.#inflight.delete(wanted));
+      this.#inflight.set(wanted, p);
+    }
+    return respond(await p);
+  }
+
+  async #withLock(fn) {
+    const locks = globalThis.navigator?.locks;
+    if (locks?.request) return locks.request(`oidc-wasm.refresh.${this.#clientId}`, fn);
+    return fn();
+  }
+
+  async #refresh(audience, scope, cacheMode) {
+    // Read again inside the lock: a sibling tab may have just refreshed.
+    const { key, entry } = this.#find(audience, scope);
+    if (cacheMode !== 'off' && entry && !_glue.isExpired(entry.body.expires_at, this.#options.leeway)) return entry;
+    const rt = entry?.body.refresh_token ? { token: entry.body.refresh_token } : this.#anyRefreshToken(audience);
+    if (!rt) {
+      throw new AuthError('ERR_MISSING_REFRESH_TOKEN',
+        `no refresh token for audience ${audience ?? this.#defaults.audience ?? 'default'}: log in again (loginWithRedirect), with useRefreshTokens for offline_access`,
+        { kind: 'server', error: 'missing_refresh_token' });
+    }
+    const sub = this.#claims()?.sub;
+    let body;
+    try {
+      body = await this.#oidc.refresh(rt.token, scope ? withOpenid(scope) : undefined, audience, sub);
+    } catch (e) {
+      if (e.error === 'invalid_grant') this.#dropRefreshToken(rt.token);
+      throw e;
+    }
+    const usedScope = withOpenid(scope ?? entry?.body.scope ?? this.#defaults.scope);
+    const newKey = entry ? key : this.#key(audience, scope);
+    const merged = { ...(entry?.body ?? {}), ...body, scope: body.scope ?? usedScope,
+      audience: audience ?? this.#defaults.audience ?? undefined };
+    if (!body.refresh_token) merged.refresh_token = rt.token;
+    this.#save(newKey, merged);
+    if (body.refresh_token && body.refresh_token !== rt.token) this.#replaceRefreshToken(rt.token, body.refresh_token);
+    return { body: merged };
+  }
+
+  #anyRefreshToken(audience) {
+    const aud = audience ?? this.#defaults.audience ?? 'default';
+    for (const k of this.#manifest()) {
+      const e = this.#entry(k);
+      if (e?.body.refresh_token && (e.body.audience ?? 'default') === aud) return { token: e.body.refresh_token };
+    }
+    return null;
+  }
+
+  /** Rotation: the new refresh token replaces the old one in every entry that held it. */
+  #replaceRefreshToken(oldToken, newToken) {
+    for (const k of this.#manifest()) {
+      const e = this.#entry(k);
+      if (e?.body.refresh_token === oldToken) this.#cache.set(k, { body: { ...e.body, refresh_token: newToken } });
+    }
+  }
+
+  #dropRefreshToken(token) {
+    for (const k of this.#manifest()) {
+      const e = this.#entry(k);
+      if (e?.body.refresh_token === token) {
+        const { refresh_token: _, ...rest } = e.body;
+        this.#cache.set(k, { body: rest });
+      }
+    }
+  }
+
+  #claims() {
+    const e = this.#find(undefined, undefined).entry ?? this.#manifest().map((k) => this.#entry(k)).find((x) => x?.body.id_token_claims);
+    return e?.body.id_token_claims;
+  }
+
+  /** The user's profile: the verified ID token claims without the protocol ones. */
+  async getUser() {
+    const c = this.#claims();
+    if (!c) return undefined;
+    return Object.fromEntries(Object.entries(c).filter(([k]) => !PROTOCOL_CLAIMS.has(k)));
+  }
+
+  /** Every verified ID token claim, and the raw token as `__raw`. */
+  async getIdTokenClaims() {
+    const e = this.#find(undefined, undefined).entry ?? this.#manifest().map((k) => this.#entry(k)).find((x) => x?.body.id_token_claims);
+    return e?.body.id_token_claims ? { ...e.body.id_token_claims, __raw: e.body.id_token } : undefined;
+  }
+
+  /** Whether a user is logged in (a verified ID token is cached). */
+  async isAuthenticated() {
+    return (await this.getUser()) !== undefined;
+  }
+
+  /** Refresh the session if possible; never throws for login_required or a missing refresh token. */
+  async checkSession(options) {
+    try {
+      await this.getTokenSilently(options);
+    } catch (e) {
+      const quiet = ['ERR_LOGIN_REQUIRED', 'ERR_CONSENT_REQUIRED', 'ERR_INTERACTION_REQUIRED', 'ERR_MISSING_REFRESH_TOKEN'];
+      if (!(e instanceof AuthError) || !(quiet.includes(e.code) || e.error === 'invalid_grant')) throw e;
+    }
+  }
+
+  /** Clear the session and go to the provider's logout (openUrl: false to stay). */
+  async logout({ logoutParams = {}, openUrl } = {}) {
+    const idToken = (() => {
+      try { return this.#find(undefined, undefined).entry?.body.id_token; } catch { return undefined; }
+    })();
+    // Clearing never depends on the stored data being readable.
+    let keys = [];
+    try { keys = this.#manifest(); } catch { /* unreadable manifest */ }
+    for (const k of keys) {
+      try { this.#cache.remove(k); } catch { /* keep going */ }
+    }
+    try { this.#cache.remove(this.#manifestKey()); } catch { /* keep going */ }
+    if (openUrl === false) return;
+    const url = await this.#oidc.logoutUrl({ ...logoutParams, id_token_hint: idToken });
+    if (typeof openUrl === 'function') await openUrl(url);
+    else globalThis.location.assign(url);
+  }
+}
+
+/** Load the module if needed, then create an AuthClient. */
+export async function createAuthClient(options) {
+  await init();
+  return new AuthClient(options);
+}
+
+/** auth0-spa-js names. */
+export const Auth0Client = AuthClient;
+export const createAuth0Client = createAuthClient;

@@ -1,0 +1,218 @@
+//! The SPA session policy: the refresh-token grant (RFC 6749 §6), the token cache's keys and
+//! matching rules (as auth0-spa-js: client id + audience + scope, scope-superset matching, tokens
+//! counted expired `leeway` seconds early), and the logout URL (Auth0 `/v2/logout`, or OIDC
+//! RP-Initiated Logout §2 through `end_session_endpoint`). Sans I/O.
+
+
+use crate::config::ClientConfig;
+use crate::discovery::ProviderMetadata;
+use crate::error::{Code, Error, Result};
+use crate::http::HttpRequest;
+use crate::url::Url;
+
+/// The audience used in cache keys when none was asked for.
+pub const DEFAULT_AUDIENCE: &str = "default";
+
+/// RFC 6749 §6: `grant_type=refresh_token`, `refresh_token`, `client_id` (public client), and
+/// `scope` / `audience` when a narrower or other token is wanted.
+pub fn refresh_token_grant_request(
+    metadata: &ProviderMetadata,
+    client_id: &str,
+    refresh_token: &str,
+    scope: Option<&str>,
+    audience: Option<&str>,
+) -> HttpRequest {
+    let mut params = vec![("grant_type", "refresh_token"), ("client_id", client_id), ("refresh_token", refresh_token)];
+    if let Some(s) = scope {
+        params.push(("scope", s));
+    }
+    if let Some(a) = audience {
+        params.push(("audience", a));
+    }
+    HttpRequest::post_form(metadata.token_endpoint.clone(), params)
+}
+
+/// What identifies a cached token set.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CacheKey {
+    /// The client id.
+    pub client_id: String,
+    /// The audience (`default` when none).
+    pub audience: String,
+    /// The scope, as requested.
+    pub scope: String,
+}
+
+impl CacheKey {
+    /// A key; `audience` None means [`DEFAULT_AUDIENCE`].
+    pub fn new(client_id: &str, audience: Option<&str>, scope: &str) -> Self {
+        CacheKey {
+            client_id: client_id.to_owned(),
+            audience: audience.unwrap_or(DEFAULT_AUDIENCE).to_owned(),
+            scope: scope.split_ascii_whitespace().collect::<Vec<_>>().join(" "),
+        }
+    }
+
+    /// The storage key: `@@oidc-wasm@@::{client_id}::{audience}::{scope}`.
+    pub fn storage_key(&self) -> String {
+        format!("@@oidc-wasm@@::{}::{}::{}", self.client_id, self.audience, self.scope)
+    }
+
+    /// Read a storage key back; None for anything that is not one of ours.
+    pub fn from_storage_key(s: &str) -> Option<Self> {
+        let rest = s.strip_prefix("@@oidc-wasm@@::")?;
+        let mut parts = rest.splitn(3, "::");
+        let (client_id, audience, scope) = (parts.next()?, parts.next()?, parts.next()?);
+        Some(CacheKey { client_id: client_id.into(), audience: audience.into(), scope: scope.into() })
+    }
+
+    /// Whether an entry stored under `self` can answer a request for `wanted`: same client and
+    /// audience, and every wanted scope granted (scope-superset matching).
+    pub fn satisfies(&self, wanted: &CacheKey) -> bool {
+        self.client_id == wanted.client_id
+            && self.audience == wanted.audience
+            && wanted.scope.split_ascii_whitespace().all(|s| self.scope.split_ascii_whitespace().any(|h| h == s))
+    }
+}
+
+/// Among stored keys, the one that answers `wanted`: an exact match first, else the first
+/// superset.
+pub fn find_key<'a>(stored: &'a [CacheKey], wanted: &CacheKey) -> Option<&'a CacheKey> {
+    stored.iter().find(|k| *k == wanted).or_else(|| stored.iter().find(|k| k.satisfies(wanted)))
+}
+
+/// Whether an access token expiring at `expires_at` counts as expired at `now`, `leeway` seconds
+/// early so it is never sent just as it lapses.
+pub fn is_expired(expires_at: Option<u64>, now: u64, leeway: u64) -> bool {
+    expires_at.is_none_or(|e| now.saturating_add(leeway) >= e)
+}
+
+/// Parameters of a logout.
+#[derive(Clone, Debug, Default)]
+pub struct LogoutParams {
+    /// Where the provider sends the browser afterwards (`returnTo` / `post_logout_redirect_uri`).
+    pub return_to: Option<String>,
+    /// Auth0: also log out of the upstream identity provider.
+    pub federated: bool,
+    /// The ID token of the session (`id_token_hint`, RP-Initiated Logout §2).
+    pub id_token_hint: Option<String>,
+}
+
+/// The logout URL. For an Auth0 `domain`, Auth0's `/v2/logout` (`client_id`, `returnTo`,
+/// `federated`). Otherwise the provider's `end_session_endpoint` (OIDC RP-Initiated Logout §2:
+/// `id_token_hint`, `post_logout_redirect_uri`, `client_id`); `ERR_ENDPOINT_NOT_SUPPORTED` when
+/// it has none.
+pub fn logout_url(config: &ClientConfig, metadata: &ProviderMetadata, p: &LogoutParams) -> Result<String> {
+    if let Some(r) = &p.return_to {
+        Url::parse(r).map_err(|why| Error::new(Code::InvalidArgument, format!("returnTo {r:?} is not an absolute URL: {why}")))?;
+    }
+    if (config.issuer_from_domain() && metadata.end_session_endpoint.is_none()) || is_auth0(config) {
+        let base = Url::parse(&format!("{}/v2/logout", metadata.issuer.trim_end_matches('/')))
+            .map_err(|why| Error::new(Code::Internal, format!("logout URL: {why}")))?;
+        let mut q: Vec<(&str, &str)> = vec![("client_id", config.client_id())];
+        if let Some(r) = &p.return_to {
+            q.push(("returnTo", r));
+        }
+        if p.federated {
+            q.push(("federated", ""));
+        }
+        return Ok(base.with_query_pairs(q));
+    }
+    let endpoint = metadata.end_session_endpoint.as_deref().ok_or_else(|| {
+        Error::new(Code::EndpointNotSupported, "the provider has no end_session_endpoint: it does not support RP-initiated logout")
+    })?;
+    let base = Url::parse(endpoint).map_err(|why| Error::new(Code::DiscoveryInvalid, format!("end_session_endpoint: {why}")))?;
+    let mut q: Vec<(&str, &str)> = vec![("client_id", config.client_id())];
+    if let Some(h) = &p.id_token_hint {
+        q.push(("id_token_hint", h));
+    }
+    if let Some(r) = &p.return_to {
+        q.push(("post_logout_redirect_uri", r));
+    }
+    Ok(base.with_query_pairs(q))
+}
+
+fn is_auth0(config: &ClientConfig) -> bool {
+    let h = config.issuer_url().host();
+    config.issuer_from_domain() && (h.ends_with(".auth0.com") || h.ends_with(".auth0app.com"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::ClientOptions;
+    use crate::http::HttpResponse;
+    use serde_json::json;
+
+    fn meta(cfg: &ClientConfig, end_session: bool) -> ProviderMetadata {
+        let iss = cfg.issuer().to_owned();
+        let b = iss.trim_end_matches('/');
+        let mut doc = json!({"issuer": iss, "authorization_endpoint": format!("{b}/authorize"),
+            "token_endpoint": format!("{b}/oauth/token"), "jwks_uri": format!("{b}/jwks")});
+        if end_session {
+            doc["end_session_endpoint"] = json!(format!("{b}/session/end"));
+        }
+        crate::discovery::process_discovery_response(cfg, &HttpResponse::new(200, doc.to_string())).unwrap()
+    }
+
+    fn cfg(domain: bool, v: &str) -> ClientConfig {
+        let mut o = ClientOptions { client_id: Some("spa".into()), ..Default::default() };
+        if domain {
+            o.domain = Some(v.into())
+        } else {
+            o.issuer = Some(v.into())
+        }
+        ClientConfig::new(o).unwrap()
+    }
+
+    #[test]
+    fn cache_keys_and_scope_superset() {
+        let k = CacheKey::new("spa", Some("api"), "openid  profile email offline_access");
+        assert_eq!(k.storage_key(), "@@oidc-wasm@@::spa::api::openid profile email offline_access");
+        assert_eq!(CacheKey::from_storage_key(&k.storage_key()), Some(k.clone()));
+        assert_eq!(CacheKey::from_storage_key("@@auth0spajs@@::x"), None);
+        assert!(k.satisfies(&CacheKey::new("spa", Some("api"), "openid email")));
+        assert!(!k.satisfies(&CacheKey::new("spa", Some("api"), "openid read:messages")));
+        assert!(!k.satisfies(&CacheKey::new("spa", None, "openid")));
+        assert!(!k.satisfies(&CacheKey::new("other", Some("api"), "openid")));
+        let stored = vec![CacheKey::new("spa", Some("api"), "openid profile"), k.clone()];
+        assert_eq!(find_key(&stored, &CacheKey::new("spa", Some("api"), "openid email")), Some(&k));
+        assert_eq!(find_key(&stored, &CacheKey::new("spa", Some("api"), "openid profile")), Some(&stored[0]));
+    }
+
+    #[test]
+    fn expiry_with_leeway() {
+        assert!(!is_expired(Some(1000), 939, 60));
+        assert!(is_expired(Some(1000), 940, 60));
+        assert!(is_expired(None, 0, 60));
+    }
+
+    #[test]
+    fn logout_urls() {
+        let c = cfg(true, "tenant.eu.auth0.com");
+        let m = meta(&c, true);
+        let p = LogoutParams { return_to: Some("https://app.example/".into()), federated: true, id_token_hint: Some("t".into()) };
+        assert_eq!(
+            logout_url(&c, &m, &p).unwrap(),
+            "https://tenant.eu.auth0.com/v2/logout?client_id=spa&returnTo=https%3A%2F%2Fapp.example%2F&federated="
+        );
+        let c = cfg(false, "https://op.example");
+        let m = meta(&c, true);
+        assert_eq!(
+            logout_url(&c, &m, &p).unwrap(),
+            "https://op.example/session/end?client_id=spa&id_token_hint=t&post_logout_redirect_uri=https%3A%2F%2Fapp.example%2F"
+        );
+        let m = meta(&c, false);
+        assert_eq!(logout_url(&c, &m, &p).unwrap_err().code(), Code::EndpointNotSupported);
+        let bad = LogoutParams { return_to: Some("/relative".into()), ..Default::default() };
+        assert_eq!(logout_url(&c, &meta(&c, true), &bad).unwrap_err().code(), Code::InvalidArgument);
+    }
+
+    #[test]
+    fn refresh_request_rfc6749_6() {
+        let c = cfg(false, "https://op.example");
+        let r = refresh_token_grant_request(&meta(&c, false), "spa", "RT", Some("openid"), Some("api"));
+        assert_eq!(r.body.as_deref(), Some("grant_type=refresh_token&client_id=spa&refresh_token=RT&scope=openid&audience=api"));
+        assert_eq!(r.url, "https://op.example/oauth/token");
+    }
+}
