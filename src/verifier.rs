@@ -289,6 +289,22 @@ pub fn validate_id_token(id_token: &str, keys: &crate::jose::jwks::JwkSet, ctx: 
     Ok(VerifiedToken { header: jws.header, claims: jws.claims, alg: jws.alg })
 }
 
+/// The time to check a freshly received ID token against. The token endpoint issued it a moment
+/// ago, so its `iat` is the server's "now". When the local clock differs from that by more than
+/// `leeway` (a device clock that is minutes off), the checks use the server's time: the time
+/// claims of a token fetched directly over TLS say nothing about the local clock, and replay is
+/// already prevented by `nonce` (code flow) and `sub` (refresh). The `iat` used is the signed
+/// one: a forged `iat` fails the signature check that follows. Returns (now, skew in seconds).
+pub fn time_for_fresh_id_token(id_token: &str, local_now: u64, leeway: u64) -> (u64, i64) {
+    let iat = decode_unverified(id_token, DEFAULT_MAX_TOKEN_BYTES)
+        .ok()
+        .and_then(|j| j.claims.get("iat").and_then(Value::as_u64));
+    match iat {
+        Some(iat) if iat.abs_diff(local_now) > leeway => (iat, iat as i64 - local_now as i64),
+        _ => (local_now, 0),
+    }
+}
+
 /// A bounded cache of verified tokens, keyed by the SHA-256 of the token, so that a token seen
 /// again is answered without a signature check. An entry never outlives the token: it lasts
 /// until `exp` (plus the clock tolerance) and, with a maximum token age, until `iat` + that age.
@@ -386,6 +402,19 @@ mod tests {
     fn verified(exp: u64, iat: u64) -> VerifiedToken {
         let claims = serde_json::json!({ "exp": exp, "iat": iat });
         VerifiedToken { header: Map::new(), claims: claims.as_object().cloned().unwrap_or_default(), alg: Algorithm::RS256 }
+    }
+
+    #[test]
+    fn fresh_id_tokens_use_the_server_clock_when_the_local_one_is_off() {
+        use base64::Engine as _;
+        let tok = |iat: u64| {
+            let b = |v: serde_json::Value| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string());
+            format!("{}.{}.sig", b(serde_json::json!({"alg": "RS256"})), b(serde_json::json!({"iat": iat})))
+        };
+        assert_eq!(time_for_fresh_id_token(&tok(1000), 1030, 60), (1030, 0));
+        assert_eq!(time_for_fresh_id_token(&tok(1000), 1300, 60), (1000, -300));
+        assert_eq!(time_for_fresh_id_token(&tok(1300), 1000, 60), (1300, 300));
+        assert_eq!(time_for_fresh_id_token("garbage", 1000, 60), (1000, 0));
     }
 
     #[test]

@@ -65,6 +65,8 @@ async function main() {
     domain: config.issuer,
     clientId: config.clientId,
     useRefreshTokens: true,
+    cacheLocation: config.cacheLocation ?? 'memory',
+    leeway: config.leeway ?? 60,
     authorizationParams: { redirect_uri: `${location.origin}/callback`, scope: config.scope, audience: config.audience },
   });
   window.oidcDemo = { client };

@@ -185,10 +185,14 @@ async fn with_verified_id_token(
             .as_ref()
             .and_then(|c| c.keys())
             .ok_or_else(|| Error::new(Code::JwksNotLoaded, "the provider's signing keys could not be loaded"))?;
-        verifier::validate_id_token(id_token, keys, &ctx, io::now())?
+        let (now, skew) = verifier::time_for_fresh_id_token(id_token, io::now(), inner.leeway);
+        (verifier::validate_id_token(id_token, keys, &ctx, now)?, skew)
     };
     if let serde_json::Value::Object(m) = &mut out {
-        m.insert("id_token_claims".into(), serde_json::Value::Object(verified.claims));
+        m.insert("id_token_claims".into(), serde_json::Value::Object(verified.0.claims));
+        if verified.1 != 0 {
+            m.insert("clock_skew".into(), verified.1.into());
+        }
     }
     Ok(out)
 }

@@ -145,3 +145,63 @@ test('a provider error on the callback is shown with the server words', async ()
   assert.equal(await page.textContent('#error-description'), 'The user said no');
   await page.close();
 });
+
+for (const minutes of [-5, 5]) {
+  test(`a device clock ${Math.abs(minutes)} minutes ${minutes < 0 ? 'behind' : 'ahead'}: login, cache and refresh still work`, async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.clock.install({ time: Date.now() + minutes * 60_000 });
+    await page.clock.resume();
+    await login(page);
+    assert.equal(await page.textContent('#user-name'), 'Alice Liddell');
+    const before = await grants();
+    const a = await page.evaluate(() => window.oidcDemo.client.getTokenSilently());
+    assert.equal((await grants()).refresh_token.total, before.refresh_token.total, 'served from the cache');
+    await page.clock.fastForward(4000);
+    const b = await page.evaluate(() => window.oidcDemo.client.getTokenSilently());
+    assert.notEqual(a, b);
+    assert.equal((await grants()).refresh_token.total - before.refresh_token.total, 1, 'refreshed once after expiry');
+    await context.close();
+  });
+}
+
+test('two tabs asking at the same moment: one refresh, both get the new token, no invalid_grant', async () => {
+  // Leeway 50 s on 63 s tokens: a token counts as expired 13 s after issue, so the tab that
+  // comes second has 13 s to adopt the sibling's fresh token even on a loaded machine.
+  demo.setConfig({ issuer: provider.issuer, ...CLIENT, cacheLocation: 'localstorage', leeway: 50 });
+  const context = await browser.newContext();
+  try {
+    const tab1 = await context.newPage();
+    await login(tab1);
+    const tab2 = await context.newPage();
+    await tab2.goto(`${demo.origin}/`);
+    await tab2.waitForFunction(() => window.oidcDemo?.client);
+    assert.equal(await tab2.evaluate(() => window.oidcDemo.client.isAuthenticated()), true, 'the session is shared');
+    await tab1.waitForTimeout(13_500);
+    const before = await grants();
+    const [t1, t2] = await Promise.all([tab1, tab2].map((p) => p.evaluate(() => window.oidcDemo.client.getTokenSilently())));
+    const g = await grants();
+    assert.equal(g.refresh_token.total - before.refresh_token.total, 1, 'exactly one refresh');
+    assert.equal(g.refresh_token.error - before.refresh_token.error, 0, 'no invalid_grant');
+    assert.equal(t1, t2, 'the second tab adopted the token the first one obtained');
+    await context.close();
+  } finally {
+    demo.setConfig({ issuer: provider.issuer, ...CLIENT });
+  }
+});
+
+test('a provider that is down: a clear error, and the session is intact afterwards', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await login(page);
+  await page.waitForTimeout(3500);
+  await page.route(`${provider.issuer}/**`, (route) => route.abort('connectionrefused'));
+  const e = await page.evaluate(() => window.oidcDemo.client.getTokenSilently().then(() => null, (e) => ({ code: e.code, name: e.name, message: e.message })));
+  assert.equal(e?.code, 'ERR_NETWORK', JSON.stringify(e));
+  assert.equal(e.name, 'AuthError');
+  assert.equal(await page.evaluate(() => window.oidcDemo.client.isAuthenticated()), true, 'still logged in');
+  await page.unroute(`${provider.issuer}/**`);
+  const t = await page.evaluate(() => window.oidcDemo.client.getTokenSilently());
+  assert.ok(t.length > 100, 'the refresh token survived the outage');
+  await context.close();
+});
