@@ -210,7 +210,8 @@ export function decodeJwtUnverified(token) {
 }
 
 /** Error codes the JavaScript layer adds to the module's own. */
-const JS_CODES = { ERR_INIT_FAILED: 'internal', ERR_BEARER_TOKEN_MISSING: 'verification', ERR_MISSING_REFRESH_TOKEN: 'server' };
+const JS_CODES = { ERR_INIT_FAILED: 'internal', ERR_BEARER_TOKEN_MISSING: 'verification', ERR_MISSING_REFRESH_TOKEN: 'server',
+  ERR_POPUP_BLOCKED: 'config', ERR_POPUP_CLOSED: 'config' };
 
 /**
  * Verifies JWTs (access tokens for your API, or ID tokens) locally against the issuer's JWKS.

@@ -40,6 +40,8 @@ export type AuthErrorCode =
   | 'ERR_JWT_CLAIM_VALIDATION_FAILED'
   | 'ERR_BEARER_TOKEN_MISSING'
   | 'ERR_MISSING_REFRESH_TOKEN'
+  | 'ERR_POPUP_BLOCKED'
+  | 'ERR_POPUP_CLOSED'
   | 'ERR_NETWORK'
   | 'ERR_TIMEOUT'
   | 'ERR_NOT_INITIALIZED'
@@ -322,6 +324,9 @@ export class AuthClient {
   constructor(options: AuthClientOptions);
   loginWithRedirect<TAppState = any>(options?: RedirectLoginOptions<TAppState>): Promise<void>;
   handleRedirectCallback<TAppState = any>(url?: string): Promise<{ appState?: TAppState }>;
+  /** Log in in a popup (call from a click handler). */
+  loginWithPopup(options?: { authorizationParams?: AuthorizationParams }, config?: { popup?: Window; timeoutInSeconds?: number }): Promise<void>;
+  getTokenWithPopup(options?: { authorizationParams?: AuthorizationParams }, config?: { popup?: Window; timeoutInSeconds?: number }): Promise<string | undefined>;
   getTokenSilently(options: GetTokenSilentlyOptions & { detailedResponse: true }): Promise<TokenDetails>;
   getTokenSilently(options?: GetTokenSilentlyOptions): Promise<string>;
   getUser<TUser extends User = User>(): Promise<TUser | undefined>;

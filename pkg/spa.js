@@ -199,6 +199,12 @@ export class AuthClient {
     const { key, entry } = this.#find(audience, scope);
     if (cacheMode !== 'off' && entry && !_glue.isExpired(entry.body.expires_at, this.#options.leeway)) return entry;
     const rt = entry?.body.refresh_token ? { token: entry.body.refresh_token } : this.#anyRefreshToken(audience);
+    const { useRefreshTokens, useRefreshTokensFallback } = this.#options;
+    if (!rt && (!useRefreshTokens || useRefreshTokensFallback)) {
+      // prompt=none in a hidden iframe, answered by web_message (OIDC Core §3.1.2.1).
+      const body = await this.#authorizeInWindow('iframe', { audience, scope, prompt: 'none' });
+      return { body };
+    }
     if (!rt) {
       throw new AuthError('ERR_MISSING_REFRESH_TOKEN',
         `no refresh token for audience ${audience ?? this.#defaults.audience ?? 'default'}: log in again (loginWithRedirect), with useRefreshTokens for offline_access`,
@@ -229,6 +235,87 @@ export class AuthClient {
       if (e?.body.refresh_token && (e.body.audience ?? 'default') === aud) return { token: e.body.refresh_token };
     }
     return null;
+  }
+
+  /**
+   * An authorization request answered with response_mode=web_message in a hidden iframe or a
+   * popup: the response is taken only from the provider's origin and from that very window,
+   * then goes through the same state / iss / code exchange / ID token checks as a redirect.
+   */
+  async #authorizeInWindow(kind, { audience, scope, ...extra }, popup) {
+    const doc = globalThis.document;
+    if (!doc) {
+      throw new AuthError('ERR_INVALID_ARGUMENT', `${kind === 'iframe' ? 'silent authentication' : 'popup login'} needs a browser page`, { kind: 'config' });
+    }
+    const params = { ...extra, response_mode: 'web_message' };
+    if (audience) params.audience = audience;
+    if (scope) params.scope = withOpenid(scope);
+    const [{ url, transaction }, meta] = await Promise.all([this.#oidc.buildAuthorizeUrl(params), this.#oidc.discover()]);
+    const providerOrigin = new URL(meta.authorization_endpoint).origin;
+    const seconds = this.#options.authorizeTimeoutInSeconds ?? 60;
+    let frame = null;
+    let win = popup ?? null;
+    const response = await new Promise((resolve, reject) => {
+      let timer = null;
+      let closedPoll = null;
+      const done = (fn, v) => {
+        clearTimeout(timer);
+        clearInterval(closedPoll);
+        globalThis.removeEventListener('message', onMessage);
+        frame?.remove();
+        fn(v);
+      };
+      const onMessage = (e) => {
+        if (e.origin !== providerOrigin) return;
+        const source = frame ? frame.contentWindow : win;
+        if (e.source && source && e.source !== source) return;
+        if (e.data?.type !== 'authorization_response' || typeof e.data.response !== 'object') return;
+        done(resolve, e.data.response);
+      };
+      globalThis.addEventListener('message', onMessage);
+      timer = setTimeout(() => done(reject, new AuthError('ERR_TIMEOUT',
+        `the provider did not answer the ${kind === 'iframe' ? 'silent authentication' : 'popup'} within ${seconds} s`,
+        { kind: 'network', error: 'timeout' })), seconds * 1000);
+      if (kind === 'iframe') {
+        frame = doc.createElement('iframe');
+        frame.setAttribute('width', '0');
+        frame.setAttribute('height', '0');
+        frame.style.display = 'none';
+        frame.src = url;
+        doc.body.appendChild(frame);
+      } else {
+        win = win ?? globalThis.open('', 'oidc-wasm:authorize:popup', 'left=100,top=100,width=400,height=600,resizable,scrollbars=yes,status=1');
+        if (!win) {
+          done(reject, new AuthError('ERR_POPUP_BLOCKED', 'the popup was blocked: call loginWithPopup from a click handler', { kind: 'config' }));
+          return;
+        }
+        win.location.href = url;
+        closedPoll = setInterval(() => {
+          if (win.closed) done(reject, new AuthError('ERR_POPUP_CLOSED', 'the popup was closed before the login finished', { kind: 'config', error: 'cancelled' }));
+        }, 500);
+      }
+    });
+    const callback = new URL(transaction.redirect_uri);
+    for (const [k, v] of Object.entries(response)) if (typeof v === 'string') callback.searchParams.set(k, v);
+    const tokens = await this.#oidc.handleCallback(callback.href, transaction);
+    const key = _glue.cacheKey(this.#clientId, transaction.audience ?? undefined, transaction.scope);
+    const body = { ...tokens, scope: transaction.scope, audience: transaction.audience ?? undefined };
+    this.#save(key, body);
+    return body;
+  }
+
+  /** Log in in a popup (call it from a click handler, so the browser allows the window). */
+  async loginWithPopup({ authorizationParams = {} } = {}, { popup, timeoutInSeconds } = {}) {
+    if (timeoutInSeconds) this.#options.authorizeTimeoutInSeconds = timeoutInSeconds;
+    // Open the window at once, still inside the click, before any await.
+    const win = popup ?? globalThis.open?.('', 'oidc-wasm:authorize:popup', 'left=100,top=100,width=400,height=600,resizable,scrollbars=yes,status=1');
+    await this.#authorizeInWindow('popup', { ...authorizationParams }, win ?? undefined);
+  }
+
+  /** A token obtained by logging in again in a popup (for consent or a new audience). */
+  async getTokenWithPopup({ authorizationParams = {} } = {}, config = {}) {
+    await this.loginWithPopup({ authorizationParams }, config);
+    return this.getTokenSilently({ authorizationParams, cacheMode: 'cache-only' });
   }
 
   /** Rotation: the new refresh token replaces the old one in every entry that held it. */

@@ -38,6 +38,7 @@ async function showSession(client) {
   fillTable($('claims'), Object.entries(shown));
   $('login').disabled = true;
   $('signup').disabled = true;
+  $('popup').disabled = true;
   $('token').disabled = false;
   $('logout').disabled = false;
   $('status').textContent = 'Signed in.';
@@ -64,7 +65,7 @@ async function main() {
   const client = await createAuthClient({
     domain: config.issuer,
     clientId: config.clientId,
-    useRefreshTokens: true,
+    useRefreshTokens: config.useRefreshTokens ?? true,
     cacheLocation: config.cacheLocation ?? 'memory',
     leeway: config.leeway ?? 60,
     authorizationParams: { redirect_uri: `${location.origin}/callback`, scope: config.scope, audience: config.audience },
@@ -72,6 +73,7 @@ async function main() {
   window.oidcDemo = { client };
   $('login').onclick = () => client.loginWithRedirect({ appState: { returnTo: '/' } }).catch(showError);
   $('signup').onclick = () => client.loginWithRedirect({ authorizationParams: { screen_hint: 'signup' } }).catch(showError);
+  $('popup').onclick = () => client.loginWithPopup().then(() => showSession(client)).catch(showError);
   $('token').onclick = () => showToken(client).catch(showError);
   $('logout').onclick = () => client.logout({ logoutParams: { returnTo: `${location.origin}/` } }).catch(showError);
 
@@ -86,6 +88,7 @@ async function main() {
   }
   $('login').disabled = false;
   $('signup').disabled = false;
+  $('popup').disabled = false;
   $('status').textContent = 'Signed out. Log in with alice / wonderland.';
 }
 

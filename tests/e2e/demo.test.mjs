@@ -32,7 +32,7 @@ async function newPage() {
 test('a person logs in through the demo and sees their claims', async () => {
   const { page, errors } = await newPage();
   await page.goto(`${demo.origin}/`);
-  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('button', { name: 'Log in', exact: true }).click();
   await page.waitForURL(`${provider.issuer}/**`);
   await page.fill('#username', 'alice');
   await page.fill('#password', 'wonderland');
@@ -56,7 +56,7 @@ test('a person logs in through the demo and sees their claims', async () => {
 
 async function login(page) {
   await page.goto(`${demo.origin}/`);
-  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('button', { name: 'Log in', exact: true }).click();
   await page.waitForURL(`${provider.issuer}/**`);
   await page.fill('#username', 'alice');
   await page.fill('#password', 'wonderland');
@@ -111,7 +111,7 @@ test('the session: cached token, refresh with rotation after expiry, one request
 test('a wrong password keeps the person on the login form', async () => {
   const { page } = await newPage();
   await page.goto(`${demo.origin}/`);
-  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('button', { name: 'Log in', exact: true }).click();
   await page.waitForURL(`${provider.issuer}/**`);
   await page.fill('#username', 'alice');
   await page.fill('#password', 'not-the-password');
@@ -135,7 +135,7 @@ test('a provider error on the callback is shown with the server words', async ()
   await page.goto(`${demo.origin}/`);
   // Start a login to have a transaction, then come back with an error for its state.
   const authorizeRequest = page.waitForRequest((r) => r.url().startsWith(`${provider.issuer}/auth?`));
-  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('button', { name: 'Log in', exact: true }).click();
   const s = new URL((await authorizeRequest).url()).searchParams.get('state');
   await page.waitForURL(`${provider.issuer}/**`);
   await page.goto(`${demo.origin}/callback?error=access_denied&error_description=The%20user%20said%20no&state=${encodeURIComponent(s)}&iss=${encodeURIComponent(provider.issuer)}`);
@@ -203,5 +203,49 @@ test('a provider that is down: a clear error, and the session is intact afterwar
   await page.unroute(`${provider.issuer}/**`);
   const t = await page.evaluate(() => window.oidcDemo.client.getTokenSilently());
   assert.ok(t.length > 100, 'the refresh token survived the outage');
+  await context.close();
+});
+
+test('without refresh tokens, getTokenSilently uses prompt=none in a hidden iframe (web_message)', async () => {
+  demo.setConfig({ issuer: provider.issuer, ...CLIENT, scope: 'openid profile email', useRefreshTokens: false });
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await login(page);
+    const before = await grants();
+    const first = await page.evaluate(() => window.oidcDemo.client.getTokenSilently());
+    const fresh = await page.evaluate(() => window.oidcDemo.client.getTokenSilently({ cacheMode: 'off' }));
+    assert.notEqual(first, fresh);
+    const g = await grants();
+    assert.equal(g.authorization_code.total - before.authorization_code.total, 1, 'one code exchange from the iframe');
+    assert.equal(g.refresh_token.total - before.refresh_token.total, 0);
+    assert.equal(await page.locator('iframe').count(), 0, 'the iframe is removed');
+    // A page with no provider session gets login_required.
+    const other = await browser.newContext();
+    const anon = await other.newPage();
+    await anon.goto(`${demo.origin}/`);
+    await anon.waitForFunction(() => window.oidcDemo?.client);
+    const e = await anon.evaluate(() => window.oidcDemo.client.getTokenSilently().then(() => null, (e) => ({ code: e.code, error: e.error })));
+    assert.deepEqual(e, { code: 'ERR_LOGIN_REQUIRED', error: 'login_required' });
+    await other.close();
+  } finally {
+    demo.setConfig({ issuer: provider.issuer, ...CLIENT });
+    await context.close();
+  }
+});
+
+test('popup login: the popup logs in, the page gets verified claims without leaving', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${demo.origin}/`);
+  await page.waitForSelector('#popup:not([disabled])');
+  const [popup] = await Promise.all([context.waitForEvent('page'), page.click('#popup')]);
+  await popup.waitForSelector('#username');
+  await popup.fill('#username', 'alice');
+  await popup.fill('#password', 'wonderland');
+  await popup.click('button[type=submit]');
+  await page.waitForSelector('#result:not([hidden])');
+  assert.equal(await page.textContent('#user-name'), 'Alice Liddell');
+  assert.equal(new URL(page.url()).pathname, '/', 'the page never navigated');
   await context.close();
 });

@@ -184,6 +184,9 @@ export function buildConfiguration({
     features: {
       devInteractions: { enabled: false },
       userinfo: { enabled: true },
+      // response_mode=web_message, as Auth0 offers it: silent authentication in an iframe and
+      // popup login post the authorization response to the opener / parent window.
+      webMessageResponseMode: { enabled: true, ack: 'individual-draft-01' },
       claimsParameter: { enabled: true },
       revocation: {
         enabled: true,
