@@ -174,6 +174,11 @@ export class OidcClient {
       audience ?? undefined, expectedSub ?? undefined)));
   }
 
+  /** Revoke a token (RFC 7009), e.g. a refresh token at logout. */
+  revoke(token, tokenTypeHint) {
+    return callAsync(async () => this.#inner.revoke(String(token), tokenTypeHint ?? undefined));
+  }
+
   /** The provider's logout URL ({ returnTo, federated, id_token_hint }). */
   logoutUrl(params = {}) {
     return callAsync(async () => this.#inner.logoutUrl(arg(params ?? {}, 'logoutParams')));

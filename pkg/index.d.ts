@@ -235,6 +235,8 @@ export class OidcClient {
   handleCallback(url: string | URL, transaction: LoginTransaction): Promise<TokenResponse>;
   /** The refresh-token grant (RFC 6749 §6); a new ID token must be for `expectedSub`. */
   refresh(refreshToken: string, scope?: string, audience?: string, expectedSub?: string): Promise<TokenResponse>;
+  /** Revokes a token (RFC 7009). */
+  revoke(token: string, tokenTypeHint?: string): Promise<void>;
   /** The provider's logout URL: Auth0's /v2/logout for a domain, else end_session_endpoint. */
   logoutUrl(params?: { returnTo?: string; federated?: boolean; id_token_hint?: string }): Promise<string>;
   /** Releases the client's WebAssembly memory. */
@@ -305,6 +307,8 @@ export interface LogoutOptions {
   logoutParams?: { returnTo?: string; federated?: boolean; [custom: string]: unknown };
   /** false: clear the session without navigating; a function: navigate yourself. */
   openUrl?: false | ((url: string) => void | Promise<void>);
+  /** Revoke the refresh tokens held before clearing (RFC 7009). */
+  revokeRefreshToken?: boolean;
 }
 
 export interface User {

@@ -369,14 +369,25 @@ export class AuthClient {
     }
   }
 
-  /** Clear the session and go to the provider's logout (openUrl: false to stay). */
-  async logout({ logoutParams = {}, openUrl } = {}) {
+  /**
+   * Clear the session and go to the provider's logout (openUrl: false to stay). With
+   * `revokeRefreshToken`, the refresh tokens held are revoked first (RFC 7009); a failed
+   * revocation does not stop the logout.
+   */
+  async logout({ logoutParams = {}, openUrl, revokeRefreshToken = false } = {}) {
     const idToken = (() => {
       try { return this.#find(undefined, undefined).entry?.body.id_token; } catch { return undefined; }
     })();
     // Clearing never depends on the stored data being readable.
     let keys = [];
     try { keys = this.#manifest(); } catch { /* unreadable manifest */ }
+    if (revokeRefreshToken) {
+      const tokens = new Set();
+      for (const k of keys) {
+        try { const rt = this.#entry(k)?.body.refresh_token; if (rt) tokens.add(rt); } catch { /* skipped */ }
+      }
+      await Promise.allSettled([...tokens].map((t) => this.#oidc.revoke(t, 'refresh_token')));
+    }
     for (const k of keys) {
       try { this.#cache.remove(k); } catch { /* keep going */ }
     }

@@ -132,6 +132,40 @@ pub fn logout_url(config: &ClientConfig, metadata: &ProviderMetadata, p: &Logout
     Ok(base.with_query_pairs(q))
 }
 
+/// RFC 7009 §2.1: revoke a token at the `revocation_endpoint` (Auth0: `/oauth/revoke` when the
+/// metadata does not list it). `ERR_ENDPOINT_NOT_SUPPORTED` when the provider has none.
+pub fn revocation_request(
+    config: &ClientConfig,
+    metadata: &ProviderMetadata,
+    token: &str,
+    token_type_hint: Option<&str>,
+) -> Result<HttpRequest> {
+    let endpoint = match (&metadata.revocation_endpoint, config.issuer_from_domain()) {
+        (Some(e), _) => e.clone(),
+        (None, true) => format!("{}/oauth/revoke", metadata.issuer.trim_end_matches('/')),
+        (None, false) => {
+            return Err(Error::new(Code::EndpointNotSupported, "the provider has no revocation_endpoint (RFC 7009)"));
+        }
+    };
+    let mut params = vec![("client_id", config.client_id()), ("token", token)];
+    if let Some(h) = token_type_hint {
+        params.push(("token_type_hint", h));
+    }
+    Ok(HttpRequest::post_form(endpoint, params))
+}
+
+/// RFC 7009 §2.2: 200 means done (also for a token that was already invalid); §2.2.1: an error
+/// response carries the server's error.
+pub fn process_revocation_response(response: &crate::http::HttpResponse) -> Result<()> {
+    if response.status == 200 {
+        return Ok(());
+    }
+    Err(response.oauth_error().unwrap_or_else(|| {
+        Error::new(Code::UnexpectedStatus, format!("the revocation endpoint answered HTTP {}", response.status))
+            .with_status(response.status)
+    }))
+}
+
 fn is_auth0(config: &ClientConfig) -> bool {
     let h = config.issuer_url().host();
     config.issuer_from_domain() && (h.ends_with(".auth0.com") || h.ends_with(".auth0app.com"))
@@ -206,6 +240,20 @@ mod tests {
         assert_eq!(logout_url(&c, &m, &p).unwrap_err().code(), Code::EndpointNotSupported);
         let bad = LogoutParams { return_to: Some("/relative".into()), ..Default::default() };
         assert_eq!(logout_url(&c, &meta(&c, true), &bad).unwrap_err().code(), Code::InvalidArgument);
+    }
+
+    #[test]
+    fn revocation_rfc7009() {
+        let c = cfg(true, "tenant.auth0.com");
+        let r = revocation_request(&c, &meta(&c, false), "RT", Some("refresh_token")).unwrap();
+        assert_eq!(r.url, "https://tenant.auth0.com/oauth/revoke");
+        assert_eq!(r.body.as_deref(), Some("client_id=spa&token=RT&token_type_hint=refresh_token"));
+        let c = cfg(false, "https://op.example");
+        assert_eq!(revocation_request(&c, &meta(&c, false), "RT", None).unwrap_err().code(), Code::EndpointNotSupported);
+        assert!(process_revocation_response(&HttpResponse::new(200, "")).is_ok());
+        let e = process_revocation_response(&HttpResponse::new(400, r#"{"error":"unsupported_token_type"}"#)).unwrap_err();
+        assert_eq!(e.error.as_deref(), Some("unsupported_token_type"));
+        assert_eq!(process_revocation_response(&HttpResponse::new(503, "")).unwrap_err().code(), Code::UnexpectedStatus);
     }
 
     #[test]

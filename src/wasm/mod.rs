@@ -226,6 +226,18 @@ impl WasmClient {
         run.await.map_err(js_error)
     }
 
+    /// Revoke a token (RFC 7009).
+    pub async fn revoke(&self, token: String, token_type_hint: Option<String>) -> core::result::Result<(), JsValue> {
+        let inner = self.inner.clone();
+        let run = async move {
+            let meta = metadata(&inner).await?;
+            let req = crate::session::revocation_request(&inner.config, &meta, &token, token_type_hint.as_deref())?;
+            let resp = io::send(&req, inner.timeout_ms).await?;
+            crate::session::process_revocation_response(&resp)
+        };
+        run.await.map_err(js_error)
+    }
+
     /// The logout URL (JSON params `{ returnTo, federated, id_token_hint }`).
     #[wasm_bindgen(js_name = logoutUrl)]
     pub async fn logout_url(&self, params_json: String) -> core::result::Result<String, JsValue> {

@@ -249,3 +249,46 @@ test('popup login: the popup logs in, the page gets verified claims without leav
   assert.equal(new URL(page.url()).pathname, '/', 'the page never navigated');
   await context.close();
 });
+
+test('corrupt or foreign data in storage is ignored and cleaned; logout still works', async () => {
+  demo.setConfig({ issuer: provider.issuer, ...CLIENT, cacheLocation: 'localstorage' });
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await page.goto(`${demo.origin}/`);
+    await page.evaluate(() => {
+      localStorage.setItem('@@oidc-wasm@@::oidc-wasm-spa::@@manifest@@', '{"keys": ["@@oidc-wasm@@::oidc-wasm-spa::x::openid", 7]}');
+      localStorage.setItem('@@oidc-wasm@@::oidc-wasm-spa::x::openid', '{not json');
+      localStorage.setItem('@@auth0spajs@@::someone-else', '{"body":{"access_token":"theirs"}}');
+      sessionStorage.setItem('oidc-wasm.tx.oidc-wasm-spa', 'garbage');
+    });
+    await page.reload();
+    await page.waitForFunction(() => window.oidcDemo?.client);
+    const r = await page.evaluate(async () => {
+      const c = window.oidcDemo.client;
+      const out = { auth: await c.isAuthenticated(), user: await c.getUser() ?? null };
+      out.token = await c.getTokenSilently().then(() => null, (e) => e.code);
+      await c.logout({ openUrl: false });
+      out.left = Object.keys(localStorage).sort();
+      return out;
+    });
+    assert.deepEqual(r, { auth: false, user: null, token: 'ERR_MISSING_REFRESH_TOKEN', left: ['@@auth0spajs@@::someone-else'] });
+    await login(page);
+    assert.equal(await page.textContent('#user-name'), 'Alice Liddell', 'a normal login afterwards');
+  } finally {
+    demo.setConfig({ issuer: provider.issuer, ...CLIENT });
+    await context.close();
+  }
+});
+
+test('logout can revoke the refresh token (RFC 7009)', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await login(page);
+  const routes = async () => (await (await fetch(`${provider.issuer}/__test/stats`)).json()).routes;
+  const before = (await routes()).revocation ?? 0;
+  await page.evaluate(() => window.oidcDemo.client.logout({ openUrl: false, revokeRefreshToken: true }));
+  assert.equal(((await routes()).revocation ?? 0) - before, 1);
+  assert.equal(await page.evaluate(() => window.oidcDemo.client.isAuthenticated()), false);
+  await context.close();
+});
