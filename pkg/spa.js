@@ -50,6 +50,38 @@ function pickCache(options) {
   }
 }
 
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const readLock = (raw) => { try { return JSON.parse(raw); } catch { return null; } };
+
+/**
+ * A cross-tab mutex in localStorage, for browsers without the Web Locks API: write an owner
+ * mark, let competing writers settle, keep the lock only if the mark is still ours. A holder that
+ * died leaves a mark that expires; a waiter that cannot get the lock in time goes on without it
+ * (the refresh may then race, but the page never hangs).
+ */
+async function storageLock(name, fn, { holdMs = 15_000, waitMs = 20_000 } = {}) {
+  const ls = globalThis.localStorage;
+  if (!ls) return fn();
+  const key = `${name}.lock`;
+  const me = `${Date.now().toString(36)}.${Math.random().toString(36).slice(2)}`;
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const cur = readLock(ls.getItem(key));
+    if (!cur || cur.expires < Date.now()) {
+      ls.setItem(key, JSON.stringify({ owner: me, expires: Date.now() + holdMs }));
+      await sleep(30);
+      if (readLock(ls.getItem(key))?.owner === me) break;
+    }
+    if (Date.now() > deadline) break;
+    await sleep(40 + Math.random() * 40);
+  }
+  try {
+    return await fn();
+  } finally {
+    if (readLock(ls.getItem(key))?.owner === me) ls.removeItem(key);
+  }
+}
+
 const withOpenid = (scope) => [...new Set(['openid', ...String(scope ?? DEFAULT_SCOPE).split(/\s+/).filter(Boolean)])].join(' ');
 
 /**
@@ -167,7 +199,7 @@ export class AuthClient {
    * refreshed with the refresh token (rotation: the new one replaces the old one everywhere).
    * Concurrent calls share one request; across tabs, refreshes are serialised with Web Locks.
    */
-  async getTokenSilently({ authorizationParams = {}, cacheMode = 'on', detailedResponse = false } = {}) {
+  async getTokenSilently({ authorizationParams = {}, cacheMode = 'on', detailedResponse = false, timeoutInSeconds } = {}) {
     await init();
     const { audience, scope } = authorizationParams;
     const respond = (e) => (detailedResponse
@@ -182,19 +214,20 @@ export class AuthClient {
     const wanted = this.#key(audience, scope);
     let p = this.#inflight.get(wanted);
     if (!p) {
-      p = this.#withLock(() => this.#refresh(audience, scope, cacheMode)).finally(() => this.#inflight.delete(wanted));
+      p = this.#withLock(() => this.#refresh(audience, scope, cacheMode, timeoutInSeconds)).finally(() => this.#inflight.delete(wanted));
       this.#inflight.set(wanted, p);
     }
     return respond(await p);
   }
 
   async #withLock(fn) {
+    const name = `oidc-wasm.refresh.${this.#clientId}`;
     const locks = globalThis.navigator?.locks;
-    if (locks?.request) return locks.request(`oidc-wasm.refresh.${this.#clientId}`, fn);
-    return fn();
+    if (locks?.request) return locks.request(name, fn);
+    return storageLock(name, fn);
   }
 
-  async #refresh(audience, scope, cacheMode) {
+  async #refresh(audience, scope, cacheMode, timeoutInSeconds) {
     // Read again inside the lock: a sibling tab may have just refreshed.
     const { key, entry } = this.#find(audience, scope);
     if (cacheMode !== 'off' && entry && !_glue.isExpired(entry.body.expires_at, this.#options.leeway)) return entry;
@@ -202,7 +235,7 @@ export class AuthClient {
     const { useRefreshTokens, useRefreshTokensFallback } = this.#options;
     if (!rt && (!useRefreshTokens || useRefreshTokensFallback)) {
       // prompt=none in a hidden iframe, answered by web_message (OIDC Core §3.1.2.1).
-      const body = await this.#authorizeInWindow('iframe', { audience, scope, prompt: 'none' });
+      const body = await this.#authorizeInWindow('iframe', { audience, scope, prompt: 'none' }, undefined, timeoutInSeconds);
       return { body };
     }
     if (!rt) {
@@ -242,7 +275,7 @@ export class AuthClient {
    * popup: the response is taken only from the provider's origin and from that very window,
    * then goes through the same state / iss / code exchange / ID token checks as a redirect.
    */
-  async #authorizeInWindow(kind, { audience, scope, ...extra }, popup) {
+  async #authorizeInWindow(kind, { audience, scope, ...extra }, popup, timeoutInSeconds) {
     const doc = globalThis.document;
     if (!doc) {
       throw new AuthError('ERR_INVALID_ARGUMENT', `${kind === 'iframe' ? 'silent authentication' : 'popup login'} needs a browser page`, { kind: 'config' });
@@ -252,7 +285,7 @@ export class AuthClient {
     if (scope) params.scope = withOpenid(scope);
     const [{ url, transaction }, meta] = await Promise.all([this.#oidc.buildAuthorizeUrl(params), this.#oidc.discover()]);
     const providerOrigin = new URL(meta.authorization_endpoint).origin;
-    const seconds = this.#options.authorizeTimeoutInSeconds ?? 60;
+    const seconds = timeoutInSeconds ?? this.#options.authorizeTimeoutInSeconds ?? 60;
     let frame = null;
     let win = popup ?? null;
     const response = await new Promise((resolve, reject) => {
@@ -306,10 +339,9 @@ export class AuthClient {
 
   /** Log in in a popup (call it from a click handler, so the browser allows the window). */
   async loginWithPopup({ authorizationParams = {} } = {}, { popup, timeoutInSeconds } = {}) {
-    if (timeoutInSeconds) this.#options.authorizeTimeoutInSeconds = timeoutInSeconds;
     // Open the window at once, still inside the click, before any await.
     const win = popup ?? globalThis.open?.('', 'oidc-wasm:authorize:popup', 'left=100,top=100,width=400,height=600,resizable,scrollbars=yes,status=1');
-    await this.#authorizeInWindow('popup', { ...authorizationParams }, win ?? undefined);
+    await this.#authorizeInWindow('popup', { ...authorizationParams }, win ?? undefined, timeoutInSeconds);
   }
 
   /** A token obtained by logging in again in a popup (for consent or a new audience). */

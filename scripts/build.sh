@@ -22,5 +22,5 @@ rm -f pkg/oidc_wasm.js pkg/oidc_wasm.d.ts pkg/oidc_wasm_bg.wasm pkg/oidc_wasm_bg
 wasm-bindgen --target web --out-dir pkg --out-name oidc_wasm "target/wasm32-unknown-unknown/$PROFILE/oidc_wasm.wasm"
 # wasm-bindgen output uses these post-MVP features; every runtime we support has them.
 wasm-opt "$OPT" --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
-  --enable-reference-types --enable-multivalue pkg/oidc_wasm_bg.wasm -o pkg/oidc_wasm_bg.wasm
+  --enable-reference-types --enable-multivalue --converge pkg/oidc_wasm_bg.wasm -o pkg/oidc_wasm_bg.wasm
 if [ "$CHECK" = 1 ]; then node scripts/size-report.mjs --check; else node scripts/size-report.mjs; fi

@@ -1,5 +1,5 @@
 // Size report of the npm package: every shipped file raw, gzip -9 and brotli (quality 11), and
-// the total a browser downloads (wasm + glue + shim). With --check, fails when the browser
+// the total a browser downloads (wasm + glue + shim + SPA session). With --check, fails when the browser
 // total (gzip) or the wasm (raw) exceeds scripts/size-budget.json. Sizes are deterministic.
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
@@ -15,9 +15,9 @@ const measure = (f) => {
     brotli: brotliCompressSync(b, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
   };
 };
-const files = ['oidc_wasm_bg.wasm', 'oidc_wasm.js', 'core.js', 'browser.js', 'node.js', 'deno.js', 'workerd.js'].map(measure);
-const browserFiles = ['oidc_wasm_bg.wasm', 'oidc_wasm.js', 'core.js', 'browser.js'];
-const browser = { file: 'browser total (wasm + glue + shim)', raw: 0, gzip: 0, brotli: 0 };
+const files = ['oidc_wasm_bg.wasm', 'oidc_wasm.js', 'core.js', 'spa.js', 'browser.js', 'node.js', 'deno.js', 'workerd.js'].map(measure);
+const browserFiles = ['oidc_wasm_bg.wasm', 'oidc_wasm.js', 'core.js', 'spa.js', 'browser.js'];
+const browser = { file: 'browser total (wasm + glue + shim + spa)', raw: 0, gzip: 0, brotli: 0 };
 for (const f of files.filter((f) => browserFiles.includes(f.file))) {
   for (const k of ['raw', 'gzip', 'brotli']) browser[k] += f[k];
 }

@@ -165,11 +165,12 @@ for (const minutes of [-5, 5]) {
   });
 }
 
-test('two tabs asking at the same moment: one refresh, both get the new token, no invalid_grant', async () => {
+for (const locks of ['Web Locks', 'the localStorage fallback']) test(`two tabs asking at the same moment (${locks}): one refresh, both get the new token, no invalid_grant`, async () => {
   // Leeway 50 s on 63 s tokens: a token counts as expired 13 s after issue, so the tab that
   // comes second has 13 s to adopt the sibling's fresh token even on a loaded machine.
   demo.setConfig({ issuer: provider.issuer, ...CLIENT, cacheLocation: 'localstorage', leeway: 50 });
   const context = await browser.newContext();
+  if (locks !== 'Web Locks') await context.addInitScript(() => Object.defineProperty(Navigator.prototype, 'locks', { get: () => undefined }));
   try {
     const tab1 = await context.newPage();
     await login(tab1);
