@@ -91,6 +91,10 @@ codes! {
     InteractionRequired = "ERR_INTERACTION_REQUIRED", Server;
     /// `mfa_required` (Auth0): continue with the MFA API using `mfa_token`.
     MfaRequired = "ERR_MFA_REQUIRED", Server;
+    /// HTTP 429: too many requests; `retry_after` says how many seconds to wait.
+    RateLimited = "ERR_RATE_LIMITED", Server;
+    /// The out-of-band (push, SMS) MFA challenge is not answered yet: poll again after `interval`.
+    AuthorizationPending = "ERR_AUTHORIZATION_PENDING", Server;
 
     /// The discovery document's `issuer` differs from the configured issuer (OIDC Discovery §4.3).
     DiscoveryIssuerMismatch = "ERR_DISCOVERY_ISSUER_MISMATCH", Protocol;
@@ -179,6 +183,12 @@ pub struct ErrorDetails {
     pub claim: Option<String>,
     /// For `ERR_JWT_CLAIM_VALIDATION_FAILED`: why (`missing`, `check_failed`, `invalid`).
     pub reason: Option<String>,
+    /// For `ERR_MFA_REQUIRED`: the token to continue with the MFA API.
+    pub mfa_token: Option<String>,
+    /// For `ERR_MFA_REQUIRED`: Auth0's `mfa_requirements` (`challenge` / `enroll`).
+    pub mfa_requirements: Option<serde_json::Value>,
+    /// For `ERR_RATE_LIMITED`: seconds to wait (`Retry-After`).
+    pub retry_after: Option<u64>,
 }
 
 impl core::ops::Deref for Error {
@@ -207,6 +217,9 @@ impl Error {
                 status: None,
                 claim: None,
                 reason: None,
+                mfa_token: None,
+                mfa_requirements: None,
+                retry_after: None,
             }),
         }
     }
@@ -228,6 +241,7 @@ impl Error {
             "consent_required" => Code::ConsentRequired,
             "interaction_required" => Code::InteractionRequired,
             "mfa_required" => Code::MfaRequired,
+            "authorization_pending" => Code::AuthorizationPending,
             _ => Code::OAuthError,
         };
         let message = match &error_description {
@@ -239,6 +253,14 @@ impl Error {
         e.error_description = error_description;
         e.error_uri = error_uri;
         e
+    }
+
+    /// This error with the server's words (`error`, `error_description`, `error_uri`) of `other`.
+    pub fn with_details_of(mut self, other: Error) -> Self {
+        self.error = other.error.clone();
+        self.error_description = other.error_description.clone();
+        self.error_uri = other.error_uri.clone();
+        self
     }
 
     /// Attach the HTTP status of the response.
@@ -275,6 +297,7 @@ impl Error {
             ("error_uri", &self.error_uri),
             ("claim", &self.claim),
             ("reason", &self.reason),
+            ("mfa_token", &self.mfa_token),
         ];
         for (k, v) in optional {
             if let Some(v) = v {
@@ -283,6 +306,12 @@ impl Error {
         }
         if let Some(s) = self.status {
             m.insert("status".into(), s.into());
+        }
+        if let Some(r) = &self.mfa_requirements {
+            m.insert("mfa_requirements".into(), r.clone());
+        }
+        if let Some(r) = self.retry_after {
+            m.insert("retry_after".into(), r.into());
         }
         serde_json::Value::Object(m)
     }

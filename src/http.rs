@@ -67,6 +67,25 @@ impl HttpRequest {
         }
     }
 
+    /// A request with a JSON body that expects JSON.
+    pub fn json(method: Method, url: impl Into<String>, body: &serde_json::Value) -> Self {
+        HttpRequest {
+            method,
+            url: url.into(),
+            headers: vec![
+                ("accept".into(), "application/json".into()),
+                ("content-type".into(), "application/json".into()),
+            ],
+            body: Some(body.to_string()),
+        }
+    }
+
+    /// Add a header.
+    pub fn with_header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
     /// A POST of an `application/x-www-form-urlencoded` body that expects JSON.
     pub fn post_form<'a>(url: impl Into<String>, params: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
         let mut ser = form_urlencoded::Serializer::new(String::new());
@@ -140,12 +159,30 @@ impl HttpResponse {
     }
 
     /// If the body is an OAuth 2.0 error response (RFC 6749 §5.2: a JSON object with a string
-    /// `error`), that error.
+    /// `error`), that error, with Auth0's additions: `mfa_token` and `mfa_requirements` of
+    /// `mfa_required`, and the older `{ code, description }` shape of some Auth0 endpoints. A 429
+    /// becomes `ERR_RATE_LIMITED` with `retry_after` from `Retry-After` (RFC 9110 §10.2.3).
     pub fn oauth_error(&self) -> Option<Error> {
-        let obj = self.json_object().ok()?;
-        let error = obj.get("error")?.as_str()?;
-        let text = |k: &str| obj.get(k).and_then(|v| v.as_str()).map(str::to_owned);
-        Some(Error::oauth(error, text("error_description"), text("error_uri")).with_status(self.status))
+        let obj = self.json_object().ok();
+        let text = |k: &str| obj.as_ref().and_then(|o| o.get(k)).and_then(|v| v.as_str()).map(str::to_owned);
+        let error = text("error").or_else(|| text("code"));
+        let description = text("error_description").or_else(|| text("description")).or_else(|| text("message"));
+        let mut e = match (&error, self.status) {
+            (_, 429) => {
+                let mut e = Error::oauth(error.as_deref().unwrap_or("too_many_requests"), description, text("error_uri"));
+                e = Error::new(Code::RateLimited, format!("{}; try again later", e.message())).with_details_of(e);
+                e.retry_after = self.header("retry-after").and_then(|v| v.trim().parse::<u64>().ok());
+                e
+            }
+            (Some(err), _) => Error::oauth(err, description, text("error_uri")),
+            (None, _) => return None,
+        };
+        e.status = Some(self.status);
+        if let Some(o) = &obj {
+            e.mfa_token = o.get("mfa_token").and_then(|v| v.as_str()).map(str::to_owned);
+            e.mfa_requirements = o.get("mfa_requirements").cloned();
+        }
+        Some(e)
     }
 }
 

@@ -49,6 +49,7 @@
 #![warn(missing_docs)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
 
+pub mod auth0;
 pub mod authorize;
 pub mod config;
 pub mod discovery;

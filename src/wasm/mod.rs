@@ -257,6 +257,116 @@ impl WasmClient {
     }
 }
 
+fn str_of<'a>(p: &'a serde_json::Map<String, serde_json::Value>, k: &str) -> Option<&'a str> {
+    p.get(k).and_then(serde_json::Value::as_str)
+}
+
+fn obj_of(p: &serde_json::Map<String, serde_json::Value>, k: &str) -> Option<serde_json::Map<String, serde_json::Value>> {
+    p.get(k).and_then(serde_json::Value::as_object).cloned()
+}
+
+#[wasm_bindgen]
+impl WasmClient {
+    /// Auth0 Authentication API calls that are not token requests: `passwordless_start`,
+    /// `mfa_authenticators`, `mfa_associate`, `mfa_challenge`, `mfa_delete`, `signup`,
+    /// `change_password`. `params_json` holds the request's parameters (wire names). Resolves to
+    /// the response JSON.
+    #[wasm_bindgen(js_name = auth0Call)]
+    pub async fn auth0_call(&self, op: String, params_json: String) -> core::result::Result<String, JsValue> {
+        use crate::auth0 as a;
+        let inner = self.inner.clone();
+        let run = async move {
+            let p = object(&params_json, "the parameters")?;
+            let meta = metadata(&inner).await?;
+            let cfg = &inner.config;
+            let token = str_of(&p, "mfa_token").unwrap_or_default();
+            let req = match op.as_str() {
+                "passwordless_start" => a::passwordless_start_request(cfg, &meta, &a::PasswordlessStart {
+                    connection: str_of(&p, "connection").unwrap_or_default().to_owned(),
+                    email: str_of(&p, "email").map(str::to_owned),
+                    phone_number: str_of(&p, "phone_number").map(str::to_owned),
+                    send: str_of(&p, "send").map(str::to_owned),
+                    auth_params: obj_of(&p, "authParams"),
+                })?,
+                "mfa_authenticators" => a::mfa_authenticators_request(&meta, token)?,
+                "mfa_associate" => a::mfa_associate_request(cfg, &meta, token, &a::MfaEnroll {
+                    authenticator_type: str_of(&p, "authenticator_type").unwrap_or_default().to_owned(),
+                    oob_channel: str_of(&p, "oob_channel").map(str::to_owned),
+                    phone_number: str_of(&p, "phone_number").map(str::to_owned),
+                    email: str_of(&p, "email").map(str::to_owned),
+                })?,
+                "mfa_challenge" => {
+                    a::mfa_challenge_request(cfg, &meta, token, str_of(&p, "challenge_type"), str_of(&p, "authenticator_id"))?
+                }
+                "mfa_delete" => a::mfa_delete_authenticator_request(&meta, token, str_of(&p, "authenticator_id").unwrap_or_default())?,
+                "signup" => {
+                    let mut profile = p.clone();
+                    for k in ["connection", "email", "password", "user_metadata", "client_id"] {
+                        profile.remove(k);
+                    }
+                    a::signup_request(cfg, &meta, &a::Signup {
+                        connection: str_of(&p, "connection").unwrap_or_default().to_owned(),
+                        email: str_of(&p, "email").unwrap_or_default().to_owned(),
+                        password: str_of(&p, "password").unwrap_or_default().to_owned(),
+                        profile,
+                        user_metadata: obj_of(&p, "user_metadata"),
+                    })?
+                }
+                "change_password" => a::change_password_request(
+                    cfg,
+                    &meta,
+                    str_of(&p, "connection").unwrap_or_default(),
+                    str_of(&p, "email").unwrap_or_default(),
+                    str_of(&p, "organization"),
+                )?,
+                other => return Err(Error::new(Code::InvalidArgument, format!("unknown operation {other:?}"))),
+            };
+            let resp = io::send(&req, inner.timeout_ms).await?;
+            Ok::<_, Error>(a::process_json_response(&resp)?.to_string())
+        };
+        run.await.map_err(js_error)
+    }
+
+    /// Auth0 token grants that end a login: `passwordless_otp`, `password` (password-realm when
+    /// `realm` is given), `mfa_otp`, `mfa_oob`, `mfa_recovery_code`. The ID token is validated
+    /// (signature and claims) and its claims added as `id_token_claims`.
+    #[wasm_bindgen(js_name = auth0Grant)]
+    pub async fn auth0_grant(&self, op: String, params_json: String) -> core::result::Result<String, JsValue> {
+        use crate::auth0 as a;
+        let inner = self.inner.clone();
+        let run = async move {
+            let p = object(&params_json, "the parameters")?;
+            let meta = metadata(&inner).await?;
+            let id = inner.config.client_id();
+            let scope = crate::authorize::effective_scope(
+                str_of(&p, "scope").or(inner.config.authorization_params().scope.as_deref()),
+            );
+            let audience = str_of(&p, "audience").or(inner.config.authorization_params().audience.as_deref());
+            let s = |k: &str| str_of(&p, k).unwrap_or_default();
+            let req = match op.as_str() {
+                "passwordless_otp" => a::passwordless_otp_grant_request(&meta, id, s("realm"), s("username"), s("otp"), &scope, audience)?,
+                "password" => a::password_grant_request(&meta, id, s("username"), s("password"), str_of(&p, "realm"), &scope, audience)?,
+                "mfa_otp" => a::mfa_grant_request(&meta, id, s("mfa_token"), &a::MfaProof::Otp(s("otp")))?,
+                "mfa_oob" => a::mfa_grant_request(&meta, id, s("mfa_token"), &a::MfaProof::Oob {
+                    oob_code: s("oob_code"),
+                    binding_code: str_of(&p, "binding_code"),
+                })?,
+                "mfa_recovery_code" => a::mfa_grant_request(&meta, id, s("mfa_token"), &a::MfaProof::RecoveryCode(s("recovery_code")))?,
+                other => return Err(Error::new(Code::InvalidArgument, format!("unknown grant {other:?}"))),
+            };
+            let resp = io::send(&req, inner.timeout_ms).await?;
+            let tokens = token::process_token_response(&resp, io::now())?;
+            let checks = IdChecks { nonce: None, max_age: None, organization: None, expected_sub: None };
+            let mut out = with_verified_id_token(&inner, &meta, &tokens, &checks).await?;
+            if let serde_json::Value::Object(m) = &mut out {
+                m.insert("scope_requested".into(), scope.into());
+            }
+            Ok::<_, Error>(out.to_string())
+        };
+        run.await.map_err(js_error)
+    }
+}
+
 /// The cache key for a client, audience and scope.
 #[wasm_bindgen(js_name = cacheKey)]
 pub fn cache_key(client_id: &str, audience: Option<String>, scope: &str) -> String {
