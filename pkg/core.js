@@ -10,7 +10,7 @@ export class AuthError extends Error {
     this.name = 'AuthError';
     this.code = code;
     this.kind = details.kind ?? 'internal';
-    for (const k of ['error', 'error_description', 'error_uri', 'status', 'mfa_token', 'claim', 'reason']) {
+    for (const k of ['error', 'error_description', 'error_uri', 'status', 'mfa_token', 'mfa_requirements', 'retry_after', 'claim', 'reason']) {
       if (details[k] !== undefined && details[k] !== null) this[k] = details[k];
     }
   }
@@ -174,6 +174,16 @@ export class OidcClient {
       audience ?? undefined, expectedSub ?? undefined)));
   }
 
+  /** @internal Auth0 Authentication API calls (passwordless_start, mfa_*, signup, change_password). */
+  auth0Call(op, params) {
+    return callAsync(async () => json(await this.#inner.auth0Call(op, arg(params ?? {}, 'the parameters'))));
+  }
+
+  /** @internal Auth0 token grants (passwordless_otp, password, mfa_otp, mfa_oob, mfa_recovery_code). */
+  auth0Grant(op, params) {
+    return callAsync(async () => json(await this.#inner.auth0Grant(op, arg(params ?? {}, 'the parameters'))));
+  }
+
   /** Revoke a token (RFC 7009), e.g. a refresh token at logout. */
   revoke(token, tokenTypeHint) {
     return callAsync(async () => this.#inner.revoke(String(token), tokenTypeHint ?? undefined));
@@ -216,7 +226,7 @@ export function decodeJwtUnverified(token) {
 
 /** Error codes the JavaScript layer adds to the module's own. */
 const JS_CODES = { ERR_INIT_FAILED: 'internal', ERR_BEARER_TOKEN_MISSING: 'verification', ERR_MISSING_REFRESH_TOKEN: 'server',
-  ERR_POPUP_BLOCKED: 'config', ERR_POPUP_CLOSED: 'config' };
+  ERR_POPUP_BLOCKED: 'config', ERR_POPUP_CLOSED: 'config', ERR_MFA_CANCELLED: 'config' };
 
 /**
  * Verifies JWTs (access tokens for your API, or ID tokens) locally against the issuer's JWKS.

@@ -42,6 +42,9 @@ export type AuthErrorCode =
   | 'ERR_MISSING_REFRESH_TOKEN'
   | 'ERR_POPUP_BLOCKED'
   | 'ERR_POPUP_CLOSED'
+  | 'ERR_MFA_CANCELLED'
+  | 'ERR_RATE_LIMITED'
+  | 'ERR_AUTHORIZATION_PENDING'
   | 'ERR_NETWORK'
   | 'ERR_TIMEOUT'
   | 'ERR_NOT_INITIALIZED'
@@ -65,6 +68,10 @@ export class AuthError extends Error {
   readonly status?: number;
   /** Auth0 `mfa_required`: the token to continue with the MFA API. */
   readonly mfa_token?: string;
+  /** Auth0 `mfa_required`: what the user must do (`challenge` with enrolled types, or `enroll`). */
+  readonly mfa_requirements?: { challenge?: { type: string }[]; enroll?: { type: string }[] };
+  /** ERR_RATE_LIMITED: seconds to wait before trying again. */
+  readonly retry_after?: number;
   /** ERR_JWT_CLAIM_VALIDATION_FAILED / ERR_JWT_EXPIRED: the claim that failed. */
   readonly claim?: string;
   /** ERR_JWT_CLAIM_VALIDATION_FAILED: `missing`, `invalid` or `check_failed`. */
@@ -338,6 +345,30 @@ export class AuthClient {
   isAuthenticated(): Promise<boolean>;
   checkSession(options?: GetTokenSilentlyOptions): Promise<void>;
   logout(options?: LogoutOptions): Promise<void>;
+  /** Auth0 passwordless: send a code or link, then verify the code (ends like a login). */
+  readonly passwordless: {
+    start(params: { connection: 'email' | 'sms'; email?: string; phone_number?: string; send?: 'code' | 'link';
+      authParams?: Record<string, string> }): Promise<unknown>;
+    verify(params: { connection: 'email' | 'sms'; email?: string; phone_number?: string; otp: string; audience?: string;
+      scope?: string }): Promise<TokenResponse>;
+  };
+  /** Embedded login: password-realm grant with `realm`, else the password grant. */
+  loginWithPassword(params: { username: string; password: string; realm?: string; audience?: string; scope?: string }): Promise<TokenResponse>;
+  signup(params: { connection: string; email: string; password: string; username?: string; given_name?: string;
+    family_name?: string; name?: string; nickname?: string; picture?: string; user_metadata?: Record<string, string> }): Promise<unknown>;
+  changePassword(params: { connection: string; email: string; organization?: string }): Promise<unknown>;
+  /** Auth0 MFA, after ERR_MFA_REQUIRED. */
+  readonly mfa: {
+    getAuthenticators(mfaToken: string): Promise<Array<{ id: string; authenticator_type: string; active: boolean; oob_channel?: string; name?: string }>>;
+    enroll(params: { mfaToken: string; authenticatorType: 'otp' | 'oob'; oobChannel?: 'sms' | 'voice' | 'auth0' | 'email';
+      phoneNumber?: string; email?: string }): Promise<{ authenticator_type: string; secret?: string; barcode_uri?: string;
+      oob_code?: string; oob_channel?: string; binding_method?: string; recovery_codes?: string[] }>;
+    challenge(params: { mfaToken: string; challengeType?: 'otp' | 'oob'; authenticatorId?: string }): Promise<{ challenge_type: string;
+      oob_code?: string; binding_method?: string }>;
+    verify(params: { mfaToken: string; otp?: string; oobCode?: string; bindingCode?: string; recoveryCode?: string; audience?: string;
+      interval?: number; expiresIn?: number; signal?: AbortSignal }): Promise<TokenResponse & { recovery_code?: string }>;
+    deleteAuthenticator(authenticatorId: string, mfaToken: string): Promise<unknown>;
+  };
 }
 export const Auth0Client: typeof AuthClient;
 export function createAuthClient(options: AuthClientOptions): Promise<AuthClient>;

@@ -350,6 +350,94 @@ export class AuthClient {
     return this.getTokenSilently({ authorizationParams, cacheMode: 'cache-only' });
   }
 
+  /** Cache the tokens of a grant that ended a login (passwordless, password, MFA). */
+  #endLogin(tokens, audience) {
+    const scope = tokens.scope_requested ?? withOpenid(this.#defaults.scope);
+    const aud = audience ?? this.#defaults.audience ?? undefined;
+    const { scope_requested: _, ...body } = tokens;
+    this.#save(_glue.cacheKey(this.#clientId, aud, scope), { ...body, scope, audience: aud });
+    return body;
+  }
+
+  /**
+   * Passwordless (Auth0): `start` sends a code or a link by email or SMS (phone numbers in E.164),
+   * `verify` exchanges the code and ends like a login (ID token verified, tokens cached).
+   */
+  get passwordless() {
+    return {
+      start: ({ connection, email, phone_number, send = 'code', authParams } = {}) =>
+        this.#oidc.auth0Call('passwordless_start', { connection, email, phone_number, send, authParams }),
+      verify: async ({ connection, email, phone_number, otp, audience, scope } = {}) => {
+        const tokens = await this.#oidc.auth0Grant('passwordless_otp',
+          { realm: connection, username: connection === 'sms' ? phone_number : email, otp, audience, scope });
+        return this.#endLogin(tokens, audience);
+      },
+    };
+  }
+
+  /**
+   * Embedded login with a password: the password-realm grant when `realm` (a database connection)
+   * is given, else the password grant. A user who needs MFA gets ERR_MFA_REQUIRED with mfa_token.
+   */
+  async loginWithPassword({ username, password, realm, audience, scope } = {}) {
+    const tokens = await this.#oidc.auth0Grant('password', { username, password, realm, audience, scope });
+    return this.#endLogin(tokens, audience);
+  }
+
+  /** Create a user in a database connection (/dbconnections/signup). */
+  signup({ connection, email, password, user_metadata, ...profile } = {}) {
+    return this.#oidc.auth0Call('signup', { connection, email, password, user_metadata, ...profile });
+  }
+
+  /** Send a change-password email (/dbconnections/change_password). */
+  changePassword({ connection, email, organization } = {}) {
+    return this.#oidc.auth0Call('change_password', { connection, email, organization });
+  }
+
+  /**
+   * MFA (Auth0), after a token request answered ERR_MFA_REQUIRED with `mfa_token`: list, enroll,
+   * challenge and verify authenticators. `verify` ends like a login. An out-of-band proof (push,
+   * SMS) is polled: `authorization_pending` waits `interval` seconds, `slow_down` adds 5 s
+   * (as RFC 8628 §3.5), and polling stops at `expiresIn` seconds or when `signal` aborts.
+   */
+  get mfa() {
+    const call = (op, p) => this.#oidc.auth0Call(op, p);
+    return {
+      getAuthenticators: (mfaToken) => call('mfa_authenticators', { mfa_token: mfaToken }),
+      enroll: ({ mfaToken, authenticatorType, oobChannel, phoneNumber, email } = {}) =>
+        call('mfa_associate', { mfa_token: mfaToken, authenticator_type: authenticatorType, oob_channel: oobChannel,
+          phone_number: phoneNumber, email }),
+      challenge: ({ mfaToken, challengeType, authenticatorId } = {}) =>
+        call('mfa_challenge', { mfa_token: mfaToken, challenge_type: challengeType, authenticator_id: authenticatorId }),
+      deleteAuthenticator: (authenticatorId, mfaToken) => call('mfa_delete', { authenticator_id: authenticatorId, mfa_token: mfaToken }),
+      verify: async ({ mfaToken, otp, oobCode, bindingCode, recoveryCode, audience, interval = 5, expiresIn = 300, signal } = {}) => {
+        if (otp !== undefined) return this.#endLogin(await this.#oidc.auth0Grant('mfa_otp', { mfa_token: mfaToken, otp }), audience);
+        if (recoveryCode !== undefined) {
+          return this.#endLogin(await this.#oidc.auth0Grant('mfa_recovery_code', { mfa_token: mfaToken, recovery_code: recoveryCode }), audience);
+        }
+        const deadline = Date.now() + expiresIn * 1000;
+        let wait = interval;
+        for (;;) {
+          if (signal?.aborted) throw new AuthError('ERR_MFA_CANCELLED', 'the MFA verification was cancelled', { kind: 'config', error: 'cancelled' });
+          try {
+            const tokens = await this.#oidc.auth0Grant('mfa_oob', { mfa_token: mfaToken, oob_code: oobCode, binding_code: bindingCode });
+            return this.#endLogin(tokens, audience);
+          } catch (e) {
+            if (e.code === 'ERR_AUTHORIZATION_PENDING') { /* not answered yet */ } else if (e.error === 'slow_down') wait += 5;
+            else throw e;
+          }
+          if (Date.now() + wait * 1000 > deadline) {
+            throw new AuthError('ERR_TIMEOUT', 'the out-of-band MFA challenge was not answered in time: start again', { kind: 'network', error: 'expired_token' });
+          }
+          await new Promise((resolve) => {
+            const t = setTimeout(resolve, wait * 1000);
+            signal?.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
+          });
+        }
+      },
+    };
+  }
+
   /** Rotation: the new refresh token replaces the old one in every entry that held it. */
   #replaceRefreshToken(oldToken, newToken) {
     for (const k of this.#manifest()) {
