@@ -184,6 +184,34 @@ export class OidcClient {
     return callAsync(async () => json(await this.#inner.auth0Grant(op, arg(params ?? {}, 'the parameters'))));
   }
 
+  /** @internal RFC 8628 device authorization and one poll of its token request. */
+  deviceAuthorize(scope, audience) {
+    return callAsync(async () => json(await this.#inner.deviceAuthorize(scope ?? undefined, audience ?? undefined)));
+  }
+
+  /** @internal */
+  deviceToken(deviceCode) {
+    return callAsync(async () => json(await this.#inner.deviceToken(String(deviceCode))));
+  }
+
+  /** The userinfo claims (OIDC Core §5.3); `sub` must be `expectedSub`. */
+  userinfo(accessToken, expectedSub) {
+    return callAsync(async () => json(await this.#inner.userinfo(String(accessToken), String(expectedSub))));
+  }
+
+  /**
+   * The client credentials grant (RFC 6749 §4.4) for a confidential client, e.g. an edge worker
+   * calling an API. Refused in a browser page, where a secret cannot be kept.
+   */
+  async clientCredentials({ clientSecret, audience } = {}) {
+    if (typeof globalThis.document !== 'undefined') {
+      throw new AuthError('ERR_CLIENT_SECRET_IN_BROWSER',
+        'the client credentials grant needs a client secret, which a browser page cannot keep: call it from a server or an edge worker',
+        { kind: 'config' });
+    }
+    return callAsync(async () => json(await this.#inner.clientCredentials(String(clientSecret ?? ''), audience ?? undefined)));
+  }
+
   /** Revoke a token (RFC 7009), e.g. a refresh token at logout. */
   revoke(token, tokenTypeHint) {
     return callAsync(async () => this.#inner.revoke(String(token), tokenTypeHint ?? undefined));
@@ -226,7 +254,8 @@ export function decodeJwtUnverified(token) {
 
 /** Error codes the JavaScript layer adds to the module's own. */
 const JS_CODES = { ERR_INIT_FAILED: 'internal', ERR_BEARER_TOKEN_MISSING: 'verification', ERR_MISSING_REFRESH_TOKEN: 'server',
-  ERR_POPUP_BLOCKED: 'config', ERR_POPUP_CLOSED: 'config', ERR_MFA_CANCELLED: 'config' };
+  ERR_POPUP_BLOCKED: 'config', ERR_POPUP_CLOSED: 'config', ERR_MFA_CANCELLED: 'config', ERR_CLIENT_SECRET_IN_BROWSER: 'config',
+  ERR_DEVICE_FLOW_CANCELLED: 'config' };
 
 /**
  * Verifies JWTs (access tokens for your API, or ID tokens) locally against the issuer's JWKS.

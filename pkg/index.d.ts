@@ -43,6 +43,8 @@ export type AuthErrorCode =
   | 'ERR_POPUP_BLOCKED'
   | 'ERR_POPUP_CLOSED'
   | 'ERR_MFA_CANCELLED'
+  | 'ERR_CLIENT_SECRET_IN_BROWSER'
+  | 'ERR_DEVICE_FLOW_CANCELLED'
   | 'ERR_RATE_LIMITED'
   | 'ERR_AUTHORIZATION_PENDING'
   | 'ERR_NETWORK'
@@ -242,6 +244,10 @@ export class OidcClient {
   handleCallback(url: string | URL, transaction: LoginTransaction): Promise<TokenResponse>;
   /** The refresh-token grant (RFC 6749 §6); a new ID token must be for `expectedSub`. */
   refresh(refreshToken: string, scope?: string, audience?: string, expectedSub?: string): Promise<TokenResponse>;
+  /** The userinfo claims; `sub` must be `expectedSub` (OIDC Core §5.3.2). */
+  userinfo(accessToken: string, expectedSub: string): Promise<JWTPayload>;
+  /** The client credentials grant (RFC 6749 §4.4); refused in a browser page. */
+  clientCredentials(params: { clientSecret: string; audience?: string }): Promise<TokenResponse>;
   /** Revokes a token (RFC 7009). */
   revoke(token: string, tokenTypeHint?: string): Promise<void>;
   /** The provider's logout URL: Auth0's /v2/logout for a domain, else end_session_endpoint. */
@@ -345,6 +351,13 @@ export class AuthClient {
   isAuthenticated(): Promise<boolean>;
   checkSession(options?: GetTokenSilentlyOptions): Promise<void>;
   logout(options?: LogoutOptions): Promise<void>;
+  /** The device authorization grant (RFC 8628). */
+  startDeviceFlow(options?: { authorizationParams?: { scope?: string; audience?: string } }): Promise<{
+    user_code: string; verification_uri: string; verification_uri_complete?: string; expires_in: number; interval: number;
+    poll(options?: { signal?: AbortSignal }): Promise<TokenResponse>;
+  }>;
+  /** The userinfo claims (OIDC Core §5.3), checked against the ID token's sub. */
+  getUserInfo(options?: GetTokenSilentlyOptions): Promise<JWTPayload>;
   /** Auth0 passwordless: send a code or link, then verify the code (ends like a login). */
   readonly passwordless: {
     start(params: { connection: 'email' | 'sms'; email?: string; phone_number?: string; send?: 'code' | 'link';

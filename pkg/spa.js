@@ -438,6 +438,49 @@ export class AuthClient {
     };
   }
 
+  /**
+   * The device authorization grant (RFC 8628): returns what to show the user (`user_code`,
+   * `verification_uri`, `verification_uri_complete`) and `poll()`, which polls at the server's
+   * interval (slower on `slow_down`), stops on `expired_token` / `access_denied`, can be
+   * cancelled with an AbortSignal, and ends like a login.
+   */
+  async startDeviceFlow({ authorizationParams = {} } = {}) {
+    const { scope, audience } = authorizationParams;
+    const d = await this.#oidc.deviceAuthorize(scope ? withOpenid(scope) : undefined, audience);
+    const { device_code: deviceCode, scope_requested: scopeRequested, ...shown } = d;
+    return {
+      ...shown,
+      poll: async ({ signal } = {}) => {
+        let wait = d.interval;
+        const deadline = Date.now() + d.expires_in * 1000;
+        for (;;) {
+          await new Promise((resolve) => {
+            const t = setTimeout(resolve, wait * 1000);
+            signal?.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
+          });
+          if (signal?.aborted) throw new AuthError('ERR_DEVICE_FLOW_CANCELLED', 'the device login was cancelled', { kind: 'config', error: 'cancelled' });
+          if (Date.now() > deadline) throw new AuthError('ERR_TIMEOUT', 'the device code expired: start again', { kind: 'network', error: 'expired_token' });
+          try {
+            const tokens = await this.#oidc.deviceToken(deviceCode);
+            return this.#endLogin({ ...tokens, scope_requested: scopeRequested }, audience);
+          } catch (e) {
+            const next = _glue.devicePollAfter(e.error ?? undefined, wait);
+            if (next === undefined) throw e;
+            wait = next;
+          }
+        }
+      },
+    };
+  }
+
+  /** The userinfo claims for the session's access token; `sub` must match the ID token's. */
+  async getUserInfo({ authorizationParams = {} } = {}) {
+    const claims = this.#claims();
+    if (!claims) throw new AuthError('ERR_LOGIN_REQUIRED', 'nobody is logged in: log in first', { kind: 'server', error: 'login_required' });
+    const token = await this.getTokenSilently({ authorizationParams });
+    return this.#oidc.userinfo(token, claims.sub);
+  }
+
   /** Rotation: the new refresh token replaces the old one in every entry that held it. */
   #replaceRefreshToken(oldToken, newToken) {
     for (const k of this.#manifest()) {

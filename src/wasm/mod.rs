@@ -367,6 +367,79 @@ impl WasmClient {
     }
 }
 
+#[wasm_bindgen]
+impl WasmClient {
+    /// RFC 8628 §3.1-3.2: start a device authorization. Resolves to its JSON.
+    #[wasm_bindgen(js_name = deviceAuthorize)]
+    pub async fn device_authorize(&self, scope: Option<String>, audience: Option<String>) -> core::result::Result<String, JsValue> {
+        let inner = self.inner.clone();
+        let run = async move {
+            let meta = metadata(&inner).await?;
+            let scope = crate::authorize::effective_scope(scope.as_deref().or(inner.config.authorization_params().scope.as_deref()));
+            let audience = audience.or_else(|| inner.config.authorization_params().audience.clone());
+            let req = crate::session::device_authorization_request(&inner.config, &meta, &scope, audience.as_deref());
+            let d = crate::session::process_device_authorization_response(&io::send(&req, inner.timeout_ms).await?)?;
+            Ok::<_, Error>(
+                serde_json::json!({
+                    "device_code": d.device_code, "user_code": d.user_code, "verification_uri": d.verification_uri,
+                    "verification_uri_complete": d.verification_uri_complete, "expires_in": d.expires_in,
+                    "interval": d.interval, "scope_requested": scope,
+                })
+                .to_string(),
+            )
+        };
+        run.await.map_err(js_error)
+    }
+
+    /// RFC 8628 §3.4: one poll of the device token request. Errors carry `error`
+    /// (`authorization_pending`, `slow_down`, `expired_token`, `access_denied`); `pollAfter`
+    /// says what to do next.
+    #[wasm_bindgen(js_name = deviceToken)]
+    pub async fn device_token(&self, device_code: String) -> core::result::Result<String, JsValue> {
+        let inner = self.inner.clone();
+        let run = async move {
+            let meta = metadata(&inner).await?;
+            let req = crate::session::device_token_request(&meta, inner.config.client_id(), &device_code);
+            let tokens = token::process_token_response(&io::send(&req, inner.timeout_ms).await?, io::now())?;
+            let checks = IdChecks { nonce: None, max_age: None, organization: None, expected_sub: None };
+            Ok::<_, Error>(with_verified_id_token(&inner, &meta, &tokens, &checks).await?.to_string())
+        };
+        run.await.map_err(js_error)
+    }
+
+    /// OIDC Core §5.3: the userinfo claims; `sub` must be `expected_sub`.
+    pub async fn userinfo(&self, access_token: String, expected_sub: String) -> core::result::Result<String, JsValue> {
+        let inner = self.inner.clone();
+        let run = async move {
+            let meta = metadata(&inner).await?;
+            let req = crate::session::userinfo_request(&meta, &access_token)?;
+            let claims = crate::session::process_userinfo_response(&io::send(&req, inner.timeout_ms).await?, &expected_sub)?;
+            Ok::<_, Error>(serde_json::Value::Object(claims).to_string())
+        };
+        run.await.map_err(js_error)
+    }
+
+    /// RFC 6749 §4.4: the client credentials grant (a confidential client's secret).
+    #[wasm_bindgen(js_name = clientCredentials)]
+    pub async fn client_credentials(&self, client_secret: String, audience: Option<String>) -> core::result::Result<String, JsValue> {
+        let inner = self.inner.clone();
+        let run = async move {
+            let meta = metadata(&inner).await?;
+            let req = crate::session::client_credentials_request(&meta, inner.config.client_id(), &client_secret, audience.as_deref());
+            Ok::<_, Error>(token::process_token_response(&io::send(&req, inner.timeout_ms).await?, io::now())?.to_json().to_string())
+        };
+        run.await.map_err(js_error)
+    }
+}
+
+/// RFC 8628 §3.5: the seconds to wait before the next device poll after an error with this
+/// OAuth `error`, or undefined to stop.
+#[wasm_bindgen(js_name = devicePollAfter)]
+pub fn device_poll_after(error: Option<String>, interval: f64) -> Option<f64> {
+    let e = Error::oauth(error.as_deref().unwrap_or(""), None, None);
+    crate::session::device_poll_next(&e, interval.max(0.0) as u64).map(|v| v as f64)
+}
+
 /// The cache key for a client, audience and scope.
 #[wasm_bindgen(js_name = cacheKey)]
 pub fn cache_key(client_id: &str, audience: Option<String>, scope: &str) -> String {
