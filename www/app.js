@@ -28,6 +28,7 @@ function fillTable(table, entries) {
 }
 
 async function showSession(client) {
+  $('mfa').hidden = true;
   const claims = await client.getIdTokenClaims();
   const user = await client.getUser();
   const { header } = decodeJwtUnverified(claims.__raw);
@@ -77,6 +78,8 @@ async function main() {
   $('token').onclick = () => showToken(client).catch(showError);
   $('logout').onclick = () => client.logout({ logoutParams: { returnTo: `${location.origin}/` } }).catch(showError);
 
+  setupEmbedded(client);
+
   const params = new URLSearchParams(location.search);
   if (location.pathname === '/callback' && (params.has('code') || params.has('error'))) {
     const callbackUrl = location.href;
@@ -90,6 +93,98 @@ async function main() {
   $('signup').disabled = false;
   $('popup').disabled = false;
   $('status').textContent = 'Signed out. Log in with alice / wonderland.';
+}
+
+// Passwordless, password login and MFA, all without leaving the page.
+function setupEmbedded(client) {
+  let pending = null; // { connection, email | phone_number }
+  const startPasswordless = async (connection, identity) => {
+    $('error').hidden = true;
+    await client.passwordless.start({ connection, send: 'code', ...identity });
+    pending = { connection, ...identity };
+    $('pl-target').textContent = identity.email ?? identity.phone_number;
+    $('pl-verify-form').hidden = false;
+    $('status').textContent = 'Code sent.';
+  };
+  $('pl-email-form').onsubmit = (e) => { e.preventDefault(); startPasswordless('email', { email: $('pl-email').value }).catch(showError); };
+  $('pl-sms-form').onsubmit = (e) => { e.preventDefault(); startPasswordless('sms', { phone_number: $('pl-phone').value }).catch(showError); };
+  $('pl-verify-form').onsubmit = (e) => {
+    e.preventDefault();
+    client.passwordless.verify({ ...pending, otp: $('pl-code').value })
+      .then(() => { $('pl-verify-form').hidden = true; return showSession(client); })
+      .catch(onLoginError);
+  };
+  $('pw-form').onsubmit = (e) => {
+    e.preventDefault();
+    $('error').hidden = true;
+    client.loginWithPassword({ username: $('pw-username').value, password: $('pw-password').value, realm: 'Username-Password-Authentication' })
+      .then(() => showSession(client))
+      .catch(onLoginError);
+  };
+  $('pw-signup').onclick = () => {
+    $('error').hidden = true;
+    const email = $('pw-username').value;
+    client.signup({ connection: 'Username-Password-Authentication', email, password: $('pw-password').value })
+      .then(() => { $('status').textContent = `Signed up ${email}: now log in with the password.`; })
+      .catch(showError);
+  };
+
+  async function onLoginError(e) {
+    if (!(e instanceof AuthError) || e.code !== 'ERR_MFA_REQUIRED') return showError(e);
+    $('error').hidden = true;
+    $('mfa').hidden = false;
+    const mfaToken = e.mfa_token;
+    const finish = (tokens) => {
+      if (tokens.recovery_code) {
+        $('mfa-new-recovery').hidden = false;
+        $('mfa-new-recovery-code').textContent = tokens.recovery_code;
+      }
+      $('mfa-status').textContent = 'Verified.';
+      return showSession(client);
+    };
+    $('mfa-otp-form').onsubmit = (ev) => {
+      ev.preventDefault();
+      client.mfa.verify({ mfaToken, otp: $('mfa-otp').value }).then(finish).catch(showError);
+    };
+    $('mfa-recovery-form').onsubmit = (ev) => {
+      ev.preventDefault();
+      client.mfa.verify({ mfaToken, recoveryCode: $('mfa-recovery').value }).then(finish).catch(showError);
+    };
+    if (e.mfa_requirements?.enroll) {
+      $('mfa-status').textContent = 'Your account needs a second factor. Set one up now.';
+      const enrolled = await client.mfa.enroll({ mfaToken, authenticatorType: 'otp' });
+      $('mfa-enroll').hidden = false;
+      $('mfa-secret').textContent = enrolled.secret;
+      $('mfa-barcode').href = enrolled.barcode_uri;
+      $('mfa-recovery-codes').textContent = (enrolled.recovery_codes ?? []).join(' ');
+      $('mfa-otp-form').hidden = false;
+      return;
+    }
+    $('mfa-status').textContent = 'Confirm it is you.';
+    const authenticators = (await client.mfa.getAuthenticators(mfaToken)).filter((a) => a.active);
+    const choices = $('mfa-choices');
+    choices.replaceChildren();
+    for (const a of authenticators) {
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.dataset.authenticator = a.id;
+      b.textContent = a.authenticator_type === 'otp' ? 'Authenticator app' : `Push / ${a.oob_channel ?? 'out of band'}`;
+      b.onclick = async () => {
+        try {
+          if (a.authenticator_type === 'otp') {
+            $('mfa-otp-form').hidden = false;
+            return;
+          }
+          const ch = await client.mfa.challenge({ mfaToken, challengeType: 'oob', authenticatorId: a.id });
+          $('mfa-status').textContent = 'Waiting for your approval on your device…';
+          await finish(await client.mfa.verify({ mfaToken, oobCode: ch.oob_code, interval: 1 }));
+        } catch (err) {
+          showError(err);
+        }
+      };
+      choices.appendChild(b);
+    }
+  }
 }
 
 main().catch(showError);
