@@ -64,6 +64,18 @@ async function login(page) {
   await page.waitForSelector('#result:not([hidden])');
 }
 
+/** Run `fn` in a fresh browser context with the demo configured with `config`, then restore. */
+async function withDemo(config, fn) {
+  demo.setConfig({ issuer: provider.issuer, ...CLIENT, ...config });
+  const context = await browser.newContext();
+  try {
+    return await fn(context);
+  } finally {
+    demo.setConfig({ issuer: provider.issuer, ...CLIENT });
+    await context.close();
+  }
+}
+
 const grants = async () => (await (await fetch(`${provider.issuer}/__test/stats`)).json()).grants;
 const tokenCell = (page, name) => page.textContent(`#tokens tr[data-claim="${name}"] td:nth-child(2)`);
 
@@ -168,10 +180,8 @@ for (const minutes of [-5, 5]) {
 for (const locks of ['Web Locks', 'the localStorage fallback']) test(`two tabs asking at the same moment (${locks}): one refresh, both get the new token, no invalid_grant`, async () => {
   // Leeway 50 s on 63 s tokens: a token counts as expired 13 s after issue, so the tab that
   // comes second has 13 s to adopt the sibling's fresh token even on a loaded machine.
-  demo.setConfig({ issuer: provider.issuer, ...CLIENT, cacheLocation: 'localstorage', leeway: 50 });
-  const context = await browser.newContext();
-  if (locks !== 'Web Locks') await context.addInitScript(() => Object.defineProperty(Navigator.prototype, 'locks', { get: () => undefined }));
-  try {
+  await withDemo({ cacheLocation: 'localstorage', leeway: 50 }, async (context) => {
+    if (locks !== 'Web Locks') await context.addInitScript(() => Object.defineProperty(Navigator.prototype, 'locks', { get: () => undefined }));
     const tab1 = await context.newPage();
     await login(tab1);
     const tab2 = await context.newPage();
@@ -185,10 +195,7 @@ for (const locks of ['Web Locks', 'the localStorage fallback']) test(`two tabs a
     assert.equal(g.refresh_token.total - before.refresh_token.total, 1, 'exactly one refresh');
     assert.equal(g.refresh_token.error - before.refresh_token.error, 0, 'no invalid_grant');
     assert.equal(t1, t2, 'the second tab adopted the token the first one obtained');
-    await context.close();
-  } finally {
-    demo.setConfig({ issuer: provider.issuer, ...CLIENT });
-  }
+  });
 });
 
 test('a provider that is down: a clear error, and the session is intact afterwards', async () => {
@@ -208,9 +215,7 @@ test('a provider that is down: a clear error, and the session is intact afterwar
 });
 
 test('without refresh tokens, getTokenSilently uses prompt=none in a hidden iframe (web_message)', async () => {
-  demo.setConfig({ issuer: provider.issuer, ...CLIENT, scope: 'openid profile email', useRefreshTokens: false });
-  const context = await browser.newContext();
-  try {
+  await withDemo({ scope: 'openid profile email', useRefreshTokens: false }, async (context) => {
     const page = await context.newPage();
     await login(page);
     const before = await grants();
@@ -229,10 +234,7 @@ test('without refresh tokens, getTokenSilently uses prompt=none in a hidden ifra
     const e = await anon.evaluate(() => window.oidcDemo.client.getTokenSilently().then(() => null, (e) => ({ code: e.code, error: e.error })));
     assert.deepEqual(e, { code: 'ERR_LOGIN_REQUIRED', error: 'login_required' });
     await other.close();
-  } finally {
-    demo.setConfig({ issuer: provider.issuer, ...CLIENT });
-    await context.close();
-  }
+  });
 });
 
 test('popup login: the popup logs in, the page gets verified claims without leaving', async () => {
@@ -252,9 +254,7 @@ test('popup login: the popup logs in, the page gets verified claims without leav
 });
 
 test('corrupt or foreign data in storage is ignored and cleaned; logout still works', async () => {
-  demo.setConfig({ issuer: provider.issuer, ...CLIENT, cacheLocation: 'localstorage' });
-  const context = await browser.newContext();
-  try {
+  await withDemo({ cacheLocation: 'localstorage' }, async (context) => {
     const page = await context.newPage();
     await page.goto(`${demo.origin}/`);
     await page.evaluate(() => {
@@ -276,10 +276,7 @@ test('corrupt or foreign data in storage is ignored and cleaned; logout still wo
     assert.deepEqual(r, { auth: false, user: null, token: 'ERR_MISSING_REFRESH_TOKEN', left: ['@@auth0spajs@@::someone-else'] });
     await login(page);
     assert.equal(await page.textContent('#user-name'), 'Alice Liddell', 'a normal login afterwards');
-  } finally {
-    demo.setConfig({ issuer: provider.issuer, ...CLIENT });
-    await context.close();
-  }
+  });
 });
 
 test('logout can revoke the refresh token (RFC 7009)', async () => {
