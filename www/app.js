@@ -161,7 +161,9 @@ function setupEmbedded(client) {
       return;
     }
     $('mfa-status').textContent = 'Confirm it is you.';
-    const authenticators = (await client.mfa.getAuthenticators(mfaToken)).filter((a) => a.active);
+    // Recovery codes are listed as authenticators too; they have their own form.
+    const authenticators = (await client.mfa.getAuthenticators(mfaToken))
+      .filter((a) => a.active && (a.authenticator_type === 'otp' || a.authenticator_type === 'oob'));
     const choices = $('mfa-choices');
     choices.replaceChildren();
     for (const a of authenticators) {

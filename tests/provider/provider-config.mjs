@@ -1,6 +1,7 @@
 // oidc-provider configuration of the test provider: clients, API (resource
 // server), features, lifetimes.
 
+import { AUTH0_GRANT_TYPES } from './auth0/constants.mjs';
 import {
   deviceConfirmPage,
   deviceInputPage,
@@ -45,7 +46,9 @@ export function clientMetadata(origins) {
   const base = {
     application_type: 'web',
     token_endpoint_auth_method: 'none',
-    grant_types: ['authorization_code', 'refresh_token', DEVICE_CODE_GRANT],
+    // Plus Auth0's password, password-realm, passwordless OTP and MFA grants
+    // (auth0/grants.mjs).
+    grant_types: ['authorization_code', 'refresh_token', DEVICE_CODE_GRANT, ...AUTH0_GRANT_TYPES],
     response_types: ['code'],
     redirect_uris: origins.flatMap((o) => REDIRECT_PATHS.map((p) => `${o}${p}`)),
     post_logout_redirect_uris: origins.map((o) => `${o}/`),

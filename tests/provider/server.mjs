@@ -16,6 +16,7 @@ import { pathToFileURL } from 'node:url';
 
 import { avatarSvg, createAccounts } from './accounts.mjs';
 import { createAdapterFactory, createMemoryStore } from './adapter.mjs';
+import { createAuth0 } from './auth0/index.mjs';
 import { createCompat } from './compat.mjs';
 import { registerTestEndpoints } from './harness.mjs';
 import { registerInteractions } from './interactions.mjs';
@@ -23,6 +24,8 @@ import { generateSigningKeys } from './keys.mjs';
 import {
   API_AUDIENCE,
   API_SCOPES,
+  API_TOKEN_SCOPES,
+  OIDC_SCOPES,
   SPA_CLIENT_ID,
   SPA_ES256_CLIENT_ID,
   SCOPE_CLAIMS,
@@ -34,6 +37,19 @@ import { createStats, resetStats, statsMiddleware } from './stats.mjs';
 import { errorPage } from './views.mjs';
 
 export { API_AUDIENCE, API_SCOPES, SPA_CLIENT_ID, SPA_ES256_CLIENT_ID };
+export {
+  AUTH0_GRANT_TYPES,
+  DATABASE_CONNECTION,
+  DAVE_PUSH_AUTHENTICATOR_ID,
+  DAVE_RECOVERY_CODE,
+  GRANT_MFA_OOB,
+  GRANT_MFA_OTP,
+  GRANT_MFA_RECOVERY_CODE,
+  GRANT_PASSWORD,
+  GRANT_PASSWORDLESS_OTP,
+  GRANT_PASSWORD_REALM,
+  totp,
+} from './auth0/index.mjs';
 
 export const DEFAULT_PORT = 4400;
 export const DEFAULT_CLIENT_ORIGIN = 'http://127.0.0.1:4401';
@@ -113,6 +129,8 @@ export async function startProvider(options = {}) {
     clientOrigins = [DEFAULT_CLIENT_ORIGIN],
     accessTokenTtl = 3600,
     idTokenTtl = 3600,
+    passwordlessInterval = 5,
+    mfaPollInterval = 5,
     quiet = false,
   } = options;
 
@@ -135,6 +153,7 @@ export async function startProvider(options = {}) {
   const accounts = createAccounts(issuer);
   const store = createMemoryStore();
   const stats = createStats();
+  let auth0;
 
   let provider;
   try {
@@ -171,6 +190,19 @@ export async function startProvider(options = {}) {
       if (provider.pathFor(name) !== path) throw new Error(`unexpected ${name} route ${provider.pathFor(name)}`);
     }
 
+    auth0 = createAuth0({
+      issuer,
+      accounts,
+      allowedOrigins: new Set(origins),
+      tokenPath: routes.token,
+      oidcScopes: OIDC_SCOPES,
+      resourceScopes: { [API_AUDIENCE]: API_TOKEN_SCOPES },
+      passwordlessInterval,
+      mfaPollInterval,
+      log,
+    });
+    auth0.registerGrants(provider, errors);
+
     provider.on('server_error', (_ctx, err) => log('error', 'server_error', err));
     provider.on('error', (err) => {
       if (err.expose || (err.status && err.status < 500)) return;
@@ -180,6 +212,7 @@ export async function startProvider(options = {}) {
     const router = createRouter();
     registerInteractions(router, { provider, accounts, log: info });
     registerTestEndpoints(router, { stats, reset: () => resetStats(stats), signingKeys: keys.jwks.keys });
+    auth0.registerRoutes(router);
     router.get('/avatars/:file', async (ctx) => {
       const user = accounts.byUsername(ctx.params.file.replace(/\.svg$/, ''));
       if (!user) ctx.throw(404, 'unknown user');
@@ -200,6 +233,7 @@ export async function startProvider(options = {}) {
       });
     }
     provider.use(statsMiddleware(stats, { tokenPath: routes.token }));
+    provider.use(auth0.middleware);
     provider.use(compat.middleware);
     provider.use(ownRouteErrors(log));
     provider.use(router.middleware());
@@ -230,6 +264,7 @@ export async function startProvider(options = {}) {
     publicJwks: keys.publicJwks,
     stats,
     reset: () => resetStats(stats),
+    auth0: auth0.testApi,
     provider,
     close,
   };
