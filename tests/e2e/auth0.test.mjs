@@ -206,5 +206,8 @@ test('device flow: started on one page, approved in a second page', async () => 
   const tokens = await p.evaluate(() => window.deviceLogin);
   assert.equal(tokens.id_token_claims.sub, 'auth0|alice');
   assert.equal(await p.evaluate(() => window.oidcDemo.client.getUser().then((u) => u.sub)), 'auth0|alice');
+  const info = await p.evaluate(() => window.oidcDemo.client.getUserInfo());
+  assert.equal(info.sub, 'auth0|alice', 'userinfo, sub checked against the ID token');
+  assert.equal(info.email, 'alice@oidc-wasm.test');
   await context.close();
 });

@@ -74,6 +74,16 @@ export async function runSmoke(oidc, env) {
     assert((await client.discover()) === m, 'discovery is memoized');
   });
 
+  await check('client credentials: refused in a browser page, sent elsewhere', async () => {
+    if (typeof document !== 'undefined') {
+      await rejects(() => client.clientCredentials({ clientSecret: 's3cret' }), 'ERR_CLIENT_SECRET_IN_BROWSER');
+    } else {
+      // The test provider's SPA client is public: the server refuses, with its own words.
+      const e = await rejects(() => client.clientCredentials({ clientSecret: 's3cret', audience: 'https://api.oidc-wasm.test' }), 'ERR_OAUTH_ERROR');
+      assert(typeof e.error === 'string' && e.status >= 400, `server error ${e.error}`);
+    }
+  });
+
   await check('discovery issuer mismatch is refused (OIDC Discovery §4.3)', async () => {
     // Same server, different configured issuer: its document names another issuer.
     const other = new oidc.OidcClient({ issuer: `${issuer}/`, clientId });
