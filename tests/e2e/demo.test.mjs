@@ -29,8 +29,8 @@ async function newPage() {
   return { page, errors };
 }
 
-test('a person logs in through the demo and sees their claims', async () => {
-  const { page, errors } = await newPage();
+/** What a person does: open the demo, click "Log in", fill the provider's form, land back. */
+async function login(page) {
   await page.goto(`${demo.origin}/`);
   await page.getByRole('button', { name: 'Log in', exact: true }).click();
   await page.waitForURL(`${provider.issuer}/**`);
@@ -38,6 +38,11 @@ test('a person logs in through the demo and sees their claims', async () => {
   await page.fill('#password', 'wonderland');
   await page.click('button[type=submit]');
   await page.waitForSelector('#result:not([hidden])');
+}
+
+test('a person logs in through the demo and sees their claims', async () => {
+  const { page, errors } = await newPage();
+  await login(page);
   assert.equal(await page.textContent('#user-name'), 'Alice Liddell');
   const claim = async (name) => page.textContent(`#claims tr[data-claim="${name}"] td:nth-child(2)`);
   assert.equal(await claim('sub'), 'auth0|alice');
@@ -53,16 +58,6 @@ test('a person logs in through the demo and sees their claims', async () => {
   assert.equal(JSON.stringify(stats).includes('authorization_code'), true);
   await page.close();
 });
-
-async function login(page) {
-  await page.goto(`${demo.origin}/`);
-  await page.getByRole('button', { name: 'Log in', exact: true }).click();
-  await page.waitForURL(`${provider.issuer}/**`);
-  await page.fill('#username', 'alice');
-  await page.fill('#password', 'wonderland');
-  await page.click('button[type=submit]');
-  await page.waitForSelector('#result:not([hidden])');
-}
 
 /** Run `fn` in a fresh browser context with the demo configured with `config`, then restore. */
 async function withDemo(config, fn) {
