@@ -22,6 +22,9 @@ if cargo clippy --version >/dev/null 2>&1; then
   cargo clippy --locked --target wasm32-unknown-unknown --lib -- -D warnings
 fi
 
+step "cargo check of the fuzz targets (so API changes cannot break them unnoticed)"
+cargo check -q --manifest-path fuzz/Cargo.toml --bins
+
 step "build the npm package (size budget checked)"
 bash scripts/build.sh
 
