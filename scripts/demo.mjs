@@ -18,7 +18,9 @@ demo.setConfig({ issuer: provider.issuer, ...DEMO_CLIENT });
 console.log(`
   oidc-wasm demo
     app:       ${demo.origin}/
-    provider:  ${provider.issuer}  (users: alice / wonderland, bob / builder)
+    provider:  ${provider.issuer}
+    users:     alice / wonderland, bob / builder; with MFA: carol / mfa-secret (enrolls an app), dave / push-secret
+               passwordless codes "sent": ${provider.issuer}/__test/outbox
   Ctrl-C to stop.
 `);
 
