@@ -61,7 +61,8 @@ const readLock = (raw) => { try { return JSON.parse(raw); } catch { return null;
  */
 async function storageLock(name, fn, { holdMs = 15_000, waitMs = 20_000 } = {}) {
   const ls = globalThis.localStorage;
-  if (!ls) return fn();
+  if (!ls) return fn(false);
+  let contended = false;
   const key = `${name}.lock`;
   const me = `${Date.now().toString(36)}.${Math.random().toString(36).slice(2)}`;
   const deadline = Date.now() + waitMs;
@@ -72,11 +73,12 @@ async function storageLock(name, fn, { holdMs = 15_000, waitMs = 20_000 } = {}) 
       await sleep(30);
       if (readLock(ls.getItem(key))?.owner === me) break;
     }
+    contended = true;
     if (Date.now() > deadline) break;
     await sleep(40 + Math.random() * 40);
   }
   try {
-    return await fn();
+    return await fn(contended);
   } finally {
     if (readLock(ls.getItem(key))?.owner === me) ls.removeItem(key);
   }
@@ -214,23 +216,51 @@ export class AuthClient {
     const wanted = this.#key(audience, scope);
     let p = this.#inflight.get(wanted);
     if (!p) {
-      p = this.#withLock(() => this.#refresh(audience, scope, cacheMode, timeoutInSeconds)).finally(() => this.#inflight.delete(wanted));
+      p = this.#withLock((contended) => this.#refresh(audience, scope, cacheMode, timeoutInSeconds, contended))
+        .finally(() => this.#inflight.delete(wanted));
       this.#inflight.set(wanted, p);
     }
     return respond(await p);
   }
 
+  /** Run `fn(contended)` holding the cross-tab lock; `contended` says whether another tab held it first. */
   async #withLock(fn) {
     const name = `oidc-wasm.refresh.${this.#clientId}`;
     const locks = globalThis.navigator?.locks;
-    if (locks?.request) return locks.request(name, fn);
-    return storageLock(name, fn);
+    if (!locks?.request) return storageLock(name, fn);
+    const busy = Symbol('busy');
+    const first = await locks.request(name, { ifAvailable: true }, (lock) => (lock ? fn(false) : busy));
+    return first === busy ? locks.request(name, () => fn(true)) : first;
   }
 
-  async #refresh(audience, scope, cacheMode, timeoutInSeconds) {
+  /**
+   * After waiting for a sibling tab's lock: give its write to shared storage time to arrive.
+   * Browsers propagate localStorage between tab processes asynchronously, and presenting the
+   * refresh token the sibling just spent would make the provider revoke the whole grant (reuse
+   * detection), so poll briefly for the sibling's fresh entry before refreshing ourselves.
+   */
+  async #adoptSiblingRefresh(audience, scope, entry) {
+    if (this.#cache instanceof InMemoryCache) return null;
+    const seenToken = entry?.body.refresh_token;
+    for (let waited = 0; waited < 1000; waited += 25) {
+      await sleep(25);
+      const now = this.#find(audience, scope);
+      if (now.entry && !_glue.isExpired(now.entry.body.expires_at, this.#options.leeway)) return { fresh: now.entry };
+      if (now.entry?.body.refresh_token && now.entry.body.refresh_token !== seenToken) return { changed: now };
+    }
+    return null;
+  }
+
+  async #refresh(audience, scope, cacheMode, timeoutInSeconds, contended = false) {
     // Read again inside the lock: a sibling tab may have just refreshed.
-    const { key, entry } = this.#find(audience, scope);
+    let { key, entry } = this.#find(audience, scope);
     if (cacheMode !== 'off' && entry && !_glue.isExpired(entry.body.expires_at, this.#options.leeway)) return entry;
+    if (contended) {
+      const sibling = await this.#adoptSiblingRefresh(audience, scope, entry);
+      if (sibling?.fresh && cacheMode !== 'off') return sibling.fresh;
+      if (sibling?.changed) ({ key, entry } = sibling.changed);
+      else if (sibling?.fresh) ({ key, entry } = { key, entry: sibling.fresh });
+    }
     const rt = entry?.body.refresh_token ? { token: entry.body.refresh_token } : this.#anyRefreshToken(audience);
     const { useRefreshTokens, useRefreshTokensFallback } = this.#options;
     if (!rt && (!useRefreshTokens || useRefreshTokensFallback)) {
