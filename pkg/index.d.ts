@@ -273,12 +273,12 @@ export function decodeJwtUnverified(token: string): { header: Record<string, unk
 /** Every error code, mapped to its kind. */
 export function errorCodes(): Record<AuthErrorCode, AuthErrorKind>;
 
-/** A token cache (auth0-spa-js's ICache shape). Its methods must be synchronous here. */
+/** A token cache (auth0-spa-js's ICache): methods may return values or promises. */
 export interface ICache {
-  get(key: string): unknown;
-  set(key: string, entry: unknown): void;
-  remove(key: string): void;
-  allKeys(): string[];
+  get(key: string): unknown | Promise<unknown>;
+  set(key: string, entry: unknown): void | Promise<void>;
+  remove(key: string): void | Promise<void>;
+  allKeys(): string[] | Promise<string[]>;
 }
 
 export interface AuthClientOptions extends OidcClientOptions {

@@ -113,31 +113,31 @@ export class AuthClient {
 
   // ---- keys and the manifest (so storage is never scanned) ----
   #manifestKey() { return `@@oidc-wasm@@::${this.#clientId}::@@manifest@@`; }
-  #manifest() {
-    const m = this.#cache.get(this.#manifestKey());
+  async #manifest() {
+    const m = await this.#cache.get(this.#manifestKey());
     return Array.isArray(m?.keys) ? m.keys.filter((k) => typeof k === 'string') : [];
   }
-  #setManifest(keys) {
-    if (keys.length) this.#cache.set(this.#manifestKey(), { keys: [...new Set(keys)] });
-    else this.#cache.remove(this.#manifestKey());
+  async #setManifest(keys) {
+    if (keys.length) await this.#cache.set(this.#manifestKey(), { keys: [...new Set(keys)] });
+    else await this.#cache.remove(this.#manifestKey());
   }
   #key(audience, scope) {
     return _glue.cacheKey(this.#clientId, audience ?? this.#defaults.audience ?? undefined, withOpenid(scope ?? this.#defaults.scope));
   }
-  #entry(key) {
-    const v = this.#cache.get(key);
+  async #entry(key) {
+    const v = await this.#cache.get(key);
     const ok = v && typeof v === 'object' && v.body && typeof v.body.access_token === 'string';
-    if (v !== undefined && !ok) this.#cache.remove(key);
+    if (v !== undefined && v !== null && !ok) await this.#cache.remove(key);
     return ok ? v : undefined;
   }
-  #find(audience, scope) {
+  async #find(audience, scope) {
     const wanted = this.#key(audience, scope);
-    const found = _glue.findCacheKey(JSON.stringify(this.#manifest()), wanted);
-    return found ? { key: found, entry: this.#entry(found) } : { key: wanted, entry: undefined };
+    const found = _glue.findCacheKey(JSON.stringify(await this.#manifest()), wanted);
+    return found ? { key: found, entry: await this.#entry(found) } : { key: wanted, entry: undefined };
   }
-  #save(key, body) {
-    this.#cache.set(key, { body });
-    this.#setManifest([...this.#manifest(), key]);
+  async #save(key, body) {
+    await this.#cache.set(key, { body });
+    await this.#setManifest([...await this.#manifest(), key]);
   }
 
   // ---- transactions ----
@@ -192,7 +192,7 @@ export class AuthClient {
     }
     const tokens = await this.#oidc.handleCallback(url, tx.transaction);
     const key = _glue.cacheKey(this.#clientId, tx.transaction.audience ?? undefined, tx.transaction.scope);
-    this.#save(key, { ...tokens, scope: tx.transaction.scope, audience: tx.transaction.audience ?? undefined });
+    await this.#save(key, { ...tokens, scope: tx.transaction.scope, audience: tx.transaction.audience ?? undefined });
     return { appState: tx.appState };
   }
 
@@ -209,7 +209,7 @@ export class AuthClient {
         scope: e.body.scope, expires_in: Math.max(0, Math.floor(e.body.expires_at - Date.now() / 1000)) }
       : e.body.access_token);
     if (cacheMode !== 'off') {
-      const { entry } = this.#find(audience, scope);
+      const { entry } = await this.#find(audience, scope);
       if (entry && !_glue.isExpired(entry.body.expires_at, this.#options.leeway)) return respond(entry);
       if (cacheMode === 'cache-only') return undefined;
     }
@@ -244,7 +244,7 @@ export class AuthClient {
     const seenToken = entry?.body.refresh_token;
     for (let waited = 0; waited < 1000; waited += 25) {
       await sleep(25);
-      const now = this.#find(audience, scope);
+      const now = await this.#find(audience, scope);
       if (now.entry && !_glue.isExpired(now.entry.body.expires_at, this.#options.leeway)) return { fresh: now.entry };
       if (now.entry?.body.refresh_token && now.entry.body.refresh_token !== seenToken) return { changed: now };
     }
@@ -253,7 +253,7 @@ export class AuthClient {
 
   async #refresh(audience, scope, cacheMode, timeoutInSeconds, contended = false) {
     // Read again inside the lock: a sibling tab may have just refreshed.
-    let { key, entry } = this.#find(audience, scope);
+    let { key, entry } = await this.#find(audience, scope);
     if (cacheMode !== 'off' && entry && !_glue.isExpired(entry.body.expires_at, this.#options.leeway)) return entry;
     if (contended) {
       const sibling = await this.#adoptSiblingRefresh(audience, scope, entry);
@@ -261,7 +261,7 @@ export class AuthClient {
       if (sibling?.changed) ({ key, entry } = sibling.changed);
       else if (sibling?.fresh) ({ key, entry } = { key, entry: sibling.fresh });
     }
-    const rt = entry?.body.refresh_token ? { token: entry.body.refresh_token } : this.#anyRefreshToken(audience);
+    const rt = entry?.body.refresh_token ? { token: entry.body.refresh_token } : await this.#anyRefreshToken(audience);
     const { useRefreshTokens, useRefreshTokensFallback } = this.#options;
     if (!rt && (!useRefreshTokens || useRefreshTokensFallback)) {
       // prompt=none in a hidden iframe, answered by web_message (OIDC Core §3.1.2.1).
@@ -273,12 +273,12 @@ export class AuthClient {
         `no refresh token for audience ${audience ?? this.#defaults.audience ?? 'default'}: log in again (loginWithRedirect), with useRefreshTokens for offline_access`,
         { kind: 'server', error: 'missing_refresh_token' });
     }
-    const sub = this.#claims()?.sub;
+    const sub = (await this.#claims())?.sub;
     let body;
     try {
       body = await this.#oidc.refresh(rt.token, scope ? withOpenid(scope) : undefined, audience, sub);
     } catch (e) {
-      if (e.error === 'invalid_grant') this.#dropRefreshToken(rt.token);
+      if (e.error === 'invalid_grant') await this.#dropRefreshToken(rt.token);
       throw e;
     }
     const usedScope = withOpenid(scope ?? entry?.body.scope ?? this.#defaults.scope);
@@ -286,15 +286,15 @@ export class AuthClient {
     const merged = { ...(entry?.body ?? {}), ...body, scope: body.scope ?? usedScope,
       audience: audience ?? this.#defaults.audience ?? undefined };
     if (!body.refresh_token) merged.refresh_token = rt.token;
-    this.#save(newKey, merged);
-    if (body.refresh_token && body.refresh_token !== rt.token) this.#replaceRefreshToken(rt.token, body.refresh_token);
+    await this.#save(newKey, merged);
+    if (body.refresh_token && body.refresh_token !== rt.token) await this.#replaceRefreshToken(rt.token, body.refresh_token);
     return { body: merged };
   }
 
-  #anyRefreshToken(audience) {
+  async #anyRefreshToken(audience) {
     const aud = audience ?? this.#defaults.audience ?? 'default';
-    for (const k of this.#manifest()) {
-      const e = this.#entry(k);
+    for (const k of await this.#manifest()) {
+      const e = await this.#entry(k);
       if (e?.body.refresh_token && (e.body.audience ?? 'default') === aud) return { token: e.body.refresh_token };
     }
     return null;
@@ -363,7 +363,7 @@ export class AuthClient {
     const tokens = await this.#oidc.handleCallback(callback.href, transaction);
     const key = _glue.cacheKey(this.#clientId, transaction.audience ?? undefined, transaction.scope);
     const body = { ...tokens, scope: transaction.scope, audience: transaction.audience ?? undefined };
-    this.#save(key, body);
+    await this.#save(key, body);
     return body;
   }
 
@@ -381,11 +381,11 @@ export class AuthClient {
   }
 
   /** Cache the tokens of a grant that ended a login (passwordless, password, MFA). */
-  #endLogin(tokens, audience) {
+  async #endLogin(tokens, audience) {
     const scope = tokens.scope_requested ?? withOpenid(this.#defaults.scope);
     const aud = audience ?? this.#defaults.audience ?? undefined;
     const { scope_requested: _, ...body } = tokens;
-    this.#save(_glue.cacheKey(this.#clientId, aud, scope), { ...body, scope, audience: aud });
+    await this.#save(_glue.cacheKey(this.#clientId, aud, scope), { ...body, scope, audience: aud });
     return body;
   }
 
@@ -505,45 +505,54 @@ export class AuthClient {
 
   /** The userinfo claims for the session's access token; `sub` must match the ID token's. */
   async getUserInfo({ authorizationParams = {} } = {}) {
-    const claims = this.#claims();
+    const claims = await this.#claims();
     if (!claims) throw new AuthError('ERR_LOGIN_REQUIRED', 'nobody is logged in: log in first', { kind: 'server', error: 'login_required' });
     const token = await this.getTokenSilently({ authorizationParams });
     return this.#oidc.userinfo(token, claims.sub);
   }
 
   /** Rotation: the new refresh token replaces the old one in every entry that held it. */
-  #replaceRefreshToken(oldToken, newToken) {
-    for (const k of this.#manifest()) {
-      const e = this.#entry(k);
-      if (e?.body.refresh_token === oldToken) this.#cache.set(k, { body: { ...e.body, refresh_token: newToken } });
+  async #replaceRefreshToken(oldToken, newToken) {
+    for (const k of await this.#manifest()) {
+      const e = await this.#entry(k);
+      if (e?.body.refresh_token === oldToken) await this.#cache.set(k, { body: { ...e.body, refresh_token: newToken } });
     }
   }
 
-  #dropRefreshToken(token) {
-    for (const k of this.#manifest()) {
-      const e = this.#entry(k);
+  async #dropRefreshToken(token) {
+    for (const k of await this.#manifest()) {
+      const e = await this.#entry(k);
       if (e?.body.refresh_token === token) {
         const { refresh_token: _, ...rest } = e.body;
-        this.#cache.set(k, { body: rest });
+        await this.#cache.set(k, { body: rest });
       }
     }
   }
 
-  #claims() {
-    const e = this.#find(undefined, undefined).entry ?? this.#manifest().map((k) => this.#entry(k)).find((x) => x?.body.id_token_claims);
-    return e?.body.id_token_claims;
+  async #anyEntryWithClaims() {
+    const first = (await this.#find(undefined, undefined)).entry;
+    if (first?.body.id_token_claims) return first;
+    for (const k of await this.#manifest()) {
+      const e = await this.#entry(k);
+      if (e?.body.id_token_claims) return e;
+    }
+    return undefined;
+  }
+
+  async #claims() {
+    return (await this.#anyEntryWithClaims())?.body.id_token_claims;
   }
 
   /** The user's profile: the verified ID token claims without the protocol ones. */
   async getUser() {
-    const c = this.#claims();
+    const c = await this.#claims();
     if (!c) return undefined;
     return Object.fromEntries(Object.entries(c).filter(([k]) => !PROTOCOL_CLAIMS.has(k)));
   }
 
   /** Every verified ID token claim, and the raw token as `__raw`. */
   async getIdTokenClaims() {
-    const e = this.#find(undefined, undefined).entry ?? this.#manifest().map((k) => this.#entry(k)).find((x) => x?.body.id_token_claims);
+    const e = await this.#anyEntryWithClaims();
     return e?.body.id_token_claims ? { ...e.body.id_token_claims, __raw: e.body.id_token } : undefined;
   }
 
@@ -568,23 +577,22 @@ export class AuthClient {
    * revocation does not stop the logout.
    */
   async logout({ logoutParams = {}, openUrl, revokeRefreshToken = false } = {}) {
-    const idToken = (() => {
-      try { return this.#find(undefined, undefined).entry?.body.id_token; } catch { return undefined; }
-    })();
+    let idToken;
+    try { idToken = (await this.#find(undefined, undefined)).entry?.body.id_token; } catch { /* unreadable */ }
     // Clearing never depends on the stored data being readable.
     let keys = [];
-    try { keys = this.#manifest(); } catch { /* unreadable manifest */ }
+    try { keys = await this.#manifest(); } catch { /* unreadable manifest */ }
     if (revokeRefreshToken) {
       const tokens = new Set();
       for (const k of keys) {
-        try { const rt = this.#entry(k)?.body.refresh_token; if (rt) tokens.add(rt); } catch { /* skipped */ }
+        try { const rt = (await this.#entry(k))?.body.refresh_token; if (rt) tokens.add(rt); } catch { /* skipped */ }
       }
       await Promise.allSettled([...tokens].map((t) => this.#oidc.revoke(t, 'refresh_token')));
     }
     for (const k of keys) {
-      try { this.#cache.remove(k); } catch { /* keep going */ }
+      try { await this.#cache.remove(k); } catch { /* keep going */ }
     }
-    try { this.#cache.remove(this.#manifestKey()); } catch { /* keep going */ }
+    try { await this.#cache.remove(this.#manifestKey()); } catch { /* keep going */ }
     if (openUrl === false) return;
     const url = await this.#oidc.logoutUrl({ ...logoutParams, id_token_hint: idToken });
     if (typeof openUrl === 'function') await openUrl(url);

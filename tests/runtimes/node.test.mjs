@@ -73,3 +73,26 @@ test('garbage of every type into every function gives AuthError codes, never a c
   assert.ok(n > 100, `errors seen: ${n}`);
   assert.equal(oidc.pkceChallenge('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk'), 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM');
 });
+
+test('AuthClient outside a browser page: password login with an async custom cache, cached token, user, logout', async () => {
+  const { oidc } = await import(pathToFileURL(join(consumer, 'node-entry.mjs')).href);
+  const store = new Map();
+  const later = (v) => new Promise((r) => setTimeout(() => r(v), 1));
+  const cache = {
+    get: (k) => later(store.get(k)),
+    set: (k, v) => later(void store.set(k, v)),
+    remove: (k) => later(void store.delete(k)),
+    allKeys: () => later([...store.keys()]),
+  };
+  const auth = await oidc.createAuthClient({ domain: provider.issuer, clientId: 'oidc-wasm-spa', cache, useRefreshTokens: true,
+    authorizationParams: { redirect_uri: `${REDIRECT_ORIGIN}/callback`, audience: 'https://api.oidc-wasm.test' } });
+  assert.equal(await auth.isAuthenticated(), false);
+  const tokens = await auth.loginWithPassword({ username: 'alice', password: 'wonderland', realm: 'Username-Password-Authentication' });
+  assert.equal(tokens.id_token_claims.sub, 'auth0|alice');
+  assert.equal((await auth.getUser()).email, 'alice@oidc-wasm.test');
+  assert.equal(await auth.getTokenSilently(), tokens.access_token, 'served from the async cache');
+  assert.ok([...store.keys()].some((k) => k.startsWith('@@oidc-wasm@@::oidc-wasm-spa::')));
+  await auth.logout({ openUrl: false });
+  assert.equal(store.size, 0);
+  assert.equal(await auth.isAuthenticated(), false);
+});
