@@ -2,6 +2,7 @@
 // plain HTTP: node --test tests/provider/
 
 import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
 
@@ -23,6 +24,7 @@ import {
 import { base32Decode, hotp, verifyTotp } from './auth0/totp.mjs';
 
 const ORIGIN = 'http://127.0.0.1:4401';
+const REDIRECT_URI = `${ORIGIN}/callback`;
 const SPA = 'oidc-wasm-spa';
 const API = 'https://api.oidc-wasm.test';
 const POLL_INTERVAL = 0.5; // seconds, mfaPollInterval
@@ -515,5 +517,243 @@ describe('Auth0 Authentication API', () => {
       assert.ok(discovery.grant_types_supported.includes(grant), grant);
     }
     assert.deepEqual(op.users.map((u) => u.username), ['alice', 'bob', 'carol', 'dave']);
+  });
+});
+
+// --- magic link ----------------------------------------------------------------
+
+function pkce() {
+  const verifier = randomBytes(32).toString('base64url');
+  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
+}
+
+// POST /passwordless/start with send=link; returns the link "e-mailed" (from
+// /__test/last-code) and what the client keeps (state, nonce, verifier).
+async function startLink(email, authParams = {}, { withPkce = true } = {}) {
+  const { verifier, challenge } = pkce();
+  const state = randomBytes(8).toString('base64url');
+  const nonce = randomBytes(8).toString('base64url');
+  const start = await post('/passwordless/start', {
+    client_id: SPA,
+    connection: 'email',
+    email,
+    send: 'link',
+    authParams: {
+      response_type: 'code',
+      redirect_uri: REDIRECT_URI,
+      scope: 'openid profile email',
+      state,
+      nonce,
+      ...(withPkce ? { code_challenge: challenge, code_challenge_method: 'S256' } : {}),
+      ...authParams,
+    },
+  });
+  assert.equal(start.status, 200, JSON.stringify(start.body));
+  const { body: sent } = await get(`/__test/last-code?email=${encodeURIComponent(email)}`);
+  assert.equal(sent.send, 'link');
+  assert.equal(typeof sent.link, 'string');
+  return { link: new URL(sent.link), code: sent.code, verifier, state, nonce };
+}
+
+// Opens a link like a browser would, without following the redirect.
+async function open(link, headers = {}) {
+  const res = await fetch(link, { redirect: 'manual', headers });
+  const location = res.headers.get('location');
+  const body = await res.text();
+  return { res, status: res.status, location: location ? new URL(location) : undefined, body };
+}
+
+const withParam = (link, name, value) => {
+  const url = new URL(link);
+  if (value === undefined) url.searchParams.delete(name);
+  else url.searchParams.set(name, value);
+  return url;
+};
+
+function assertRedirectError(opened, state, error, description) {
+  assert.equal(opened.status, 302, opened.body);
+  assert.equal(opened.location.origin + opened.location.pathname, REDIRECT_URI);
+  const params = opened.location.searchParams;
+  assert.equal(params.get('error'), error);
+  if (description instanceof RegExp) assert.match(params.get('error_description'), description);
+  else assert.equal(params.get('error_description'), description);
+  assert.equal(params.get('state'), state);
+  assert.equal(params.get('iss'), op.issuer);
+  assert.equal(params.get('code'), null);
+}
+
+const exchange = (code, verifier, redirectUri = REDIRECT_URI) => token({
+  grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: redirectUri,
+}, { form: true, path: '/token' });
+
+describe('Auth0 passwordless magic link (GET /passwordless/verify_redirect)', () => {
+  test('link with PKCE: 302 with code, state and iss; the code exchange gives tokens with the nonce', async () => {
+    const email = 'alice@oidc-wasm.test';
+    const sent = await startLink(email, { scope: 'openid profile email offline_access read:messages', audience: API });
+    assert.equal(sent.link.origin + sent.link.pathname, `${op.issuer}/passwordless/verify_redirect`);
+    for (const [k, v] of Object.entries({
+      client_id: SPA, connection: 'email', email, verification_code: sent.code, redirect_uri: REDIRECT_URI,
+      state: sent.state, nonce: sent.nonce, code_challenge_method: 'S256', audience: API, response_type: 'code',
+    })) assert.equal(sent.link.searchParams.get(k), v, k);
+
+    const opened = await open(sent.link);
+    assert.equal(opened.status, 302, opened.body);
+    assert.equal(opened.res.headers.get('cache-control'), 'no-store');
+    assert.equal(opened.location.origin + opened.location.pathname, REDIRECT_URI);
+    const params = opened.location.searchParams;
+    assert.equal(params.get('error'), null, params.get('error_description') ?? '');
+    assert.equal(params.get('state'), sent.state);
+    assert.equal(params.get('iss'), op.issuer, 'RFC 9207');
+    const code = params.get('code');
+    assert.ok(code);
+
+    // A wrong code_verifier is refused (the code is not spent by that).
+    assertError(await exchange(code, pkce().verifier), 400, 'invalid_grant');
+    const ok = await exchange(code, sent.verifier);
+    assert.equal(ok.status, 200, JSON.stringify(ok.body));
+    const claims = await verifyIdToken(ok.body.id_token, 'auth0|alice');
+    assert.equal(claims.nonce, sent.nonce);
+    assert.equal(claims.email, email);
+    assert.equal(claims.name, 'Alice Liddell');
+    const at = await verifyApiToken(ok.body.access_token, 'auth0|alice');
+    assert.equal(at.scope, 'openid profile email offline_access read:messages');
+    assert.equal(ok.body.scope, 'openid profile email offline_access read:messages');
+    assert.equal(typeof ok.body.refresh_token, 'string', 'offline_access gives a refresh token');
+    const refreshed = await token({ grant_type: 'refresh_token', refresh_token: ok.body.refresh_token }, { form: true, path: '/token' });
+    assert.equal(refreshed.status, 200, JSON.stringify(refreshed.body));
+    await verifyApiToken(refreshed.body.access_token, 'auth0|alice');
+
+    // The authorization code is single-use (oidc-provider's own rule).
+    assertError(await exchange(code, sent.verifier), 400, 'invalid_grant');
+    // So is the link: its verification code was spent.
+    assertRedirectError(await open(sent.link), sent.state, 'access_denied', 'Wrong email or verification code.');
+    assert.ok(op.stats.routes['auth0.passwordless.verify_redirect'] >= 2);
+  });
+
+  test('a new e-mail address gets a passwordless user, as with the OTP grant; fragment and form_post response modes', async () => {
+    const email = 'Magic.Newcomer@Example.test';
+    const sent = await startLink(email, { response_mode: 'fragment' });
+    const opened = await open(sent.link);
+    assert.equal(opened.status, 302, opened.body);
+    assert.equal(opened.location.search, '');
+    const params = new URLSearchParams(opened.location.hash.slice(1));
+    assert.equal(params.get('state'), sent.state);
+    assert.equal(params.get('iss'), op.issuer);
+    const ok = await exchange(params.get('code'), sent.verifier);
+    assert.equal(ok.status, 200, JSON.stringify(ok.body));
+    const claims = await verifyIdToken(ok.body.id_token);
+    assert.match(claims.sub, /^email\|[0-9a-f]{24}$/);
+    assert.equal(claims.email, 'magic.newcomer@example.test');
+    assert.equal(claims.email_verified, true);
+    assert.equal(claims.nonce, sent.nonce);
+    assert.equal(ok.body.refresh_token, undefined, 'no offline_access, no refresh token');
+    assert.equal(ok.body.access_token.split('.').length, 1, 'no audience: an opaque userinfo token');
+    const userinfo = await get('/me', bearer(ok.body.access_token));
+    assert.equal(userinfo.body.sub, claims.sub);
+
+    // The same user at the next login, with a code this time.
+    await sleep(START_INTERVAL * 1000 + 50);
+    await post('/passwordless/start', { client_id: SPA, connection: 'email', email, send: 'code' });
+    const { body: otp } = await get(`/__test/last-code?email=${encodeURIComponent(email)}`);
+    const second = await token({ grant_type: GRANT_PASSWORDLESS_OTP, realm: 'email', username: email, otp: otp.code, scope: 'openid' });
+    assert.equal(second.status, 200, JSON.stringify(second.body));
+    await verifyIdToken(second.body.id_token, claims.sub);
+
+    // form_post: a page that posts code, state and iss to the redirect_uri.
+    await sleep(START_INTERVAL * 1000 + 50);
+    const posted = await startLink(email, { response_mode: 'form_post' });
+    const page = await open(posted.link);
+    assert.equal(page.status, 200);
+    assert.match(page.res.headers.get('content-type'), /text\/html/);
+    assert.match(page.body, new RegExp(`<form method="post" action="${REDIRECT_URI.replaceAll('/', '\\/')}">`));
+    const fields = Object.fromEntries([...page.body.matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+    assert.deepEqual(Object.keys(fields).sort(), ['code', 'iss', 'state']);
+    assert.equal((await exchange(fields.code, posted.verifier)).status, 200);
+  });
+
+  test('carol (MFA user) logs in with the link alone, like on the login page', async () => {
+    const sent = await startLink('carol@oidc-wasm.test');
+    const opened = await open(sent.link);
+    const ok = await exchange(opened.location.searchParams.get('code'), sent.verifier);
+    assert.equal(ok.status, 200, JSON.stringify(ok.body));
+    await verifyIdToken(ok.body.id_token, 'auth0|carol');
+  });
+
+  test('errors: wrong code (attempt limit), unregistered redirect_uri, unknown client, missing or plain PKCE, unknown audience', async () => {
+    const email = 'bob@oidc-wasm.test';
+    const sent = await startLink(email);
+
+    // Never a redirect to an unregistered redirect_uri; the code is not touched.
+    const foreign = await open(withParam(sent.link, 'redirect_uri', 'https://evil.example/callback'));
+    assert.equal(foreign.status, 400);
+    assert.equal(foreign.location, undefined);
+    assert.match(foreign.res.headers.get('content-type'), /text\/html/);
+    assert.match(foreign.body, /invalid_redirect_uri/);
+    const foreignJson = await open(withParam(sent.link, 'redirect_uri', `${ORIGIN}/elsewhere`), { accept: 'application/json' });
+    assert.equal(foreignJson.status, 400);
+    assert.deepEqual(JSON.parse(foreignJson.body), {
+      error: 'invalid_redirect_uri',
+      error_description: "redirect_uri did not match any of the client's registered redirect_uris",
+    });
+    const noRedirect = await open(withParam(sent.link, 'redirect_uri', undefined), { accept: 'application/json' });
+    assert.equal(noRedirect.status, 400);
+    assert.equal(JSON.parse(noRedirect.body).error, 'invalid_request');
+    const unknownClient = await open(withParam(sent.link, 'client_id', 'no-such-client'), { accept: 'application/json' });
+    assert.equal(unknownClient.status, 400);
+    assert.equal(unknownClient.location, undefined);
+    assert.equal(JSON.parse(unknownClient.body).error, 'invalid_client');
+
+    // Request errors go to the registered redirect_uri, the code is not touched.
+    assertRedirectError(await open(withParam(sent.link, 'code_challenge_method', 'plain')), sent.state,
+      'invalid_request', 'not supported value of code_challenge_method');
+    assertRedirectError(await open(withParam(sent.link, 'audience', 'https://unknown.example')), sent.state,
+      'invalid_target', /unknown resource indicator/);
+    assertRedirectError(await open(withParam(sent.link, 'response_type', 'token')), sent.state,
+      'unsupported_response_type', 'unsupported response_type requested');
+
+    // A wrong code: access_denied, and an attempt counted.
+    const wrongCode = sent.code === '000000' ? '111111' : '000000';
+    assertRedirectError(await open(withParam(sent.link, 'verification_code', wrongCode)), sent.state,
+      'access_denied', 'Wrong email or verification code.');
+    // The right link still works after one wrong attempt.
+    const opened = await open(sent.link);
+    assert.ok(opened.location.searchParams.get('code'), opened.location.href);
+    assert.equal((await exchange(opened.location.searchParams.get('code'), sent.verifier)).status, 200);
+
+    // Three wrong attempts drop the code: then even the right link fails.
+    await sleep(START_INTERVAL * 1000 + 50);
+    const again = await startLink(email);
+    for (let i = 0; i < 3; i += 1) {
+      assertRedirectError(await open(withParam(again.link, 'verification_code', again.code === '000000' ? '111111' : '000000')),
+        again.state, 'access_denied', 'Wrong email or verification code.');
+    }
+    assertRedirectError(await open(again.link), again.state, 'access_denied', 'Wrong email or verification code.');
+
+    // A link for another client's code: the code belongs to the client that started it.
+    await sleep(START_INTERVAL * 1000 + 50);
+    const other = await startLink(email);
+    assertRedirectError(await open(withParam(other.link, 'client_id', 'oidc-wasm-spa-es256')), other.state,
+      'access_denied', 'Wrong email or verification code.');
+  });
+
+  test('an expired code: access_denied, like the OTP grant', async () => {
+    const email = 'late@example.test';
+    const sent = await startLink(email);
+    assert.equal((await post('/__test/passwordless/expire', { email })).status, 204);
+    assertRedirectError(await open(sent.link), sent.state, 'access_denied', 'Wrong email or verification code.');
+    const otp = await token({ grant_type: GRANT_PASSWORDLESS_OTP, realm: 'email', username: email, otp: sent.code });
+    assertError(otp, 403, 'invalid_grant', 'Wrong email or verification code.');
+    assertError(await post('/__test/passwordless/expire', { email: 'nobody@example.test' }), 404, 'not_found');
+  });
+
+  test('errors: a link without PKCE is refused (the client requires it), and the code stays usable', async () => {
+    const email = 'no-pkce@example.test';
+    const sent = await startLink(email, {}, { withPkce: false });
+    assert.equal(sent.link.searchParams.get('code_challenge'), null);
+    assertRedirectError(await open(sent.link), sent.state,
+      'invalid_request', 'Authorization Server policy requires PKCE to be used for this request');
+    // The refused request did not spend the code: it still works with the OTP grant.
+    const ok = await token({ grant_type: GRANT_PASSWORDLESS_OTP, realm: 'email', username: email, otp: sent.code, scope: 'openid' });
+    assert.equal(ok.status, 200, JSON.stringify(ok.body));
   });
 });

@@ -170,6 +170,29 @@ async function loginAndExchange(ua, options = {}) {
   return { tokens: body, nonce, res };
 }
 
+async function deviceAuthorization(fields = {}) {
+  const res = await fetch(discovery.device_authorization_endpoint, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ client_id: SPA, scope: 'openid', ...fields }),
+  });
+  assert.equal(res.status, 200);
+  return res.json();
+}
+
+// The user opens verification_uri_complete, confirms and logs in.
+async function approveDevice(device, username = 'bob', password = 'builder') {
+  const ua = new UserAgent();
+  let page = await ua.navigate(device.verification_uri_complete);
+  let html = await page.res.text();
+  page = await postForm(ua, new URL(formAction(html), page.url), hiddenInputs(html)); // auto-submitted code
+  html = await page.res.text();
+  page = await postForm(ua, new URL(formAction(html), page.url), hiddenInputs(html)); // confirm
+  html = await page.res.text();
+  page = await postForm(ua, new URL(formAction(html), page.url), { username, password });
+  assert.match(await page.res.text(), /Device activated/);
+}
+
 // --- tests -----------------------------------------------------------------
 
 describe('test provider', () => {
@@ -487,5 +510,75 @@ describe('test provider', () => {
     assert.ok(body.refresh_token);
     const { payload } = await jwtVerify(body.access_token, jwks, { issuer: op.issuer, audience: API, typ: 'at+jwt' });
     assert.equal(payload.sub, 'auth0|bob');
+  });
+
+  test('device flow pacing: interval announced, slow_down when polled too fast (RFC 8628 §3.5)', async () => {
+    const device = await deviceAuthorization();
+    assert.equal(device.interval, 5, 'oidc-provider sends no interval; this server announces 5 s');
+    const poll = (deviceCode = device.device_code) => token({ grant_type: DEVICE_GRANT, device_code: deviceCode, client_id: SPA });
+    const log = async (userCode = device.user_code) => (await fetch(`${op.issuer}/__test/device?user_code=${encodeURIComponent(userCode)}`)).json();
+
+    // The first poll is not paced; the next one, immediately after, is too fast.
+    assert.equal((await poll()).body.error, 'authorization_pending');
+    const fast = await poll();
+    assert.equal(fast.res.status, 400);
+    assert.equal(fast.body.error, 'slow_down');
+    assert.match(fast.body.error_description, /wait 10 seconds/);
+    // Every slow_down adds 5 s for all later polls of that device code.
+    assert.equal((await poll()).body.error, 'slow_down');
+    let seen = await log();
+    assert.equal(seen.interval, 15);
+    assert.deepEqual(seen.polls.map((p) => p.result), ['authorization_pending', 'slow_down', 'slow_down']);
+    assert.ok(seen.polls.every((p) => Number.isInteger(p.at)));
+    assert.ok(op.stats.grants[DEVICE_GRANT].error >= 3);
+
+    // Other device codes have their own pace; unknown codes are not paced.
+    const other = await deviceAuthorization();
+    assert.equal((await poll(other.device_code)).body.error, 'authorization_pending');
+    for (let i = 0; i < 2; i += 1) assert.equal((await poll('unknown-device-code')).body.error, 'invalid_grant');
+
+    // slow_down is a variant of authorization_pending: once approved, the code is redeemed at once.
+    await approveDevice(device);
+    const done = await poll();
+    assert.equal(done.res.status, 200, JSON.stringify(done.body));
+    assert.equal(done.body.token_type, 'Bearer');
+    assert.equal((await poll()).body.error, 'invalid_grant', 'a device code is redeemed once');
+    seen = await log();
+    assert.deepEqual(seen.polls.map((p) => p.result).slice(3), ['ok', 'invalid_grant']);
+
+    // Test hook: the next poll answers slow_down whatever its timing (here the first one).
+    const forced = await deviceAuthorization();
+    const hook = await fetch(`${op.issuer}/__test/device/slow_down`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user_code: forced.user_code.toLowerCase() }),
+    });
+    assert.equal(hook.status, 204);
+    assert.equal((await log(forced.user_code)).slow_down_pending, 1);
+    assert.equal((await poll(forced.device_code)).body.error, 'slow_down');
+    seen = await log(forced.user_code);
+    assert.equal(seen.slow_down_pending, 0);
+    assert.equal(seen.interval, 10);
+    assert.equal(op.device.polls(forced.user_code).polls.length, 1);
+    assert.equal((await fetch(`${op.issuer}/__test/device?user_code=NOPE-NOPE`)).status, 404);
+  });
+
+  test('device flow pacing: a poll after the interval is not slowed down (deviceInterval option)', async () => {
+    const quick = await startProvider({ port: 0, quiet: true, clientOrigins: [ORIGIN], deviceInterval: 1 });
+    try {
+      const form = (path, fields) => fetch(`${quick.issuer}${path}`, {
+        method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields),
+      }).then(async (res) => ({ status: res.status, body: await res.json() }));
+      const device = (await form('/device/auth', { client_id: SPA, scope: 'openid' })).body;
+      assert.equal(device.interval, 1);
+      const poll = () => form('/token', { grant_type: DEVICE_GRANT, device_code: device.device_code, client_id: SPA });
+      assert.equal((await poll()).body.error, 'authorization_pending');
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      assert.equal((await poll()).body.error, 'authorization_pending', 'one interval later');
+      assert.equal((await poll()).body.error, 'slow_down', 'at once');
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      assert.equal((await poll()).body.error, 'slow_down', 'the interval is now 6 s, not 1 s');
+      assert.equal(quick.device.polls(device.user_code).interval, 11);
+    } finally {
+      await quick.close();
+    }
   });
 });

@@ -18,6 +18,7 @@ import { avatarSvg, createAccounts } from './accounts.mjs';
 import { createAdapterFactory, createMemoryStore } from './adapter.mjs';
 import { createAuth0 } from './auth0/index.mjs';
 import { createCompat } from './compat.mjs';
+import { createDeviceFlow } from './device-flow.mjs';
 import { registerTestEndpoints } from './harness.mjs';
 import { registerInteractions } from './interactions.mjs';
 import { generateSigningKeys } from './keys.mjs';
@@ -131,6 +132,7 @@ export async function startProvider(options = {}) {
     idTokenTtl = 3600,
     passwordlessInterval = 5,
     mfaPollInterval = 5,
+    deviceInterval = 5,
     quiet = false,
   } = options;
 
@@ -154,6 +156,7 @@ export async function startProvider(options = {}) {
   const store = createMemoryStore();
   const stats = createStats();
   let auth0;
+  let deviceFlow;
 
   let provider;
   try {
@@ -202,6 +205,7 @@ export async function startProvider(options = {}) {
       log,
     });
     auth0.registerGrants(provider, errors);
+    deviceFlow = createDeviceFlow({ provider, errors, interval: deviceInterval });
 
     provider.on('server_error', (_ctx, err) => log('error', 'server_error', err));
     provider.on('error', (err) => {
@@ -213,6 +217,7 @@ export async function startProvider(options = {}) {
     registerInteractions(router, { provider, accounts, log: info });
     registerTestEndpoints(router, { stats, reset: () => resetStats(stats), signingKeys: keys.jwks.keys });
     auth0.registerRoutes(router);
+    deviceFlow.registerTestEndpoints(router);
     router.get('/avatars/:file', async (ctx) => {
       const user = accounts.byUsername(ctx.params.file.replace(/\.svg$/, ''));
       if (!user) ctx.throw(404, 'unknown user');
@@ -265,6 +270,7 @@ export async function startProvider(options = {}) {
     stats,
     reset: () => resetStats(stats),
     auth0: auth0.testApi,
+    device: deviceFlow.testApi,
     provider,
     close,
   };

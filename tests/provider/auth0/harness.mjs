@@ -10,6 +10,8 @@
 //   POST /__test/oob/approve { oob_code }  -> 204          accept a push (Guardian) transaction
 //   POST /__test/oob/deny    { oob_code }  -> 204          reject it
 //   POST /__test/oob/expire  { oob_code }  -> 204          expire any transaction
+//   POST /__test/passwordless/expire { email | phone_number } -> 204
+//                                          the last passwordless code (and its link) has expired
 //   POST /__test/auth0/reset               -> 204          codes, messages, MFA tokens and
 //        transactions cleared, carol and dave back to their initial MFA
 //        enrolment, signed-up and passwordless users removed
@@ -117,6 +119,25 @@ export function registerAuth0TestEndpoints(router, { state, mfa, reset }) {
       return undefined;
     }
     return sendJson(ctx, status, out);
+  });
+
+  router.post(`${TEST_PREFIX}/passwordless/expire`, async (ctx) => {
+    cors(ctx);
+    let params;
+    try {
+      params = await readBody(ctx);
+    } catch (err) {
+      return sendJson(ctx, 400, { error: 'invalid_request', error_description: err.message });
+    }
+    const connection = typeof params.email === 'string' ? 'email' : 'sms';
+    const to = addressOf(params);
+    if (!to) return sendJson(ctx, 400, { error: 'invalid_request', error_description: 'email or phone_number required' });
+    const entry = state.codes.get(`${connection}:${to}`);
+    if (!entry) return notFound(ctx, `no pending passwordless code for ${to}`);
+    entry.expiresAt = Date.now() - 1;
+    ctx.set('Cache-Control', 'no-store');
+    ctx.status = 204;
+    return undefined;
   });
 
   router.post(`${TEST_PREFIX}/auth0/reset`, async (ctx) => {

@@ -3,6 +3,7 @@
 // API"):
 //
 //   POST /passwordless/start                       passwordless.mjs
+//   GET  /passwordless/verify_redirect             magic-link.mjs
 //   POST /dbconnections/signup, /change_password   dbconnections.mjs
 //   GET|POST|DELETE /mfa/...                       mfa.mjs
 //   token endpoint grants (also at /oauth/token)   grants.mjs, http.mjs
@@ -17,6 +18,7 @@ import { createRouteHelper, tokenEndpointMiddleware } from './http.mjs';
 import { createDbConnections } from './dbconnections.mjs';
 import { registerGrants } from './grants.mjs';
 import { registerAuth0TestEndpoints } from './harness.mjs';
+import { createMagicLink } from './magic-link.mjs';
 import { createMfa } from './mfa.mjs';
 import { createPasswordless } from './passwordless.mjs';
 import { createState } from './state.mjs';
@@ -42,6 +44,7 @@ export function createAuth0({
   let passwordless;
   let mfa;
   let db;
+  let magicLink;
 
   function reset() {
     state.reset();
@@ -58,6 +61,7 @@ export function createAuth0({
       passwordless = createPasswordless({ state, accounts, provider, issuer, interval: passwordlessInterval });
       mfa = createMfa({ state, accounts, issuer, pollInterval: mfaPollInterval });
       db = createDbConnections({ state, accounts, provider, issuer });
+      magicLink = createMagicLink({ provider, passwordless, issuer, oidcScopes, resourceScopes });
       registerGrants(provider, { errors, accounts, mfa, passwordless, oidcScopes, resourceScopes });
     },
 
@@ -67,6 +71,7 @@ export function createAuth0({
       passwordless.register(route);
       db.register(route);
       mfa.register(route);
+      magicLink.register(router);
       registerAuth0TestEndpoints(router, { state, mfa, reset });
     },
 

@@ -1,6 +1,7 @@
 // Auth0 passwordless: POST /passwordless/start "sends" a 6-digit code (or a
 // link carrying it) by e-mail or SMS; the passwordless OTP grant
-// (grants.mjs) exchanges it with verify() below.
+// (grants.mjs) and the link (GET /passwordless/verify_redirect,
+// magic-link.mjs) check it with verify() below.
 //
 // A code lives PASSWORDLESS_CODE_TTL seconds, is single-use, and is dropped
 // after PASSWORDLESS_MAX_ATTEMPTS wrong attempts; a new start replaces it.
