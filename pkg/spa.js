@@ -18,6 +18,33 @@ export class InMemoryCache {
   allKeys() { return [...this.#m.keys()]; }
 }
 
+/** Wait `seconds`; when `signal` aborts (or already has), reject at once with `cancelled()`. */
+function pause(seconds, signal, cancelled) {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) { reject(cancelled()); return; }
+    const onAbort = () => { clearTimeout(timer); reject(cancelled()); };
+    const timer = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve(); }, seconds * 1000);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/**
+ * `promise`, unless `signal` aborts first: then `cancelled()` is thrown at once, and a result that
+ * arrives later is dropped (a cancelled login caches nothing).
+ */
+function unlessAborted(promise, signal, cancelled) {
+  if (!signal) return promise;
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) { promise.catch(() => {}); reject(cancelled()); return; }
+    const onAbort = () => reject(cancelled());
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then((v) => {
+      signal.removeEventListener('abort', onAbort);
+      if (signal.aborted) reject(cancelled()); else resolve(v);
+    }, (e) => { signal.removeEventListener('abort', onAbort); reject(e); });
+  });
+}
+
 /** A cache in localStorage or sessionStorage; values are JSON, anything unreadable is dropped. */
 export class StorageCache {
   #s;
@@ -446,11 +473,12 @@ export class AuthClient {
           return this.#endLogin(await this.#oidc.auth0Grant('mfa_recovery_code', { mfa_token: mfaToken, recovery_code: recoveryCode }), audience);
         }
         const deadline = Date.now() + expiresIn * 1000;
+        const cancelled = () => new AuthError('ERR_MFA_CANCELLED', 'the MFA verification was cancelled', { kind: 'config', error: 'cancelled' });
         let wait = interval;
         for (;;) {
-          if (signal?.aborted) throw new AuthError('ERR_MFA_CANCELLED', 'the MFA verification was cancelled', { kind: 'config', error: 'cancelled' });
           try {
-            const tokens = await this.#oidc.auth0Grant('mfa_oob', { mfa_token: mfaToken, oob_code: oobCode, binding_code: bindingCode });
+            const tokens = await unlessAborted(
+              this.#oidc.auth0Grant('mfa_oob', { mfa_token: mfaToken, oob_code: oobCode, binding_code: bindingCode }), signal, cancelled);
             return this.#endLogin(tokens, audience);
           } catch (e) {
             if (e.code === 'ERR_AUTHORIZATION_PENDING') { /* not answered yet */ } else if (e.error === 'slow_down') wait += 5;
@@ -459,10 +487,7 @@ export class AuthClient {
           if (Date.now() + wait * 1000 > deadline) {
             throw new AuthError('ERR_TIMEOUT', 'the out-of-band MFA challenge was not answered in time: start again', { kind: 'network', error: 'expired_token' });
           }
-          await new Promise((resolve) => {
-            const t = setTimeout(resolve, wait * 1000);
-            signal?.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
-          });
+          await pause(wait, signal, cancelled);
         }
       },
     };
@@ -483,15 +508,12 @@ export class AuthClient {
       poll: async ({ signal } = {}) => {
         let wait = d.interval;
         const deadline = Date.now() + d.expires_in * 1000;
+        const cancelled = () => new AuthError('ERR_DEVICE_FLOW_CANCELLED', 'the device login was cancelled', { kind: 'config', error: 'cancelled' });
         for (;;) {
-          await new Promise((resolve) => {
-            const t = setTimeout(resolve, wait * 1000);
-            signal?.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
-          });
-          if (signal?.aborted) throw new AuthError('ERR_DEVICE_FLOW_CANCELLED', 'the device login was cancelled', { kind: 'config', error: 'cancelled' });
+          await pause(wait, signal, cancelled);
           if (Date.now() > deadline) throw new AuthError('ERR_TIMEOUT', 'the device code expired: start again', { kind: 'network', error: 'expired_token' });
           try {
-            const tokens = await this.#oidc.deviceToken(deviceCode);
+            const tokens = await unlessAborted(this.#oidc.deviceToken(deviceCode), signal, cancelled);
             return this.#endLogin({ ...tokens, scope_requested: scopeRequested }, audience);
           } catch (e) {
             const next = _glue.devicePollAfter(e.error ?? undefined, wait);
