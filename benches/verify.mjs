@@ -340,11 +340,13 @@ async function runWorkerd(opts, fixtures, server) {
 // Report
 
 const STEADY_ROWS = [
-  ['oidc-size-sync', 'oidc-wasm size  verifySync'],
   ['oidc-size-async', 'oidc-wasm size  await verify'],
+  ['oidc-size-sync', 'oidc-wasm size  verifySync'],
   ['oidc-size-cached-sync', 'oidc-wasm size  verifySync, token cache on'],
-  ['oidc-speed-sync', 'oidc-wasm speed verifySync'],
+  ['oidc-size-wasm-sync', 'oidc-wasm size  verifySync, crypto: wasm'],
   ['oidc-speed-async', 'oidc-wasm speed await verify'],
+  ['oidc-speed-sync', 'oidc-wasm speed verifySync'],
+  ['oidc-speed-wasm-sync', 'oidc-wasm speed verifySync, crypto: wasm'],
   ['jose', 'jose jwtVerify (local JWKS)'],
 ];
 const COLD_ROWS = [['size', 'oidc-wasm size'], ['speed', 'oidc-wasm speed'], ['jose', 'jose (createRemoteJWKSet)']];

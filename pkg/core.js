@@ -103,7 +103,7 @@ function call(what, fn) {
 }
 
 async function callAsync(fn) {
-  await init();
+  if (!ready) await init();
   try {
     return await fn();
   } catch (e) {
@@ -257,39 +257,155 @@ const JS_CODES = { ERR_INIT_FAILED: 'internal', ERR_BEARER_TOKEN_MISSING: 'verif
   ERR_POPUP_BLOCKED: 'config', ERR_POPUP_CLOSED: 'config', ERR_MFA_CANCELLED: 'config', ERR_CLIENT_SECRET_IN_BROWSER: 'config',
   ERR_DEVICE_FLOW_CANCELLED: 'config' };
 
+// ---- signature checks by the platform ----
+// The core decides everything (parsing, alg allow-list, crit, key selection, signature length,
+// claims); only the signature arithmetic itself may be handed to the platform's crypto, which is
+// native code and much faster than WebAssembly. The core's own check is used where there is no
+// platform crypto, for verifySync with an asynchronous backend, and whenever the platform refuses
+// a key or throws, so the outcome is the same either way (tests/runtimes check this on the
+// Wycheproof vectors and the attack catalogue in every runtime).
+const WEBCRYPTO = {
+  RS256: [{ name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, { name: 'RSASSA-PKCS1-v1_5' }],
+  RS384: [{ name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-384' }, { name: 'RSASSA-PKCS1-v1_5' }],
+  RS512: [{ name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-512' }, { name: 'RSASSA-PKCS1-v1_5' }],
+  PS256: [{ name: 'RSA-PSS', hash: 'SHA-256' }, { name: 'RSA-PSS', saltLength: 32 }],
+  ES256: [{ name: 'ECDSA', namedCurve: 'P-256' }, { name: 'ECDSA', hash: 'SHA-256' }],
+};
+
+/** @internal WebCrypto (SubtleCrypto) as a signature backend: asynchronous. */
+export const _webCryptoBackend = {
+  name: 'webcrypto',
+  sync: false,
+  importKey: (jwk, alg) => globalThis.crypto.subtle.importKey('jwk', jwk, WEBCRYPTO[alg][0], false, ['verify']),
+  verify: (alg, key, signature, data) => globalThis.crypto.subtle.verify(WEBCRYPTO[alg][1], key, signature, data),
+};
+
+let platformBackend = globalThis.crypto?.subtle ? _webCryptoBackend : null;
+
+/** @internal An entry point may install its runtime's faster backend (node:crypto in Node). */
+export function _setSignatureBackend(backend) {
+  platformBackend = backend;
+}
+
+/** @internal The backend verifiers use by default (null: the core's own arithmetic). */
+export function _signatureBackend() {
+  return platformBackend;
+}
+
+const encoder = new TextEncoder();
+const isThenable = (v) => v !== null && typeof v === 'object' && typeof v.then === 'function';
+
 /**
  * Verifies JWTs (access tokens for your API, or ID tokens) locally against the issuer's JWKS.
  * Keys are fetched once and cached (10 min, Cache-Control honoured); an unknown kid triggers one
  * refetch at most every 30 s; concurrent verifications share one fetch; when the JWKS endpoint is
- * down, the keys held keep working and `onWarning` is told.
+ * down, the keys held keep working and `onWarning` is told. Signatures are checked with the
+ * platform's crypto where it has one (`crypto: 'wasm'` forces the module's own).
  */
 export class Verifier {
   #inner;
   #onWarning;
+  #backend;
+  #keys = new Map();
+  #keysGeneration = -1;
 
   constructor(options = {}) {
-    const { onWarning, ...rest } = options && typeof options === 'object' ? options : { options };
+    const { onWarning, crypto, ...rest } = options && typeof options === 'object' ? options : { options };
+    if (crypto !== undefined && crypto !== 'platform' && crypto !== 'wasm') {
+      throw new AuthError('ERR_CONFIG_INVALID_OPTION', 'crypto must be "platform" (the default) or "wasm"', { kind: 'config' });
+    }
     this.#onWarning = typeof onWarning === 'function' ? onWarning : (w) => console.warn(`oidc-wasm: ${w}`);
+    this.#backend = crypto === 'wasm' ? null : platformBackend;
     this.#inner = call('new Verifier()', () => new glue.WasmVerifier(arg(rest, 'the verifier options')));
   }
 
   #warn() {
-    const w = json(this.#inner.takeWarnings());
-    for (const m of w) this.#onWarning(m);
+    const w = this.#inner.takeWarnings();
+    if (w !== undefined) for (const m of json(w)) this.#onWarning(m);
+  }
+
+  /** The platform key for key `index` of the set of `generation` (null: the platform refused it). */
+  #platformKey(generation, index, alg) {
+    if (generation !== this.#keysGeneration) {
+      this.#keys.clear();
+      this.#keysGeneration = generation;
+    }
+    const id = `${index}.${alg}`;
+    let key = this.#keys.get(id);
+    if (key === undefined) {
+      const jwk = this.#inner.publicKey(generation, index);
+      try {
+        key = jwk === undefined ? null : this.#backend.importKey(json(jwk), alg);
+      } catch {
+        key = null;
+      }
+      if (isThenable(key)) {
+        key = key.then((k) => { this.#keys.set(id, k); return k; }, () => { this.#keys.set(id, null); return null; });
+      }
+      this.#keys.set(id, key);
+    }
+    return key;
+  }
+
+  /** The platform's signature check: true / false, or undefined when it could not decide. */
+  #platformCheck(token, key, alg, signature, inputLength) {
+    if (!key) return undefined;
+    try {
+      const ok = this.#backend.verify(alg, key, signature, encoder.encode(token.slice(0, inputLength)));
+      return isThenable(ok) ? ok.then((v) => v === true, () => undefined) : ok === true;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Ends a prepared verification: claims checked, or the core's own check when the platform could not decide. */
+  #finish(token, handle, ok) {
+    if (ok === undefined) {
+      this.#inner.verifyFinish(token, handle, undefined);
+      return this.#inner.verifySync(token);
+    }
+    return this.#inner.verifyFinish(token, handle, ok);
   }
 
   /** Verify a token (fetching keys when needed): { payload, protectedHeader }. */
   async verify(token) {
+    token = String(token);
     try {
-      return await callAsync(async () => json(await this.#inner.verify(String(token))));
+      return await callAsync(async () => {
+        if (!this.#backend) return json(await this.#inner.verify(token));
+        // The usual case needs no I/O: no detour through the module's futures.
+        const r = this.#inner.verifyPrepareNow(token) ?? await this.#inner.verifyPrepare(token);
+        if (typeof r === 'string') return json(r);
+        const [handle, generation, index, alg, signature, inputLength] = r;
+        let key = this.#platformKey(generation, index, alg);
+        if (isThenable(key)) key = await key;
+        let ok = this.#platformCheck(token, key, alg, signature, inputLength);
+        if (isThenable(ok)) {
+          // The payload is read and judged while the platform checks the signature.
+          this.#inner.verifyClaims(handle);
+          ok = await ok;
+        }
+        return json(this.#finish(token, handle, ok));
+      });
     } finally {
       this.#warn();
     }
   }
 
-  /** Verify with the keys already loaded, no network: ERR_JWKS_NOT_LOADED when there are none. */
+  /**
+   * Verify with the keys already loaded, no network: ERR_JWKS_NOT_LOADED when there are none.
+   * Uses the platform's crypto when it is synchronous (Node), else the module's own.
+   */
   verifySync(token) {
-    return call('verifySync()', () => json(this.#inner.verifySync(String(token))));
+    token = String(token);
+    return call('verifySync()', () => {
+      if (!this.#backend?.sync) return json(this.#inner.verifySync(token));
+      const r = this.#inner.verifyPrepareSync(token);
+      if (typeof r === 'string') return json(r);
+      const [handle, generation, index, alg, signature, inputLength] = r;
+      const key = this.#platformKey(generation, index, alg);
+      return json(this.#finish(token, handle, this.#platformCheck(token, key, alg, signature, inputLength)));
+    });
   }
 
   /**

@@ -183,6 +183,13 @@ export interface VerifierOptions {
   tokenCacheSize?: number;
   /** Called with warnings (keys skipped, a failed refresh served from stale keys). Default: console.warn. */
   onWarning?: (message: string) => void;
+  /**
+   * Who does the signature arithmetic. 'platform' (default): the runtime's native crypto where it
+   * has one (node:crypto in Node, WebCrypto elsewhere; verifySync uses it only when it is
+   * synchronous), every other check still in the module. 'wasm': the module's own pure-Rust code.
+   * Both give the same result on every token.
+   */
+  crypto?: 'platform' | 'wasm';
 }
 
 export interface VerifyResult {

@@ -1,9 +1,23 @@
 // Node.js: the .wasm is read from disk and instantiated synchronously at import, so the whole
 // API is usable at once.
 import { readFileSync } from 'node:fs';
-import { _setLoader, _initSync } from './core.js';
+import { constants, createPublicKey, verify } from 'node:crypto';
+import { _setLoader, _initSync, _setSignatureBackend } from './core.js';
 
 _setLoader(() => _initSync(readFileSync(new URL('./oidc_wasm_bg.wasm', import.meta.url))), { eager: true });
+
+// Signature arithmetic by node:crypto (OpenSSL), synchronous, so verifySync uses it too. The
+// core still decides everything else (see core.js).
+const HASH = { RS256: 'sha256', RS384: 'sha384', RS512: 'sha512', PS256: 'sha256', ES256: 'sha256' };
+_setSignatureBackend({
+  name: 'node:crypto',
+  sync: true,
+  importKey: (jwk) => createPublicKey({ key: jwk, format: 'jwk' }),
+  verify: (alg, key, signature, data) => verify(HASH[alg], data,
+    alg === 'ES256' ? { key, dsaEncoding: 'ieee-p1363' }
+      : alg === 'PS256' ? { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 } : key,
+    signature),
+});
 
 export * from './core.js';
 export * from './spa.js';

@@ -9,8 +9,8 @@ use crate::error::{Code, Error, Result};
 use crate::http::{HttpRequest, HttpResponse};
 use crate::jose::cache::{JwksCache, DEFAULT_COOLDOWN, DEFAULT_MAX_AGE};
 use crate::jose::claims::{check_claims, check_id_token, ClaimRules, IdTokenRules, DEFAULT_CLOCK_TOLERANCE};
-use crate::jose::compact::{decode_unverified, DEFAULT_MAX_TOKEN_BYTES};
-use crate::jose::verify::{verify_jws, SignatureRules};
+use crate::jose::compact::{decode_unverified, header_kid_unverified, RawJson, DEFAULT_MAX_TOKEN_BYTES};
+use crate::jose::verify::{prepare_header, verify_jws, verify_signature, PreparedHeader, PreparedJws, SignatureRules, VerifiedJws};
 use crate::jose::Algorithm;
 use crate::url::{parse_configured, Url};
 
@@ -23,12 +23,19 @@ pub struct VerifiedToken {
     pub claims: Map<String, Value>,
     /// The algorithm that verified the signature.
     pub alg: Algorithm,
+    /// The header and payload texts.
+    pub json: RawJson,
 }
 
 impl VerifiedToken {
     /// `{ header, payload }` as JSON (the names jose uses).
     pub fn to_json(&self) -> Value {
         serde_json::json!({ "protectedHeader": self.header, "payload": self.claims })
+    }
+
+    /// [`VerifiedToken::to_json`] as text, made from the token's own texts (no re-serializing).
+    pub fn to_json_string(&self) -> String {
+        self.json.result_json()
     }
 }
 
@@ -169,6 +176,11 @@ impl Verifier {
         })
     }
 
+    /// Whether [`Verifier::discovery_request`] has a request to make.
+    pub fn needs_discovery(&self) -> bool {
+        self.jwks_uri.is_none()
+    }
+
     /// When no `jwksUri` was given: the discovery request to find it (OIDC Discovery §4).
     pub fn discovery_request(&self) -> Option<HttpRequest> {
         self.jwks_uri.is_none().then(|| {
@@ -217,15 +229,33 @@ impl Verifier {
     /// Verify with the keys held in `cache` (fresh or stale), without any I/O.
     /// Errors: `ERR_JWKS_NOT_LOADED` when no key was ever loaded, or any verification code.
     pub fn verify_with(&self, cache: Option<&JwksCache>, token: &str, now: u64) -> Result<VerifiedToken> {
+        let p = self.prepare_with(cache, token)?;
+        let input = token.as_bytes().get(..p.signing_input_len).unwrap_or_default();
+        verify_signature(p.alg, p.key, input, &p.signature)?;
+        self.finish(p.into_verified(), now)
+    }
+
+    /// Everything before the signature check: parsing, `alg` allow-list, `crit`, key selection
+    /// and the signature's length (see [`prepare_jws`]).
+    pub fn prepare_with<'c>(&self, cache: Option<&'c JwksCache>, token: &str) -> Result<PreparedJws<'c>> {
+        self.prepare_header_with(cache, token)?.with_payload()
+    }
+
+    /// [`Verifier::prepare_with`] without reading the payload yet (see [`prepare_header`]).
+    pub fn prepare_header_with<'t, 'c>(&self, cache: Option<&'c JwksCache>, token: &'t str) -> Result<PreparedHeader<'t, 'c>> {
         let keys = cache.and_then(JwksCache::keys).ok_or_else(|| {
             Error::new(
                 Code::JwksNotLoaded,
                 "no signing keys are loaded yet: call verify() (which fetches them) or importJwksCache() first",
             )
         })?;
-        let jws = verify_jws(token, keys, &self.signature)?;
+        prepare_header(token, keys, &self.signature)
+    }
+
+    /// Everything after the signature check: the claim rules.
+    pub fn finish(&self, jws: VerifiedJws, now: u64) -> Result<VerifiedToken> {
         check_claims(&jws.header, &jws.claims, &self.claims, now)?;
-        Ok(VerifiedToken { header: jws.header, claims: jws.claims, alg: jws.alg })
+        Ok(VerifiedToken { header: jws.header, claims: jws.claims, alg: jws.alg, json: jws.json })
     }
 }
 
@@ -233,14 +263,13 @@ impl Verifier {
 /// [`JwksCache::fetch_before_verify`]). A token that does not parse needs no fetch: its error
 /// comes from the verification itself.
 pub fn fetch_before_verify(cache: &mut JwksCache, token: &str, max_token_bytes: usize, now: u64) -> Option<HttpRequest> {
-    let kid = token_kid(token, max_token_bytes)?;
+    let kid = header_kid_unverified(token, max_token_bytes)?;
     cache.fetch_before_verify(kid.as_deref(), now)
 }
 
-/// The `kid` of a token's header (`Some(None)` when it has none); `None` when it does not parse.
-fn token_kid(token: &str, max: usize) -> Option<Option<String>> {
-    let jws = decode_unverified(token, max).ok()?;
-    Some(jws.header.get("kid").and_then(Value::as_str).map(str::to_owned))
+/// Whether [`fetch_before_verify`] would ask for a fetch, without marking an attempt.
+pub fn wants_fetch_before_verify(cache: &JwksCache, token: &str, max_token_bytes: usize, now: u64) -> bool {
+    header_kid_unverified(token, max_token_bytes).is_some_and(|kid| cache.wants_fetch(kid.as_deref(), now))
 }
 
 /// What an ID token is validated against.
@@ -286,7 +315,7 @@ pub fn validate_id_token(id_token: &str, keys: &crate::jose::jwks::JwkSet, ctx: 
         expected_sub: expected_sub.map(str::to_owned),
     };
     check_id_token(&jws.claims, &id_rules, jws.alg, now, clock_tolerance)?;
-    Ok(VerifiedToken { header: jws.header, claims: jws.claims, alg: jws.alg })
+    Ok(VerifiedToken { header: jws.header, claims: jws.claims, alg: jws.alg, json: jws.json })
 }
 
 /// The time to check a freshly received ID token against. The token endpoint issued it a moment
@@ -401,7 +430,7 @@ mod tests {
 
     fn verified(exp: u64, iat: u64) -> VerifiedToken {
         let claims = serde_json::json!({ "exp": exp, "iat": iat });
-        VerifiedToken { header: Map::new(), claims: claims.as_object().cloned().unwrap_or_default(), alg: Algorithm::RS256 }
+        VerifiedToken { header: Map::new(), claims: claims.as_object().cloned().unwrap_or_default(), alg: Algorithm::RS256, json: Default::default() }
     }
 
     #[test]

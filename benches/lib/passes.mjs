@@ -77,6 +77,10 @@ export async function makeContenders({ oidc, jose, fixtures }) {
     v.importJwksCache({ uri: steadyJwksUri, jwks, fetched_at: now, expires_at: now + 24 * 3600 });
     contenders.push({ id: `oidc-${build}-sync`, kind: 'sync', verify: (t) => v.verifySync(t) });
     contenders.push({ id: `oidc-${build}-async`, kind: 'async', verify: (t) => v.verify(t) });
+    // The module's own pure-Rust signature arithmetic (what runs where there is no platform crypto).
+    const w = await mod.createVerifier({ issuer, audience, jwksUri: steadyJwksUri, algorithms, crypto: 'wasm', onWarning: () => {} });
+    w.importJwksCache({ uri: steadyJwksUri, jwks, fetched_at: now, expires_at: now + 24 * 3600 });
+    contenders.push({ id: `oidc-${build}-wasm-sync`, kind: 'sync', verify: (t) => w.verifySync(t) });
     if (build === 'size') {
       // The same build with the verified-token cache on: a repeat costs a hash and a lookup.
       const c = await mod.createVerifier({ issuer, audience, jwksUri: steadyJwksUri, algorithms, tokenCacheSize: 4096, onWarning: () => {} });

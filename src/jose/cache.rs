@@ -92,11 +92,16 @@ impl JwksCache {
     /// when they are past their max age, or when the `kid` is unknown; never within the cooldown
     /// of the last attempt (then the keys held, if any, are used as they are).
     pub fn fetch_before_verify(&mut self, kid: Option<&str>, now: u64) -> Option<HttpRequest> {
+        self.wants_fetch(kid, now).then(|| self.jwks_request(now))
+    }
+
+    /// Whether [`JwksCache::fetch_before_verify`] would fetch, without marking an attempt.
+    pub fn wants_fetch(&self, kid: Option<&str>, now: u64) -> bool {
         let wanted = match self.freshness(now) {
             Freshness::Empty | Freshness::Stale => true,
             Freshness::Fresh => kid.is_some_and(|k| self.keys.as_ref().is_some_and(|keys| !keys.has_kid(k))),
         };
-        (wanted && self.may_fetch(now)).then(|| self.jwks_request(now))
+        wanted && self.may_fetch(now)
     }
 
     /// `GET jwks_uri`; marks the attempt (for the cooldown).

@@ -21,6 +21,31 @@ pub struct UnverifiedJws {
     pub signature: Vec<u8>,
     /// Length of `header.payload` at the start of the token: the JWS signing input (RFC 7515 §5.2).
     pub signing_input_len: usize,
+    /// The decoded header and payload texts, as they came.
+    pub json: RawJson,
+}
+
+/// The JSON texts of a JWS's header and payload, exactly as decoded. They parsed as JSON objects
+/// without duplicate members, so any JSON parser reads them as the same objects.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RawJson {
+    /// The protected header.
+    pub header: String,
+    /// The payload.
+    pub payload: String,
+}
+
+impl RawJson {
+    /// `{"payload":…,"protectedHeader":…}` (the names jose uses), built without re-serializing.
+    pub fn result_json(&self) -> String {
+        let mut out = String::with_capacity(self.header.len() + self.payload.len() + 32);
+        out.push_str("{\"payload\":");
+        out.push_str(&self.payload);
+        out.push_str(",\"protectedHeader\":");
+        out.push_str(&self.header);
+        out.push('}');
+        out
+    }
 }
 
 /// Split and decode a compact JWS whose payload is a JSON object, **without verifying it**.
@@ -29,7 +54,53 @@ pub struct UnverifiedJws {
 /// with no other alphabet; header and payload are JSON objects; at most `max_bytes`.
 /// Errors: `ERR_JWT_MALFORMED`.
 pub fn decode_unverified(token: &str, max_bytes: usize) -> Result<UnverifiedJws> {
-    let malformed = |why: &str| Error::new(Code::JwtMalformed, format!("the token is not a valid JWS compact serialization: {why}"));
+    let parts = split_unverified(token, max_bytes)?;
+    let (claims, payload_json) = decode_payload(parts.payload)?;
+    let signature = decode_signature(parts.signature)?;
+    Ok(UnverifiedJws {
+        header: parts.header,
+        claims,
+        signature,
+        signing_input_len: parts.signing_input_len,
+        json: RawJson { header: parts.header_json, payload: payload_json },
+    })
+}
+
+/// A compact JWS split in three with its header decoded, **not verified**: the first steps of
+/// [`decode_unverified`] (size, three non-empty parts, header), so a caller can start on the
+/// signature before the payload is read. The payload and signature are still encoded.
+#[derive(Clone, Debug)]
+pub struct SplitJws<'t> {
+    /// The protected header.
+    pub header: Map<String, Value>,
+    /// Its text.
+    pub header_json: String,
+    /// The payload part, base64url.
+    pub payload: &'t str,
+    /// The signature part, base64url.
+    pub signature: &'t str,
+    /// Length of `header.payload` at the start of the token.
+    pub signing_input_len: usize,
+}
+
+fn malformed(why: &str) -> Error {
+    Error::new(Code::JwtMalformed, format!("the token is not a valid JWS compact serialization: {why}"))
+}
+
+fn decode_part(part: &str, name: &str) -> Result<Vec<u8>> {
+    URL_SAFE_NO_PAD.decode(part).map_err(|_| malformed(&format!("its {name} is not base64url without padding")))
+}
+
+fn decode_object(part: &str, name: &str) -> Result<(Map<String, Value>, String)> {
+    let bytes = decode_part(part, name)?;
+    let map = parse_object_strict(&bytes).map_err(|why| malformed(&format!("its {name} is not a JSON object: {why}")))?;
+    // It parsed as JSON, so it is UTF-8 (RFC 8259 §8.1).
+    let text = String::from_utf8(bytes).map_err(|_| malformed(&format!("its {name} is not UTF-8")))?;
+    Ok((map, text))
+}
+
+/// The first steps of [`decode_unverified`]: size, three non-empty parts, the header.
+pub fn split_unverified(token: &str, max_bytes: usize) -> Result<SplitJws<'_>> {
     if token.len() > max_bytes {
         return Err(malformed(&format!("it has {} bytes, more than the limit of {max_bytes}", token.len())));
     }
@@ -37,19 +108,33 @@ pub fn decode_unverified(token: &str, max_bytes: usize) -> Result<UnverifiedJws>
     let (Some(h), Some(p), Some(s), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
         return Err(malformed("it does not have exactly three parts"));
     };
-    let decode = |part: &str, name: &str| {
-        URL_SAFE_NO_PAD.decode(part).map_err(|_| malformed(&format!("its {name} is not base64url without padding")))
-    };
-    let object = |bytes: Vec<u8>, name: &str| {
-        parse_object_strict(&bytes).map_err(|why| malformed(&format!("its {name} is not a JSON object: {why}")))
-    };
     if h.is_empty() || p.is_empty() {
         return Err(malformed("its header or payload is empty"));
     }
-    let header = object(decode(h, "header")?, "header")?;
-    let claims = object(decode(p, "payload")?, "payload")?;
-    let signature = decode(s, "signature")?;
-    Ok(UnverifiedJws { header, claims, signature, signing_input_len: h.len() + 1 + p.len() })
+    let (header, header_json) = decode_object(h, "header")?;
+    Ok(SplitJws { header, header_json, payload: p, signature: s, signing_input_len: h.len() + 1 + p.len() })
+}
+
+/// The payload part of a split JWS: a JSON object without duplicate members, and its text.
+pub fn decode_payload(part: &str) -> Result<(Map<String, Value>, String)> {
+    decode_object(part, "payload")
+}
+
+/// The signature part of a split JWS.
+pub fn decode_signature(part: &str) -> Result<Vec<u8>> {
+    decode_part(part, "signature")
+}
+
+/// The `kid` of a compact JWS's header, decoding the header alone, **without verifying anything**:
+/// `Some(None)` when the header has no `kid`, `None` when the token is too large or its header
+/// does not decode to a JSON object.
+pub fn header_kid_unverified(token: &str, max_bytes: usize) -> Option<Option<String>> {
+    if token.len() > max_bytes {
+        return None;
+    }
+    let h = token.split('.').next()?;
+    let header = parse_object_strict(&URL_SAFE_NO_PAD.decode(h).ok()?).ok()?;
+    Some(header.get("kid").and_then(Value::as_str).map(str::to_owned))
 }
 
 /// Parse a JSON object, refusing duplicate member names at any depth (RFC 7515 §5.2 step 4 and

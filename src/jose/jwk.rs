@@ -36,6 +36,9 @@ pub struct PublicJwk {
     pub key_ops: Option<Vec<String>>,
     /// The key.
     pub material: KeyMaterial,
+    /// The public members alone, canonical (`kty` with `n`, `e` or `crv`, `x`, `y`), to hand the
+    /// key to a platform's WebCrypto.
+    pub public: Value,
 }
 
 fn invalid(msg: impl Into<String>) -> Error {
@@ -72,11 +75,15 @@ impl PublicJwk {
             ),
             Some(_) => return Err(invalid("key_ops is not an array")),
         };
+        let public;
         let material = match kty {
             "RSA" => {
                 let n = b64_member(obj, "n")?;
                 let e = b64_member(obj, "e")?;
-                rsa_key(&n, &e)?
+                let material = rsa_key(&n, &e)?;
+                public = serde_json::json!({ "kty": "RSA",
+                    "n": URL_SAFE_NO_PAD.encode(strip_leading_zeros(&n)), "e": URL_SAFE_NO_PAD.encode(strip_leading_zeros(&e)) });
+                material
             }
             "EC" => {
                 let crv = obj.get("crv").and_then(Value::as_str).unwrap_or_default();
@@ -95,6 +102,8 @@ impl PublicJwk {
                 sec1.extend_from_slice(&y);
                 let key = p256::ecdsa::VerifyingKey::from_sec1_bytes(&sec1)
                     .map_err(|_| invalid("the P-256 point (x, y) is not on the curve"))?;
+                public = serde_json::json!({ "kty": "EC", "crv": "P-256",
+                    "x": URL_SAFE_NO_PAD.encode(&x), "y": URL_SAFE_NO_PAD.encode(&y) });
                 KeyMaterial::P256(key)
             }
             "oct" => return Err(invalid("symmetric (oct) keys are never used for verification (RFC 8725 §3.1)")),
@@ -106,7 +115,7 @@ impl PublicJwk {
                 return Err(invalid(format!("the JWK's alg {a:?} does not fit its key type or is not supported")));
             }
         }
-        Ok(PublicJwk { kid, alg, key_use, key_ops, material })
+        Ok(PublicJwk { kid, alg, key_use, key_ops, material, public })
     }
 
     /// Whether this key may verify a signature made with `alg` (RFC 7517 §4.2, §4.3, §4.4).

@@ -60,8 +60,16 @@ impl JwkSet {
     /// candidate is required: several is `ERR_JWKS_MULTIPLE_MATCHING_KEYS` rather than trying each.
     /// None is `ERR_JWKS_NO_MATCHING_KEY`.
     pub fn select(&self, alg: Algorithm, kid: Option<&str>) -> Result<&PublicJwk> {
-        let mut candidates =
-            self.keys.iter().filter(|k| k.usable_for(alg) && kid.is_none_or(|kid| k.kid.as_deref() == Some(kid)));
+        self.select_indexed(alg, kid).map(|(_, k)| k)
+    }
+
+    /// [`JwkSet::select`], with the key's position in the set.
+    pub fn select_indexed(&self, alg: Algorithm, kid: Option<&str>) -> Result<(usize, &PublicJwk)> {
+        let mut candidates = self
+            .keys
+            .iter()
+            .enumerate()
+            .filter(|(_, k)| k.usable_for(alg) && kid.is_none_or(|kid| k.kid.as_deref() == Some(kid)));
         match (candidates.next(), candidates.next()) {
             (Some(k), None) => Ok(k),
             (None, _) => Err(Error::new(

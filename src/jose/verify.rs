@@ -4,7 +4,7 @@ use serde_json::{Map, Value};
 use sha2::{Digest, Sha256, Sha384, Sha512};
 
 use crate::error::{Code, Error, Result};
-use crate::jose::compact::{decode_unverified, DEFAULT_MAX_TOKEN_BYTES};
+use crate::jose::compact::{decode_payload, decode_signature, split_unverified, RawJson, SplitJws, DEFAULT_MAX_TOKEN_BYTES};
 use crate::jose::jwk::{KeyMaterial, PublicJwk};
 use crate::jose::jwks::JwkSet;
 use crate::jose::Algorithm;
@@ -35,6 +35,8 @@ pub struct VerifiedJws {
     pub claims: Map<String, Value>,
     /// The algorithm that verified.
     pub alg: Algorithm,
+    /// The header and payload texts.
+    pub json: RawJson,
 }
 
 /// Verify a compact JWS against a key set.
@@ -46,18 +48,134 @@ pub struct VerifiedJws {
 ///    are never used to find a key (RFC 8725 §3.10 and §2.x: keys chosen by the attacker).
 /// 5. The signature is verified over the ASCII `header.payload` (RFC 7515 §5.2 step 8).
 pub fn verify_jws(token: &str, keys: &JwkSet, rules: &SignatureRules) -> Result<VerifiedJws> {
-    let jws = decode_unverified(token, rules.max_token_bytes)?;
-    let alg = header_alg(&jws.header, rules)?;
-    check_crit(&jws.header)?;
-    let kid = match jws.header.get("kid") {
+    let p = prepare_jws(token, keys, rules)?;
+    let input = token.as_bytes().get(..p.signing_input_len).unwrap_or_default();
+    verify_signature(p.alg, p.key, input, &p.signature)?;
+    Ok(p.into_verified())
+}
+
+/// A JWS whose header, key and signature shape passed every check that comes before the
+/// signature itself (steps 1–4 of [`verify_jws`]). Whoever computes the signature check (this
+/// crate's [`verify_signature`], or the platform's WebCrypto) then calls
+/// [`PreparedJws::into_verified`] only if it verified.
+#[derive(Debug)]
+pub struct PreparedJws<'k> {
+    /// The protected header.
+    pub header: Map<String, Value>,
+    /// The payload, not yet authentic.
+    pub claims: Map<String, Value>,
+    /// The allowed algorithm named by the header.
+    pub alg: Algorithm,
+    /// The key selected from the set.
+    pub key: &'k PublicJwk,
+    /// The key's position in the set (to cache a platform key object per key).
+    pub key_index: usize,
+    /// The signature bytes, of the exact length the algorithm and key call for.
+    pub signature: Vec<u8>,
+    /// Length of the signing input `header.payload` at the start of the token.
+    pub signing_input_len: usize,
+    /// The header and payload texts.
+    pub json: RawJson,
+}
+
+impl PreparedJws<'_> {
+    /// The verified JWS, once the signature checked out.
+    pub fn into_verified(self) -> VerifiedJws {
+        VerifiedJws { header: self.header, claims: self.claims, alg: self.alg, json: self.json }
+    }
+}
+
+/// Steps 1–4 of [`verify_jws`], plus the signature's length: RSASSA signatures are exactly the
+/// modulus length (RFC 8017 §8.2.2 step 1, §8.1.2 step 1), ES256 signatures exactly 64 bytes
+/// (RFC 7518 §3.4). Checking the length here makes every signature backend see the same inputs.
+pub fn prepare_jws<'k>(token: &str, keys: &'k JwkSet, rules: &SignatureRules) -> Result<PreparedJws<'k>> {
+    prepare_header(token, keys, rules)?.with_payload()
+}
+
+/// [`prepare_jws`] without reading the payload yet, so the signature check can start first. The
+/// errors, and their order, are those of [`prepare_jws`]: when a check fails, a malformed payload
+/// is still reported first, as [`decode_unverified`](crate::jose::compact::decode_unverified) reads it before anything is judged.
+pub fn prepare_header<'t, 'k>(token: &'t str, keys: &'k JwkSet, rules: &SignatureRules) -> Result<PreparedHeader<'t, 'k>> {
+    let parts = split_unverified(token, rules.max_token_bytes)?;
+    match header_checks(&parts, keys, rules) {
+        Ok((alg, key_index, key, signature)) => Ok(PreparedHeader {
+            header: parts.header,
+            header_json: parts.header_json,
+            alg,
+            key,
+            key_index,
+            signature,
+            signing_input_len: parts.signing_input_len,
+            payload: parts.payload,
+        }),
+        Err(e) => {
+            decode_payload(parts.payload)?;
+            Err(e)
+        }
+    }
+}
+
+fn header_checks<'k>(parts: &SplitJws<'_>, keys: &'k JwkSet, rules: &SignatureRules) -> Result<(Algorithm, usize, &'k PublicJwk, Vec<u8>)> {
+    let signature = decode_signature(parts.signature)?;
+    let alg = header_alg(&parts.header, rules)?;
+    check_crit(&parts.header)?;
+    let kid = match parts.header.get("kid") {
         None => None,
         Some(Value::String(k)) => Some(k.as_str()),
         Some(_) => return Err(Error::new(Code::JwsInvalid, "the header's kid is not a string")),
     };
-    let key = keys.select(alg, kid)?;
-    let input = token.as_bytes().get(..jws.signing_input_len).unwrap_or_default();
-    verify_signature(alg, key, input, &jws.signature)?;
-    Ok(VerifiedJws { header: jws.header, claims: jws.claims, alg })
+    let (key_index, key) = keys.select_indexed(alg, kid)?;
+    if signature.len() != signature_len(key) {
+        return Err(Error::new(Code::JwsSignatureVerificationFailed, "the token's signature does not verify"));
+    }
+    Ok((alg, key_index, key, signature))
+}
+
+/// A JWS whose header, key and signature length passed [`prepare_header`]; the payload is not
+/// read yet.
+#[derive(Debug)]
+pub struct PreparedHeader<'t, 'k> {
+    /// The protected header.
+    pub header: Map<String, Value>,
+    /// Its text.
+    pub header_json: String,
+    /// The allowed algorithm named by the header.
+    pub alg: Algorithm,
+    /// The key selected from the set.
+    pub key: &'k PublicJwk,
+    /// The key's position in the set.
+    pub key_index: usize,
+    /// The signature bytes, of the right length.
+    pub signature: Vec<u8>,
+    /// Length of the signing input `header.payload` at the start of the token.
+    pub signing_input_len: usize,
+    /// The payload part, still base64url.
+    pub payload: &'t str,
+}
+
+impl<'k> PreparedHeader<'_, 'k> {
+    /// Read the payload: the whole [`PreparedJws`].
+    pub fn with_payload(self) -> Result<PreparedJws<'k>> {
+        let (claims, payload_json) = decode_payload(self.payload)?;
+        Ok(PreparedJws {
+            header: self.header,
+            claims,
+            alg: self.alg,
+            key: self.key,
+            key_index: self.key_index,
+            signature: self.signature,
+            signing_input_len: self.signing_input_len,
+            json: RawJson { header: self.header_json, payload: payload_json },
+        })
+    }
+}
+
+/// The signature length a key produces: the modulus length in bytes for RSA, 64 for P-256.
+pub fn signature_len(key: &PublicJwk) -> usize {
+    match &key.material {
+        KeyMaterial::Rsa(k) => rsa::traits::PublicKeyParts::size(k),
+        KeyMaterial::P256(_) => 64,
+    }
 }
 
 /// The header's `alg`, checked against the allow-list.

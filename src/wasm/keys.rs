@@ -80,6 +80,11 @@ impl KeyStore {
         self.error_if_empty()
     }
 
+    /// Whether a fetch is running.
+    pub fn is_fetching(&self) -> bool {
+        self.inflight.borrow().is_some()
+    }
+
     fn error_if_empty(&self) -> Result<()> {
         let empty = self.cache.borrow().as_ref().is_none_or(|c| c.keys().is_none());
         match (empty, self.last_error.borrow().as_ref()) {

@@ -20,7 +20,7 @@ use crate::jose::compact;
 use crate::pkce::CodeVerifier;
 use crate::jose::claims::DEFAULT_CLOCK_TOLERANCE;
 use crate::token;
-use crate::verifier::{self, IdTokenContext, TokenCache, Verifier};
+use crate::verifier::{self, IdTokenContext, TokenCache, VerifiedToken, Verifier};
 use keys::KeyStore;
 
 fn js_error(e: Error) -> JsValue {
@@ -516,6 +516,32 @@ pub fn decode_jwt_unverified(token: &str) -> core::result::Result<String, JsValu
     Ok(serde_json::json!({ "header": j.header, "claims": j.claims }).to_string())
 }
 
+/// For checking that a platform's signature check agrees with this crate's: the canonical public
+/// JWK (JSON) when `jwk_json` is a usable key for `alg` and `signature_len` is the length that
+/// key's signatures have (what `verifyPrepare` checks before handing a signature to the
+/// platform); undefined otherwise.
+#[wasm_bindgen(js_name = signatureCheckInput)]
+pub fn signature_check_input(jwk_json: &str, alg: &str, signature_len: usize) -> Option<String> {
+    let obj: serde_json::Map<String, serde_json::Value> = serde_json::from_str(jwk_json).ok()?;
+    let key = crate::jose::jwk::PublicJwk::from_json(&obj).ok()?;
+    let alg = crate::jose::Algorithm::from_name(alg)?;
+    (key.usable_for(alg) && crate::jose::verify::signature_len(&key) == signature_len).then(|| key.public.to_string())
+}
+
+/// This crate's own signature check of `signature` over `message` with a JWK (JSON): whether it
+/// verifies. A key that does not parse is an error.
+#[wasm_bindgen(js_name = verifySignatureWasm)]
+pub fn verify_signature_wasm(jwk_json: &str, alg: &str, message: &[u8], signature: &[u8]) -> core::result::Result<bool, JsValue> {
+    let run = || -> Result<bool> {
+        let obj = object(jwk_json, "the JWK")?;
+        let key = crate::jose::jwk::PublicJwk::from_json(&obj)?;
+        let alg = crate::jose::Algorithm::from_name(alg)
+            .ok_or_else(|| Error::new(Code::JoseAlgNotAllowed, format!("{alg:?} is not a supported algorithm")))?;
+        Ok(crate::jose::verify::verify_signature(alg, &key, message, signature).is_ok())
+    };
+    run().map_err(js_error)
+}
+
 /// Every error code with its kind, as JSON `{ code: kind }`.
 #[wasm_bindgen(js_name = errorCodes)]
 pub fn error_codes() -> String {
@@ -529,7 +555,39 @@ struct VerifierInner {
     keys: Rc<KeyStore>,
     timeout_ms: u32,
     tokens: RefCell<(u64, TokenCache)>,
+    /// Tokens whose signature the platform is checking, by handle.
+    pending: RefCell<(u32, std::collections::BTreeMap<u32, Pending>)>,
 }
+
+/// A token handed to the platform's signature check: its header, then (once `verifyClaims` ran
+/// while the platform works) the judgement of its payload.
+enum Pending {
+    Header { header: serde_json::Map<String, serde_json::Value>, header_json: String, alg: crate::jose::Algorithm, payload: String },
+    /// A malformed payload (reported before the signature), or the claim checks' result.
+    Judged(core::result::Result<Result<VerifiedToken>, Error>),
+}
+
+impl VerifierInner {
+    fn judge(&self, pending: Pending, now: u64) -> core::result::Result<Result<VerifiedToken>, Error> {
+        match pending {
+            Pending::Judged(j) => j,
+            Pending::Header { header, header_json, alg, payload } => {
+                let (claims, payload_json) = compact::decode_payload(&payload)?;
+                let jws = crate::jose::verify::VerifiedJws {
+                    header,
+                    claims,
+                    alg,
+                    json: compact::RawJson { header: header_json, payload: payload_json },
+                };
+                Ok(self.verifier.borrow().finish(jws, now))
+            }
+        }
+    }
+}
+
+/// Most verifications that may wait on the platform's signature check at once; beyond it the
+/// oldest is forgotten (its `verifyFinish` then fails with ERR_INTERNAL, never verifies).
+const MAX_PENDING: usize = 4096;
 
 impl VerifierInner {
     fn cached(&self, token: &str, now: u64) -> Option<String> {
@@ -541,6 +599,79 @@ impl VerifierInner {
         t.1.get(token, now).map(str::to_owned)
     }
 
+    /// Fetch the discovery document and the JWKS when the cache policy wants them.
+    async fn load(self: &Rc<Self>, token: &str) -> Result<()> {
+        let discovery = self.verifier.borrow().discovery_request();
+        if let Some(req) = discovery {
+            let resp = io::send(&req, self.timeout_ms).await?;
+            let mut v = self.verifier.borrow_mut();
+            if v.new_cache().is_none() {
+                v.process_discovery_response(&resp)?;
+                // Keep an imported cache for the same jwks_uri.
+                let fresh = v.new_cache();
+                let mut cache = self.keys.cache.borrow_mut();
+                if cache.as_ref().map(|c| c.uri()) != fresh.as_ref().map(|c| c.uri()) {
+                    *cache = fresh;
+                }
+            }
+        }
+        let max = self.verifier.borrow().max_token_bytes();
+        self.keys.prepare(token, max).await
+    }
+
+    /// A cached result as a string, or everything the platform needs to check the signature:
+    /// `[handle, keyGeneration, keyIndex, alg, signature, signingInputLength]`.
+    fn prepare_loaded(&self, token: &str, now: u64) -> Result<JsValue> {
+        if let Some(hit) = self.cached(token, now) {
+            return Ok(JsValue::from_str(&hit));
+        }
+        let v = self.verifier.borrow();
+        let cache = self.keys.cache.borrow();
+        let p = v.prepare_header_with(cache.as_ref(), token)?;
+        let out = js_sys::Array::new_with_length(6);
+        let (key_index, alg, input_len) = (p.key_index, p.alg.name(), p.signing_input_len);
+        let sig = js_sys::Uint8Array::from(p.signature.as_slice());
+        let entry = Pending::Header { header: p.header, header_json: p.header_json, alg: p.alg, payload: p.payload.to_owned() };
+        let mut pending = self.pending.borrow_mut();
+        pending.0 = pending.0.wrapping_add(1);
+        let handle = pending.0;
+        if pending.1.len() >= MAX_PENDING {
+            pending.1.pop_first();
+        }
+        pending.1.insert(handle, entry);
+        out.set(0, handle.into());
+        out.set(1, (self.keys.generation.get() as f64).into());
+        out.set(2, (key_index as f64).into());
+        out.set(3, alg.into());
+        out.set(4, sig.into());
+        out.set(5, (input_len as f64).into());
+        Ok(out.into())
+    }
+
+    /// Read and judge a prepared token's payload while the platform checks its signature.
+    fn judge_pending(&self, handle: u32, now: u64) {
+        let Some(p) = self.pending.borrow_mut().1.remove(&handle) else { return };
+        let judged = Pending::Judged(self.judge(p, now));
+        self.pending.borrow_mut().1.insert(handle, judged);
+    }
+
+    /// The end of a prepared token, once the platform said whether its signature holds: a
+    /// malformed payload first, then the signature, then the claims (the order of `verify`).
+    fn finish(&self, token: &str, handle: u32, signature_ok: bool, now: u64) -> Result<String> {
+        let p = self.pending.borrow_mut().1.remove(&handle).ok_or_else(|| {
+            Error::new(Code::Internal, "the verification was forgotten before its signature check ended (too many at once)")
+        })?;
+        let claims = self.judge(p, now)?;
+        if !signature_ok {
+            return Err(Error::new(Code::JwsSignatureVerificationFailed, "the token's signature does not verify"));
+        }
+        let verified = claims?;
+        let out = verified.to_json_string();
+        let v = self.verifier.borrow();
+        self.tokens.borrow_mut().1.put(token, &verified, out.clone(), v.claim_rules());
+        Ok(out)
+    }
+
     fn verify_loaded(&self, token: &str, now: u64) -> Result<String> {
         if let Some(hit) = self.cached(token, now) {
             return Ok(hit);
@@ -548,7 +679,7 @@ impl VerifierInner {
         let v = self.verifier.borrow();
         let cache = self.keys.cache.borrow();
         let verified = v.verify_with(cache.as_ref(), token, now)?;
-        let out = verified.to_json().to_string();
+        let out = verified.to_json_string();
         self.tokens.borrow_mut().1.put(token, &verified, out.clone(), v.claim_rules());
         Ok(out)
     }
@@ -578,6 +709,7 @@ impl WasmVerifier {
                     keys,
                     timeout_ms,
                     tokens: RefCell::new((0, TokenCache::new(token_cache))),
+                    pending: RefCell::new((0, Default::default())),
                 }),
             })
         };
@@ -592,25 +724,83 @@ impl WasmVerifier {
             if let Some(hit) = inner.cached(&token, io::now()) {
                 return Ok(hit);
             }
-            let discovery = inner.verifier.borrow().discovery_request();
-            if let Some(req) = discovery {
-                let resp = io::send(&req, inner.timeout_ms).await?;
-                let mut v = inner.verifier.borrow_mut();
-                if v.new_cache().is_none() {
-                    v.process_discovery_response(&resp)?;
-                    // Keep an imported cache for the same jwks_uri.
-                    let fresh = v.new_cache();
-                    let mut cache = inner.keys.cache.borrow_mut();
-                    if cache.as_ref().map(|c| c.uri()) != fresh.as_ref().map(|c| c.uri()) {
-                        *cache = fresh;
-                    }
-                }
-            }
-            let max = inner.verifier.borrow().max_token_bytes();
-            inner.keys.prepare(&token, max).await?;
+            inner.load(&token).await?;
             inner.verify_loaded(&token, io::now())
         };
         run.await.map_err(js_error)
+    }
+
+    /// Like `verify`, but stops before the signature check so the platform (WebCrypto) can do
+    /// it: resolves to the cached result (a JSON string) or to
+    /// `[handle, keyGeneration, keyIndex, alg, signature, signingInputLength]`; then call
+    /// `verifyFinish`.
+    #[wasm_bindgen(js_name = verifyPrepare)]
+    pub async fn verify_prepare(&self, token: String) -> core::result::Result<JsValue, JsValue> {
+        let inner = self.inner.clone();
+        let run = async move {
+            if let Some(hit) = inner.cached(&token, io::now()) {
+                return Ok(JsValue::from_str(&hit));
+            }
+            inner.load(&token).await?;
+            inner.prepare_loaded(&token, io::now())
+        };
+        run.await.map_err(js_error)
+    }
+
+    /// `verifyPrepare` when it needs no I/O (the keys are loaded and the cache policy wants no
+    /// fetch for this token): its result, or null when `verifyPrepare` must be awaited instead.
+    #[wasm_bindgen(js_name = verifyPrepareNow)]
+    pub fn verify_prepare_now(&self, token: &str) -> core::result::Result<JsValue, JsValue> {
+        let inner = &self.inner;
+        let now = io::now();
+        if let Some(hit) = inner.cached(token, now) {
+            return Ok(JsValue::from_str(&hit));
+        }
+        let needs_io = inner.verifier.borrow().needs_discovery()
+            || inner.keys.is_fetching()
+            || inner.keys.cache.borrow().as_ref().is_none_or(|c| {
+                verifier::wants_fetch_before_verify(c, token, inner.verifier.borrow().max_token_bytes(), now)
+            });
+        if needs_io {
+            return Ok(JsValue::NULL);
+        }
+        inner.prepare_loaded(token, now).map_err(js_error)
+    }
+
+    /// `verifyPrepare` with the keys already loaded, without any I/O.
+    #[wasm_bindgen(js_name = verifyPrepareSync)]
+    pub fn verify_prepare_sync(&self, token: &str) -> core::result::Result<JsValue, JsValue> {
+        self.inner.prepare_loaded(token, io::now()).map_err(js_error)
+    }
+
+    /// Judge the payload of a prepared token (call it while the platform checks the signature).
+    #[wasm_bindgen(js_name = verifyClaims)]
+    pub fn verify_claims(&self, handle: u32) {
+        self.inner.judge_pending(handle, io::now());
+    }
+
+    /// The claim checks after the platform's signature check (`signatureOk`), as JSON
+    /// `{ payload, protectedHeader }`. With `signatureOk` undefined the prepared token is dropped.
+    #[wasm_bindgen(js_name = verifyFinish)]
+    pub fn verify_finish(&self, token: &str, handle: u32, signature_ok: Option<bool>) -> core::result::Result<String, JsValue> {
+        match signature_ok {
+            Some(ok) => self.inner.finish(token, handle, ok, io::now()).map_err(js_error),
+            None => {
+                self.inner.pending.borrow_mut().1.remove(&handle);
+                Ok(String::new())
+            }
+        }
+    }
+
+    /// The public JWK (JSON) of key `index` of the key set of `generation`, for the platform to
+    /// import; undefined when the keys changed since.
+    #[wasm_bindgen(js_name = publicKey)]
+    pub fn public_key(&self, generation: f64, index: usize) -> Option<String> {
+        if generation != self.inner.keys.generation.get() as f64 {
+            return None;
+        }
+        let cache = self.inner.keys.cache.borrow();
+        cache.as_ref()?.keys()?.keys().get(index).map(|k| k.public.to_string())
     }
 
     /// Verify with the keys already loaded, without any I/O.
@@ -649,9 +839,11 @@ impl WasmVerifier {
         run().map_err(js_error)
     }
 
-    /// Warnings since the last call (keys skipped, a JWKS refresh that failed), as a JSON array.
+    /// Warnings since the last call (keys skipped, a JWKS refresh that failed), as a JSON array;
+    /// undefined when there are none.
     #[wasm_bindgen(js_name = takeWarnings)]
-    pub fn take_warnings(&self) -> String {
-        serde_json::Value::from(self.inner.keys.take_warnings()).to_string()
+    pub fn take_warnings(&self) -> Option<String> {
+        let w = self.inner.keys.take_warnings();
+        (!w.is_empty()).then(|| serde_json::Value::from(w).to_string())
     }
 }
