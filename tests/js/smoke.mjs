@@ -252,6 +252,72 @@ export async function runSmoke(oidc, env) {
     assert(seen.some((w) => w.includes('JWKS refresh failed')), `warnings: ${JSON.stringify(seen)}`);
   });
 
+  await check('platform crypto and the module agree on every Wycheproof vector and every attack', async () => {
+    const { wycheproof, attacks } = await import('./signature-vectors.mjs');
+    const backend = oidc._signatureBackend();
+    assert(backend, 'this runtime has a platform signature backend');
+    const unb64 = (s) => Uint8Array.from(atob(s.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (s.length % 4)) % 4)), (c) => c.charCodeAt(0));
+    const keys = new Map();
+    const tally = { platform: 0, refusedBefore: 0, fallback: 0 };
+    for (const [ki, alg, m, sg, expected, name] of wycheproof.tests) {
+      const jwk = JSON.stringify(wycheproof.keys[ki]);
+      const msg = unb64(m);
+      const sig = unb64(sg);
+      const own = oidc._glue.verifySignatureWasm(jwk, alg, msg, sig);
+      assert(expected !== 'valid' || own, `${name}: the module refused a valid signature`);
+      assert(expected !== 'invalid' || !own, `${name}: the module accepted an invalid signature`);
+      // What Verifier.verify does: the core's checks first, then the platform, the module's own
+      // check when the platform cannot decide.
+      const pub = oidc._glue.signatureCheckInput(jwk, alg, sig.length);
+      let platform;
+      if (pub === undefined) {
+        platform = false;
+        tally.refusedBefore++;
+      } else {
+        try {
+          const id = `${ki}.${alg}`;
+          if (!keys.has(id)) keys.set(id, await backend.importKey(JSON.parse(pub), alg));
+          platform = (await backend.verify(alg, keys.get(id), sig, msg)) === true;
+          tally.platform++;
+        } catch {
+          platform = own;
+          tally.fallback++;
+        }
+      }
+      assert(platform === own, `${name} (${expected}): the platform says ${platform}, the module ${own}`);
+    }
+    assert(tally.platform > wycheproof.tests.length * 0.8, `the platform decided too few: ${JSON.stringify(tally)}`);
+
+    // A port nothing listens on: a kid the set lacks triggers one refetch, which fails at once, and
+    // the keys held are used (stale-if-error).
+    const uri = 'http://127.0.0.1:9/attacks-jwks.json';
+    const at = Math.floor(Date.now() / 1000);
+    const outcome = async (fn) => {
+      try {
+        await fn();
+        return 'ok';
+      } catch (e) {
+        return e.code;
+      }
+    };
+    for (const c of attacks.cases) {
+      const got = {};
+      for (const crypto of ['platform', 'wasm']) {
+        const v = await oidc.createVerifier({ issuer: 'https://attacks.example', audience: 'attacks', jwksUri: uri, algorithms: c.algorithms, crypto, onWarning: () => {} });
+        v.importJwksCache({ uri, jwks: { keys: c.keys }, fetched_at: at, expires_at: at + 3600 });
+        got[`${crypto} verify`] = await outcome(() => v.verify(c.token));
+        got[`${crypto} verifySync`] = await outcome(() => v.verifySync(c.token));
+      }
+      const codes = new Set(Object.values(got));
+      assert(codes.size === 1, `${c.name}: the paths disagree: ${JSON.stringify(got)}`);
+      const [code] = codes;
+      // "ok" cases pass every signature rule and then meet the claim rules (the RFC payloads
+      // are from another issuer, expired in 2011 and carry no aud).
+      if (c.expect === 'ok') assert(/^ERR_JWT_(EXPIRED|CLAIM)/.test(code), `${c.name}: ${code}`);
+      else assert(code === c.expect, `${c.name}: expected ${c.expect}, got ${code}`);
+    }
+  });
+
   if (httpLogin) {
     await check('login, callback and code exchange with the local provider', async () => {
       const { url, transaction } = await client.buildAuthorizeUrl({ audience: 'https://api.oidc-wasm.test' });

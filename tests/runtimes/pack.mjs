@@ -1,7 +1,7 @@
 // Packs pkg/ with `npm pack` and installs the tarball into a consumer project under
 // .build/consumer, as a user's `npm install` would. Every runtime test imports it from there.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync, readdirSync, copyFileSync, existsSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync, readdirSync, readFileSync, copyFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 
@@ -9,6 +9,21 @@ export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const CONSUMER = join(ROOT, '.build', 'consumer');
 
 let packed = null;
+
+/**
+ * The signature vectors the smoke suite runs through both signature paths, as a module every
+ * runtime can import: the Wycheproof export of tests/wycheproof.rs (written by `cargo test`;
+ * made here when missing) and the attack catalogue tests/vectors/attacks.json.
+ */
+function writeSignatureVectors(file) {
+  const wycheproof = join(ROOT, 'target', 'tmp', 'wycheproof-signatures.json');
+  if (!existsSync(wycheproof)) {
+    execFileSync('bash', ['-c', '. .build/env.sh 2>/dev/null; cargo test -q --locked --test wycheproof export_for_the_runtime_tests'],
+      { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  }
+  const attacks = readFileSync(join(ROOT, 'tests', 'vectors', 'attacks.json'), 'utf8');
+  writeFileSync(file, `export const wycheproof = ${readFileSync(wycheproof, 'utf8')};\nexport const attacks = ${attacks};\n`);
+}
 
 export function packAndInstall() {
   if (packed) return packed;
@@ -27,6 +42,7 @@ export function packAndInstall() {
   writeFileSync(join(CONSUMER, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module',
     dependencies: { 'oidc-wasm': `file:${tarball}` } }, null, 2));
   for (const f of ['smoke.mjs', 'http-login.mjs']) copyFileSync(join(ROOT, 'tests', 'js', f), join(CONSUMER, f));
+  writeSignatureVectors(join(CONSUMER, 'signature-vectors.mjs'));
   packed = { tarball, consumer: CONSUMER, pkgDir: dest };
   return packed;
 }
