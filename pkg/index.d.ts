@@ -365,10 +365,15 @@ export class AuthClient {
   }>;
   /** The userinfo claims (OIDC Core §5.3), checked against the ID token's sub. */
   getUserInfo(options?: GetTokenSilentlyOptions): Promise<JWTPayload>;
-  /** Auth0 passwordless: send a code or link, then verify the code (ends like a login). */
+  /**
+   * Auth0 passwordless: send a code or a magic link, then verify the code (ends like a login).
+   * With `send: 'link'`, `authParams` are authorization parameters (audience, scope,
+   * redirect_uri...), the link carries this client's state, nonce and PKCE challenge, and
+   * `handleRedirectCallback` in the tab the link opens ends the login, returning `appState`.
+   */
   readonly passwordless: {
     start(params: { connection: 'email' | 'sms'; email?: string; phone_number?: string; send?: 'code' | 'link';
-      authParams?: Record<string, string> }): Promise<unknown>;
+      authParams?: AuthorizationParams; appState?: unknown }): Promise<unknown>;
     verify(params: { connection: 'email' | 'sms'; email?: string; phone_number?: string; otp: string; audience?: string;
       scope?: string }): Promise<TokenResponse>;
   };

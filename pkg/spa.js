@@ -18,6 +18,15 @@ export class InMemoryCache {
   allKeys() { return [...this.#m.keys()]; }
 }
 
+/** A Web Storage area, or undefined where there is none or it is blocked (sandboxed frames, workers). */
+function storage(name) {
+  try {
+    return globalThis[name] ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Wait `seconds`; when `signal` aborts (or already has), reject at once with `cancelled()`. */
 function pause(seconds, signal, cancelled) {
   return new Promise((resolve, reject) => {
@@ -168,10 +177,11 @@ export class AuthClient {
   }
 
   // ---- transactions ----
-  #txStore() { return globalThis.sessionStorage; }
-  #purgeTransactions() {
-    const s = this.#txStore();
-    if (!s) return;
+  // A login in progress (state, nonce, PKCE verifier) is kept in sessionStorage, keyed by state,
+  // so two logins in two tabs do not clash. A magic link opens in a new tab, so its transaction
+  // is kept in localStorage instead. Either is used once and purged after an hour.
+  #purgeTransactions(s) {
+    if (!s) return [];
     const listKey = `${TX_PREFIX}${this.#clientId}`;
     let states = [];
     try { states = JSON.parse(s.getItem(listKey) ?? '[]'); } catch { /* corrupt list: rebuilt */ }
@@ -187,31 +197,45 @@ export class AuthClient {
     return keep;
   }
 
+  #saveTransaction(s, transaction, appState) {
+    if (!s) return;
+    const listKey = `${TX_PREFIX}${this.#clientId}`;
+    const states = this.#purgeTransactions(s);
+    s.setItem(`${listKey}.${transaction.state}`, JSON.stringify({ transaction, appState }));
+    s.setItem(listKey, JSON.stringify([...states, transaction.state]));
+  }
+
+  /** The transaction of `state`, removed wherever it was kept: one use only. */
+  #takeTransaction(state) {
+    const key = `${TX_PREFIX}${this.#clientId}.${state ?? ''}`;
+    let found = null;
+    for (const s of [storage('sessionStorage'), storage('localStorage')]) {
+      let tx = null;
+      try { tx = JSON.parse(s?.getItem(key) ?? 'null'); } catch { /* corrupt: treated as missing */ }
+      s?.removeItem(key);
+      if (!found && tx?.transaction) found = tx;
+    }
+    return found;
+  }
+
   /** Redirect to the provider's login page. */
   async loginWithRedirect({ authorizationParams = {}, appState, openUrl } = {}) {
     const { url, transaction } = await this.#oidc.buildAuthorizeUrl(authorizationParams);
-    const s = this.#txStore();
-    const listKey = `${TX_PREFIX}${this.#clientId}`;
-    const states = this.#purgeTransactions() ?? [];
-    s?.setItem(`${listKey}.${transaction.state}`, JSON.stringify({ transaction, appState }));
-    s?.setItem(listKey, JSON.stringify([...states, transaction.state]));
+    this.#saveTransaction(storage('sessionStorage'), transaction, appState);
     if (typeof openUrl === 'function') await openUrl(url);
     else globalThis.location.assign(url);
   }
 
   /**
-   * Handle the redirect back from the provider: state checked, code exchanged, ID token
-   * validated, tokens cached. Resolves to `{ appState }`.
+   * Handle the redirect back from the provider (after loginWithRedirect, or a passwordless magic
+   * link): state checked, code exchanged, ID token validated, tokens cached. Resolves to
+   * `{ appState }`.
    */
   async handleRedirectCallback(url = globalThis.location?.href) {
     await init();
     const params = parseCallbackUrl(url);
-    const s = this.#txStore();
-    const txKey = `${TX_PREFIX}${this.#clientId}.${params.state ?? ''}`;
-    let tx = null;
-    try { tx = JSON.parse(s?.getItem(txKey) ?? 'null'); } catch { /* corrupt: treated as missing */ }
     // One use only, whatever happens next: a reload of the callback URL cannot replay it.
-    s?.removeItem(txKey);
+    const tx = this.#takeTransaction(params.state);
     if (!tx?.transaction) {
       throw new AuthError('ERR_CALLBACK_STATE_MISMATCH',
         'no login in progress matches this callback (already handled, expired, or started elsewhere): log in again',
@@ -422,8 +446,17 @@ export class AuthClient {
    */
   get passwordless() {
     return {
-      start: ({ connection, email, phone_number, send = 'code', authParams } = {}) =>
-        this.#oidc.auth0Call('passwordless_start', { connection, email, phone_number, send, authParams }),
+      start: async ({ connection, email, phone_number, send = 'code', authParams, appState } = {}) => {
+        if (send !== 'link') return this.#oidc.auth0Call('passwordless_start', { connection, email, phone_number, send, authParams });
+        // A magic link is a login by redirect: its parameters are those of /authorize (state,
+        // nonce, PKCE, redirect_uri), and the transaction waits, in localStorage, for the tab
+        // the link opens in, where handleRedirectCallback ends the login.
+        const { url, transaction } = await this.#oidc.buildAuthorizeUrl(authParams ?? {});
+        const linkParams = Object.fromEntries([...new URL(url).searchParams].filter(([k]) => k !== 'client_id'));
+        const sent = await this.#oidc.auth0Call('passwordless_start', { connection, email, phone_number, send, authParams: linkParams });
+        this.#saveTransaction(storage('localStorage'), transaction, appState);
+        return sent;
+      },
       verify: async ({ connection, email, phone_number, otp, audience, scope } = {}) => {
         const tokens = await this.#oidc.auth0Grant('passwordless_otp',
           { realm: connection, username: connection === 'sms' ? phone_number : email, otp, audience, scope });

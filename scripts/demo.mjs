@@ -20,7 +20,7 @@ console.log(`
     app:       ${demo.origin}/
     provider:  ${provider.issuer}
     users:     alice / wonderland, bob / builder; with MFA: carol / mfa-secret (enrolls an app), dave / push-secret
-               passwordless codes "sent": ${provider.issuer}/__test/outbox
+               passwordless codes and magic links "sent": ${provider.issuer}/__test/outbox
   Ctrl-C to stop.
 `);
 

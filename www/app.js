@@ -107,6 +107,13 @@ function setupEmbedded(client) {
     $('status').textContent = 'Code sent.';
   };
   $('pl-email-form').onsubmit = (e) => { e.preventDefault(); startPasswordless('email', { email: $('pl-email').value }).catch(showError); };
+  $('pl-email-link').onclick = () => {
+    $('error').hidden = true;
+    const email = $('pl-email').value;
+    client.passwordless.start({ connection: 'email', email, send: 'link' }).then(() => {
+      $('status').textContent = `Link sent to ${email}: open it from the mail (the local provider's outbox, /__test/outbox) in this browser.`;
+    }).catch(showError);
+  };
   $('pl-sms-form').onsubmit = (e) => { e.preventDefault(); startPasswordless('sms', { phone_number: $('pl-phone').value }).catch(showError); };
   $('pl-verify-form').onsubmit = (e) => {
     e.preventDefault();

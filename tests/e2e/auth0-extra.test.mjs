@@ -335,3 +335,56 @@ test('device flow: slow_down once, the client polls 5 s slower from then on and 
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('passwordless magic link: started in one tab, the link opened in another logs the person in there', async () => {
+  const { context, p, errors } = await page();
+  const email = 'alice@oidc-wasm.test';
+  const sent = await call(p, (c, a) => c.passwordless.start({ connection: 'email', email: a, send: 'link', appState: { from: 'magic link' } }), email);
+  assert.ok(sent.ok, JSON.stringify(sent.err));
+  assert.equal(sent.ok.email, email);
+  const { link } = await api(`/__test/last-code?email=${encodeURIComponent(email)}`);
+  const params = new URL(link).searchParams;
+  // The link carries a full PKCE authorization request of this client.
+  assert.equal(params.get('response_type'), 'code');
+  assert.equal(params.get('code_challenge_method'), 'S256');
+  assert.equal(params.get('redirect_uri'), `${demo.origin}/callback`);
+  for (const k of ['state', 'nonce', 'code_challenge']) assert.ok(params.get(k), k);
+  // A refresh token in the link never exists; the verifier stays in this browser only.
+  assert.ok(!link.includes('code_verifier'));
+
+  // The mail is opened in a new tab of the same browser: the demo handles the callback there.
+  const tab = await context.newPage();
+  await tab.goto(link);
+  await tab.waitForSelector('#result:not([hidden])');
+  assert.equal(await tab.textContent('#claims tr[data-claim="sub"] td:nth-child(2)'), 'auth0|alice');
+  assert.equal(await tab.textContent('#claims tr[data-claim="email"] td:nth-child(2)'), email);
+  const user = await call(tab, (c) => c.getUser());
+  assert.equal(user.ok.sub, 'auth0|alice');
+  const token = await call(tab, (c) => c.getTokenSilently());
+  assert.equal(typeof token.ok, 'string');
+  // Used once: the transaction is gone from storage, and the link does not work twice.
+  assert.equal(await tab.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('oidc-wasm.tx.') && k.split('.').length > 3).length), 0);
+  const again = await context.newPage();
+  await again.goto(link);
+  await again.waitForSelector('#error:not([hidden])');
+  assert.equal(await again.textContent('#error-code'), 'ERR_CALLBACK_STATE_MISMATCH');
+  assert.equal(await again.textContent('#error-oauth'), 'access_denied');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('passwordless magic link: an expired link comes back as a typed error with the server words', async () => {
+  const { context, p } = await page();
+  const email = 'bob@oidc-wasm.test';
+  const sent = await call(p, (c, a) => c.passwordless.start({ connection: 'email', email: a, send: 'link' }), email);
+  assert.ok(sent.ok, JSON.stringify(sent.err));
+  const { link } = await api(`/__test/last-code?email=${encodeURIComponent(email)}`);
+  await post('/__test/passwordless/expire', { email });
+  const tab = await context.newPage();
+  await tab.goto(link);
+  await tab.waitForSelector('#error:not([hidden])');
+  assert.equal(await tab.textContent('#error-oauth'), 'access_denied');
+  assert.match(await tab.textContent('#error-description'), /verification code/i);
+  assert.equal(await call(tab, (c) => c.isAuthenticated()).then((r) => r.ok), false);
+  await context.close();
+});
