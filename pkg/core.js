@@ -293,6 +293,8 @@ export function _signatureBackend() {
 }
 
 const encoder = new TextEncoder();
+/** The module's algorithms, in its order (verifyPrepare names them by index). */
+const ALGS = ['RS256', 'RS384', 'RS512', 'PS256', 'ES256'];
 const isThenable = (v) => v !== null && typeof v === 'object' && typeof v.then === 'function';
 
 /**
@@ -361,32 +363,34 @@ export class Verifier {
   /** Ends a prepared verification: claims checked, or the core's own check when the platform could not decide. */
   #finish(token, handle, ok) {
     if (ok === undefined) {
-      this.#inner.verifyFinish(token, handle, undefined);
+      this.#inner.verifyFinish(handle, undefined);
       return this.#inner.verifySync(token);
     }
-    return this.#inner.verifyFinish(token, handle, ok);
+    return this.#inner.verifyFinish(handle, ok);
   }
 
   /** Verify a token (fetching keys when needed): { payload, protectedHeader }. */
   async verify(token) {
     token = String(token);
+    if (!ready) await init();
     try {
-      return await callAsync(async () => {
-        if (!this.#backend) return json(await this.#inner.verify(token));
-        // The usual case needs no I/O: no detour through the module's futures.
-        const r = this.#inner.verifyPrepareNow(token) ?? await this.#inner.verifyPrepare(token);
-        if (typeof r === 'string') return json(r);
-        const [handle, generation, index, alg, signature, inputLength] = r;
-        let key = this.#platformKey(generation, index, alg);
-        if (isThenable(key)) key = await key;
-        let ok = this.#platformCheck(token, key, alg, signature, inputLength);
-        if (isThenable(ok)) {
-          // The payload is read and judged while the platform checks the signature.
-          this.#inner.verifyClaims(handle);
-          ok = await ok;
-        }
-        return json(this.#finish(token, handle, ok));
-      });
+      if (!this.#backend) return json(await this.#inner.verify(token));
+      // The usual case needs no I/O: no detour through the module's futures.
+      const r = this.#inner.verifyPrepareNow(token) ?? await this.#inner.verifyPrepare(token);
+      if (typeof r === 'string') return json(r);
+      const [handle, generation, index, algIndex, signature, inputLength] = r;
+      const alg = ALGS[algIndex];
+      let key = this.#platformKey(generation, index, alg);
+      if (isThenable(key)) key = await key;
+      let ok = this.#platformCheck(token, key, alg, signature, inputLength);
+      if (isThenable(ok)) {
+        // The payload is read and judged while the platform checks the signature.
+        this.#inner.verifyClaims(handle);
+        ok = await ok;
+      }
+      return json(this.#finish(token, handle, ok));
+    } catch (e) {
+      throw toAuthError(e);
     } finally {
       this.#warn();
     }
@@ -402,7 +406,8 @@ export class Verifier {
       if (!this.#backend?.sync) return json(this.#inner.verifySync(token));
       const r = this.#inner.verifyPrepareSync(token);
       if (typeof r === 'string') return json(r);
-      const [handle, generation, index, alg, signature, inputLength] = r;
+      const [handle, generation, index, algIndex, signature, inputLength] = r;
+      const alg = ALGS[algIndex];
       const key = this.#platformKey(generation, index, alg);
       return json(this.#finish(token, handle, this.#platformCheck(token, key, alg, signature, inputLength)));
     });

@@ -358,6 +358,11 @@ impl TokenCache {
         TokenCache { max, tick: 0, entries: Default::default() }
     }
 
+    /// Whether it keeps anything (a size above 0).
+    pub fn enabled(&self) -> bool {
+        self.max > 0
+    }
+
     fn key(token: &str) -> [u8; 32] {
         use sha2::Digest as _;
         sha2::Sha256::digest(token.as_bytes()).into()

@@ -561,17 +561,23 @@ struct VerifierInner {
 
 /// A token handed to the platform's signature check: its header, then (once `verifyClaims` ran
 /// while the platform works) the judgement of its payload.
-enum Pending {
+struct Pending {
+    /// The token, kept only when the verified-token cache is on.
+    token: Option<String>,
+    stage: Stage,
+}
+
+enum Stage {
     Header { header: serde_json::Map<String, serde_json::Value>, header_json: String, alg: crate::jose::Algorithm, payload: String },
     /// A malformed payload (reported before the signature), or the claim checks' result.
     Judged(core::result::Result<Result<VerifiedToken>, Error>),
 }
 
 impl VerifierInner {
-    fn judge(&self, pending: Pending, now: u64) -> core::result::Result<Result<VerifiedToken>, Error> {
-        match pending {
-            Pending::Judged(j) => j,
-            Pending::Header { header, header_json, alg, payload } => {
+    fn judge(&self, stage: Stage, now: u64) -> core::result::Result<Result<VerifiedToken>, Error> {
+        match stage {
+            Stage::Judged(j) => j,
+            Stage::Header { header, header_json, alg, payload } => {
                 let (claims, payload_json) = compact::decode_payload(&payload)?;
                 let jws = crate::jose::verify::VerifiedJws {
                     header,
@@ -621,17 +627,41 @@ impl VerifierInner {
 
     /// A cached result as a string, or everything the platform needs to check the signature:
     /// `[handle, keyGeneration, keyIndex, alg, signature, signingInputLength]`.
-    fn prepare_loaded(&self, token: &str, now: u64) -> Result<JsValue> {
+    /// A cached result as a string, or everything the platform needs to check the signature:
+    /// `[handle, keyGeneration, keyIndex, alg, signature, signingInputLength]`. With `no_io`,
+    /// `None` when the token needs I/O first (discovery, or a JWKS fetch the cache policy wants
+    /// for it), so `verifyPrepare` must be awaited instead.
+    fn prepare_loaded(&self, token: &str, now: u64, no_io: bool) -> Result<Option<JsValue>> {
         if let Some(hit) = self.cached(token, now) {
-            return Ok(JsValue::from_str(&hit));
+            return Ok(Some(JsValue::from_str(&hit)));
+        }
+        if no_io && (self.verifier.borrow().needs_discovery() || self.keys.is_fetching()) {
+            return Ok(None);
         }
         let v = self.verifier.borrow();
         let cache = self.keys.cache.borrow();
-        let p = v.prepare_header_with(cache.as_ref(), token)?;
+        let p = match v.prepare_header_with(cache.as_ref(), token) {
+            Ok(p) => p,
+            Err(e) => {
+                let fetch = no_io
+                    && cache.as_ref().is_none_or(|c| verifier::wants_fetch_before_verify(c, token, v.max_token_bytes(), now));
+                return if fetch { Ok(None) } else { Err(e) };
+            }
+        };
+        if no_io {
+            let kid = p.header.get("kid").and_then(serde_json::Value::as_str);
+            if cache.as_ref().is_none_or(|c| c.wants_fetch(kid, now)) {
+                return Ok(None);
+            }
+        }
         let out = js_sys::Array::new_with_length(6);
-        let (key_index, alg, input_len) = (p.key_index, p.alg.name(), p.signing_input_len);
+        let (key_index, input_len) = (p.key_index, p.signing_input_len);
+        let alg = crate::jose::Algorithm::ALL.iter().position(|a| *a == p.alg).unwrap_or_default();
         let sig = js_sys::Uint8Array::from(p.signature.as_slice());
-        let entry = Pending::Header { header: p.header, header_json: p.header_json, alg: p.alg, payload: p.payload.to_owned() };
+        let entry = Pending {
+            token: self.tokens.borrow().1.enabled().then(|| token.to_owned()),
+            stage: Stage::Header { header: p.header, header_json: p.header_json, alg: p.alg, payload: p.payload.to_owned() },
+        };
         let mut pending = self.pending.borrow_mut();
         pending.0 = pending.0.wrapping_add(1);
         let handle = pending.0;
@@ -642,33 +672,35 @@ impl VerifierInner {
         out.set(0, handle.into());
         out.set(1, (self.keys.generation.get() as f64).into());
         out.set(2, (key_index as f64).into());
-        out.set(3, alg.into());
+        out.set(3, (alg as f64).into());
         out.set(4, sig.into());
         out.set(5, (input_len as f64).into());
-        Ok(out.into())
+        Ok(Some(out.into()))
     }
 
     /// Read and judge a prepared token's payload while the platform checks its signature.
     fn judge_pending(&self, handle: u32, now: u64) {
         let Some(p) = self.pending.borrow_mut().1.remove(&handle) else { return };
-        let judged = Pending::Judged(self.judge(p, now));
+        let judged = Pending { token: p.token, stage: Stage::Judged(self.judge(p.stage, now)) };
         self.pending.borrow_mut().1.insert(handle, judged);
     }
 
     /// The end of a prepared token, once the platform said whether its signature holds: a
     /// malformed payload first, then the signature, then the claims (the order of `verify`).
-    fn finish(&self, token: &str, handle: u32, signature_ok: bool, now: u64) -> Result<String> {
+    fn finish(&self, handle: u32, signature_ok: bool, now: u64) -> Result<String> {
         let p = self.pending.borrow_mut().1.remove(&handle).ok_or_else(|| {
             Error::new(Code::Internal, "the verification was forgotten before its signature check ended (too many at once)")
         })?;
-        let claims = self.judge(p, now)?;
+        let claims = self.judge(p.stage, now)?;
         if !signature_ok {
             return Err(Error::new(Code::JwsSignatureVerificationFailed, "the token's signature does not verify"));
         }
         let verified = claims?;
         let out = verified.to_json_string();
-        let v = self.verifier.borrow();
-        self.tokens.borrow_mut().1.put(token, &verified, out.clone(), v.claim_rules());
+        if let Some(token) = p.token {
+            let v = self.verifier.borrow();
+            self.tokens.borrow_mut().1.put(&token, &verified, out.clone(), v.claim_rules());
+        }
         Ok(out)
     }
 
@@ -742,7 +774,7 @@ impl WasmVerifier {
                 return Ok(JsValue::from_str(&hit));
             }
             inner.load(&token).await?;
-            inner.prepare_loaded(&token, io::now())
+            Ok(inner.prepare_loaded(&token, io::now(), false)?.unwrap_or(JsValue::NULL))
         };
         run.await.map_err(js_error)
     }
@@ -751,26 +783,13 @@ impl WasmVerifier {
     /// fetch for this token): its result, or null when `verifyPrepare` must be awaited instead.
     #[wasm_bindgen(js_name = verifyPrepareNow)]
     pub fn verify_prepare_now(&self, token: &str) -> core::result::Result<JsValue, JsValue> {
-        let inner = &self.inner;
-        let now = io::now();
-        if let Some(hit) = inner.cached(token, now) {
-            return Ok(JsValue::from_str(&hit));
-        }
-        let needs_io = inner.verifier.borrow().needs_discovery()
-            || inner.keys.is_fetching()
-            || inner.keys.cache.borrow().as_ref().is_none_or(|c| {
-                verifier::wants_fetch_before_verify(c, token, inner.verifier.borrow().max_token_bytes(), now)
-            });
-        if needs_io {
-            return Ok(JsValue::NULL);
-        }
-        inner.prepare_loaded(token, now).map_err(js_error)
+        Ok(self.inner.prepare_loaded(token, io::now(), true).map_err(js_error)?.unwrap_or(JsValue::NULL))
     }
 
     /// `verifyPrepare` with the keys already loaded, without any I/O.
     #[wasm_bindgen(js_name = verifyPrepareSync)]
     pub fn verify_prepare_sync(&self, token: &str) -> core::result::Result<JsValue, JsValue> {
-        self.inner.prepare_loaded(token, io::now()).map_err(js_error)
+        Ok(self.inner.prepare_loaded(token, io::now(), false).map_err(js_error)?.unwrap_or(JsValue::NULL))
     }
 
     /// Judge the payload of a prepared token (call it while the platform checks the signature).
@@ -782,9 +801,9 @@ impl WasmVerifier {
     /// The claim checks after the platform's signature check (`signatureOk`), as JSON
     /// `{ payload, protectedHeader }`. With `signatureOk` undefined the prepared token is dropped.
     #[wasm_bindgen(js_name = verifyFinish)]
-    pub fn verify_finish(&self, token: &str, handle: u32, signature_ok: Option<bool>) -> core::result::Result<String, JsValue> {
+    pub fn verify_finish(&self, handle: u32, signature_ok: Option<bool>) -> core::result::Result<String, JsValue> {
         match signature_ok {
-            Some(ok) => self.inner.finish(token, handle, ok, io::now()).map_err(js_error),
+            Some(ok) => self.inner.finish(handle, ok, io::now()).map_err(js_error),
             None => {
                 self.inner.pending.borrow_mut().1.remove(&handle);
                 Ok(String::new())
