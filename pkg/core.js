@@ -295,6 +295,12 @@ export function _signatureBackend() {
 const encoder = new TextEncoder();
 /** The module's algorithms, in its order (verifyPrepare names them by index). */
 const ALGS = ['RS256', 'RS384', 'RS512', 'PS256', 'ES256'];
+/** A prepared verification: a 20-byte little-endian head, then the signature. */
+function prepared(bytes) {
+  const v = new DataView(bytes.buffer, bytes.byteOffset, 20);
+  return [v.getUint32(0, true), v.getUint32(4, true), v.getUint32(8, true), ALGS[v.getUint32(12, true)],
+    bytes.subarray(20), v.getUint32(16, true)];
+}
 const isThenable = (v) => v !== null && typeof v === 'object' && typeof v.then === 'function';
 
 /**
@@ -378,8 +384,7 @@ export class Verifier {
       // The usual case needs no I/O: no detour through the module's futures.
       const r = this.#inner.verifyPrepareNow(token) ?? await this.#inner.verifyPrepare(token);
       if (typeof r === 'string') return json(r);
-      const [handle, generation, index, algIndex, signature, inputLength] = r;
-      const alg = ALGS[algIndex];
+      const [handle, generation, index, alg, signature, inputLength] = prepared(r);
       let key = this.#platformKey(generation, index, alg);
       if (isThenable(key)) key = await key;
       let ok = this.#platformCheck(token, key, alg, signature, inputLength);
@@ -406,8 +411,7 @@ export class Verifier {
       if (!this.#backend?.sync) return json(this.#inner.verifySync(token));
       const r = this.#inner.verifyPrepareSync(token);
       if (typeof r === 'string') return json(r);
-      const [handle, generation, index, algIndex, signature, inputLength] = r;
-      const alg = ALGS[algIndex];
+      const [handle, generation, index, alg, signature, inputLength] = prepared(r);
       const key = this.#platformKey(generation, index, alg);
       return json(this.#finish(token, handle, this.#platformCheck(token, key, alg, signature, inputLength)));
     });

@@ -49,12 +49,14 @@ struct Inner {
     leeway: u64,
 }
 
-fn seconds_option(raw: &serde_json::Map<String, serde_json::Value>, name: &str, default: f64, max: f64) -> Result<f64> {
+/// A number option from 0 to `max` (a whole number: the message formats no float, which keeps
+/// float formatting out of the module).
+fn seconds_option(raw: &serde_json::Map<String, serde_json::Value>, name: &str, default: f64, max: u32) -> Result<f64> {
     match raw.get(name) {
         None | Some(serde_json::Value::Null) => Ok(default),
         Some(v) => match v.as_f64() {
-            Some(s) if s >= 0.0 && s <= max => Ok(s),
-            _ => Err(Error::new(Code::ConfigInvalidOption, format!("{name} must be a number of seconds from 0 to {max}"))),
+            Some(s) if s >= 0.0 && s <= f64::from(max) => Ok(s),
+            _ => Err(Error::new(Code::ConfigInvalidOption, format!("{name} must be a number from 0 to {max}"))),
         },
     }
 }
@@ -72,11 +74,11 @@ impl WasmClient {
     pub fn new(options_json: &str) -> core::result::Result<WasmClient, JsValue> {
         let run = || -> Result<WasmClient> {
             let raw = object(options_json, "the client options")?;
-            let timeout_ms = (seconds_option(&raw, "httpTimeoutInSeconds", DEFAULT_TIMEOUT_MS as f64 / 1000.0, 600.0)? * 1000.0) as u32;
+            let timeout_ms = (seconds_option(&raw, "httpTimeoutInSeconds", DEFAULT_TIMEOUT_MS as f64 / 1000.0, 600)? * 1000.0) as u32;
             if timeout_ms == 0 {
                 return Err(Error::new(Code::ConfigInvalidOption, "httpTimeoutInSeconds must be above 0"));
             }
-            let leeway = seconds_option(&raw, "leeway", DEFAULT_CLOCK_TOLERANCE as f64, 3600.0)? as u64;
+            let leeway = seconds_option(&raw, "leeway", DEFAULT_CLOCK_TOLERANCE as f64, 3600)? as u64;
             let options: ClientOptions = serde_json::from_value(serde_json::Value::Object(raw))
                 .map_err(|e| Error::new(Code::ConfigInvalidOption, format!("the client options are not valid: {e}")))?;
             let config = ClientConfig::new(options)?;
@@ -626,9 +628,9 @@ impl VerifierInner {
     }
 
     /// A cached result as a string, or everything the platform needs to check the signature:
-    /// `[handle, keyGeneration, keyIndex, alg, signature, signingInputLength]`.
+    /// the bytes of a `Uint8Array` (see `prepare_loaded`).
     /// A cached result as a string, or everything the platform needs to check the signature:
-    /// `[handle, keyGeneration, keyIndex, alg, signature, signingInputLength]`. With `no_io`,
+    /// the bytes of a `Uint8Array` (see `prepare_loaded`). With `no_io`,
     /// `None` when the token needs I/O first (discovery, or a JWKS fetch the cache policy wants
     /// for it), so `verifyPrepare` must be awaited instead.
     fn prepare_loaded(&self, token: &str, now: u64, no_io: bool) -> Result<Option<JsValue>> {
@@ -654,10 +656,11 @@ impl VerifierInner {
                 return Ok(None);
             }
         }
-        let out = js_sys::Array::new_with_length(6);
-        let (key_index, input_len) = (p.key_index, p.signing_input_len);
+        // One array crosses: a 20-byte little-endian head (handle, key generation, key index,
+        // algorithm index, signing input length), then the signature.
         let alg = crate::jose::Algorithm::ALL.iter().position(|a| *a == p.alg).unwrap_or_default();
-        let sig = js_sys::Uint8Array::from(p.signature.as_slice());
+        let mut out = Vec::with_capacity(16 + p.signature.len());
+        let head = [(self.keys.generation.get() & 0xffff_ffff) as u32, p.key_index as u32, alg as u32, p.signing_input_len as u32];
         let entry = Pending {
             token: self.tokens.borrow().1.enabled().then(|| token.to_owned()),
             stage: Stage::Header { header: p.header, header_json: p.header_json, alg: p.alg, payload: p.payload.to_owned() },
@@ -669,13 +672,12 @@ impl VerifierInner {
             pending.1.pop_first();
         }
         pending.1.insert(handle, entry);
-        out.set(0, handle.into());
-        out.set(1, (self.keys.generation.get() as f64).into());
-        out.set(2, (key_index as f64).into());
-        out.set(3, (alg as f64).into());
-        out.set(4, sig.into());
-        out.set(5, (input_len as f64).into());
-        Ok(Some(out.into()))
+        out.extend_from_slice(&handle.to_le_bytes());
+        for v in head {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+        out.extend_from_slice(&p.signature);
+        Ok(Some(js_sys::Uint8Array::from(out.as_slice()).into()))
     }
 
     /// Read and judge a prepared token's payload while the platform checks its signature.
@@ -730,8 +732,8 @@ impl WasmVerifier {
     pub fn new(options_json: &str) -> core::result::Result<WasmVerifier, JsValue> {
         let run = || -> Result<WasmVerifier> {
             let raw = object(options_json, "the verifier options")?;
-            let timeout_ms = (seconds_option(&raw, "jwksTimeout", 5.0, 600.0)? * 1000.0) as u32;
-            let token_cache = seconds_option(&raw, "tokenCacheSize", 0.0, 1_000_000.0)? as usize;
+            let timeout_ms = (seconds_option(&raw, "jwksTimeout", 5.0, 600)? * 1000.0) as u32;
+            let token_cache = seconds_option(&raw, "tokenCacheSize", 0.0, 1_000_000)? as usize;
             let verifier = Verifier::from_options(&raw)?;
             let keys = KeyStore::new(timeout_ms.max(1));
             *keys.cache.borrow_mut() = verifier.new_cache();
@@ -764,7 +766,7 @@ impl WasmVerifier {
 
     /// Like `verify`, but stops before the signature check so the platform (WebCrypto) can do
     /// it: resolves to the cached result (a JSON string) or to
-    /// `[handle, keyGeneration, keyIndex, alg, signature, signingInputLength]`; then call
+    /// a `Uint8Array` (a 20-byte head, then the signature: see `prepare_loaded`); then call
     /// `verifyFinish`.
     #[wasm_bindgen(js_name = verifyPrepare)]
     pub async fn verify_prepare(&self, token: String) -> core::result::Result<JsValue, JsValue> {
@@ -814,8 +816,8 @@ impl WasmVerifier {
     /// The public JWK (JSON) of key `index` of the key set of `generation`, for the platform to
     /// import; undefined when the keys changed since.
     #[wasm_bindgen(js_name = publicKey)]
-    pub fn public_key(&self, generation: f64, index: usize) -> Option<String> {
-        if generation != self.inner.keys.generation.get() as f64 {
+    pub fn public_key(&self, generation: u32, index: usize) -> Option<String> {
+        if u64::from(generation) != self.inner.keys.generation.get() & 0xffff_ffff {
             return None;
         }
         let cache = self.inner.keys.cache.borrow();

@@ -11,7 +11,7 @@ export async function runSmoke(oidc, env) {
       await fn();
       results.push({ name, ok: true });
     } catch (e) {
-      results.push({ name, ok: false, error: `${e?.code ?? ''} ${e?.message ?? e}`.trim() });
+      results.push({ name, ok: false, error: `${e?.code ?? ''} ${e?.message ?? e} ${e?.cause?.message ?? ''} ${e?.cause?.code ?? ''}`.trim() });
     }
   };
   const assert = (cond, msg) => { if (!cond) throw new Error(msg); };

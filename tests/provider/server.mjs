@@ -81,6 +81,10 @@ function listen(host, port) {
     res.end('starting');
   };
   const server = http.createServer((req, res) => handler(req, res));
+  // Clients (undici in Node, workerd, Deno) keep connections for reuse; a test that pauses for a
+  // few seconds (signature vectors, polling) must not find its pooled socket reset by the server.
+  server.keepAliveTimeout = 60_000;
+  server.headersTimeout = 65_000;
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
