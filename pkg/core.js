@@ -113,6 +113,19 @@ async function callAsync(fn) {
 
 const json = (s) => JSON.parse(s);
 
+/**
+ * `target[name]` (bound), or ERR_FEATURE_NOT_BUILT when this build of the module left that part
+ * out (the Cargo features auth0, device, verifier; the npm package has them all).
+ */
+function built(target, name, feature) {
+  const f = target[name];
+  if (typeof f !== 'function') {
+    throw new AuthError('ERR_FEATURE_NOT_BUILT',
+      `this build of oidc-wasm leaves out ${name} (Cargo feature "${feature}"): build the module with that feature`, { kind: 'config' });
+  }
+  return glue === target ? f : f.bind(target);
+}
+
 /** @internal The wasm-bindgen exports, for the session layer (spa.js). */
 export const _glue = glue;
 
@@ -176,22 +189,22 @@ export class OidcClient {
 
   /** @internal Auth0 Authentication API calls (passwordless_start, mfa_*, signup, change_password). */
   auth0Call(op, params) {
-    return callAsync(async () => json(await this.#inner.auth0Call(op, arg(params ?? {}, 'the parameters'))));
+    return callAsync(async () => json(await built(this.#inner, 'auth0Call', 'auth0')(op, arg(params ?? {}, 'the parameters'))));
   }
 
   /** @internal Auth0 token grants (passwordless_otp, password, mfa_otp, mfa_oob, mfa_recovery_code). */
   auth0Grant(op, params) {
-    return callAsync(async () => json(await this.#inner.auth0Grant(op, arg(params ?? {}, 'the parameters'))));
+    return callAsync(async () => json(await built(this.#inner, 'auth0Grant', 'auth0')(op, arg(params ?? {}, 'the parameters'))));
   }
 
   /** @internal RFC 8628 device authorization and one poll of its token request. */
   deviceAuthorize(scope, audience) {
-    return callAsync(async () => json(await this.#inner.deviceAuthorize(scope ?? undefined, audience ?? undefined)));
+    return callAsync(async () => json(await built(this.#inner, 'deviceAuthorize', 'device')(scope ?? undefined, audience ?? undefined)));
   }
 
   /** @internal */
   deviceToken(deviceCode) {
-    return callAsync(async () => json(await this.#inner.deviceToken(String(deviceCode))));
+    return callAsync(async () => json(await built(this.#inner, 'deviceToken', 'device')(String(deviceCode))));
   }
 
   /** The userinfo claims (OIDC Core §5.3); `sub` must be `expectedSub`. */
@@ -255,7 +268,7 @@ export function decodeJwtUnverified(token) {
 /** Error codes the JavaScript layer adds to the module's own. */
 const JS_CODES = { ERR_INIT_FAILED: 'internal', ERR_BEARER_TOKEN_MISSING: 'verification', ERR_MISSING_REFRESH_TOKEN: 'server',
   ERR_POPUP_BLOCKED: 'config', ERR_POPUP_CLOSED: 'config', ERR_MFA_CANCELLED: 'config', ERR_CLIENT_SECRET_IN_BROWSER: 'config',
-  ERR_DEVICE_FLOW_CANCELLED: 'config' };
+  ERR_DEVICE_FLOW_CANCELLED: 'config', ERR_FEATURE_NOT_BUILT: 'config' };
 
 // ---- signature checks by the platform ----
 // The core decides everything (parsing, alg allow-list, crit, key selection, signature length,
@@ -324,7 +337,7 @@ export class Verifier {
     }
     this.#onWarning = typeof onWarning === 'function' ? onWarning : (w) => console.warn(`oidc-wasm: ${w}`);
     this.#backend = crypto === 'wasm' ? null : platformBackend;
-    this.#inner = call('new Verifier()', () => new glue.WasmVerifier(arg(rest, 'the verifier options')));
+    this.#inner = call('new Verifier()', () => new (built(glue, 'WasmVerifier', 'verifier'))(arg(rest, 'the verifier options')));
   }
 
   #warn() {

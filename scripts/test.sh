@@ -20,6 +20,7 @@ if cargo clippy --version >/dev/null 2>&1; then
   step "cargo clippy (native and wasm32)"
   cargo clippy --locked --all-targets -- -D warnings
   cargo clippy --locked --target wasm32-unknown-unknown --lib -- -D warnings
+  cargo clippy --locked --target wasm32-unknown-unknown --lib --no-default-features -- -D warnings
 fi
 
 step "cargo check of the fuzz targets (so API changes cannot break them unnoticed)"
@@ -27,6 +28,9 @@ cargo check -q --manifest-path fuzz/Cargo.toml --bins
 
 step "build the npm package (size budget checked)"
 bash scripts/build.sh
+
+step "the smallest build (no Cargo feature), for its size and for tests/runtimes/features.test.mjs"
+bash scripts/size-features.sh minimal
 
 step "wasm layer tests in Node and headless Chromium (wasm-bindgen-test)"
 # No -q: cargo would pass it on to wasm-bindgen-test-runner, which refuses it.

@@ -44,7 +44,13 @@ impl Algorithm {
 
     /// The algorithm with this exact (case-sensitive, RFC 7515 §4.1.1) name, if supported.
     pub fn from_name(name: &str) -> Option<Algorithm> {
-        Algorithm::ALL.into_iter().find(|a| a.name() == name)
+        Algorithm::ALL.into_iter().find(|a| a.name() == name && a.is_built())
+    }
+
+    /// Whether this build verifies the algorithm: RS384, RS512 and PS256 need the Cargo feature
+    /// `more-algorithms` (on by default).
+    pub fn is_built(self) -> bool {
+        cfg!(feature = "more-algorithms") || matches!(self, Algorithm::RS256 | Algorithm::ES256)
     }
 
     /// Whether a key of this type can be used with the algorithm.

@@ -1,7 +1,9 @@
 //! JWS signature verification (RFC 7515 §5.2) with an algorithm allow-list (RFC 8725 §3.1).
 
 use serde_json::{Map, Value};
-use sha2::{Digest, Sha256, Sha384, Sha512};
+use sha2::{Digest, Sha256};
+#[cfg(feature = "more-algorithms")]
+use sha2::{Sha384, Sha512};
 
 use crate::error::{Code, Error, Result};
 use crate::jose::compact::{decode_payload, decode_signature, split_unverified, RawJson, SplitJws, DEFAULT_MAX_TOKEN_BYTES};
@@ -217,12 +219,15 @@ pub fn verify_signature(alg: Algorithm, key: &PublicJwk, signing_input: &[u8], s
         (KeyMaterial::Rsa(k), Algorithm::RS256) => {
             k.verify(rsa::Pkcs1v15Sign::new::<Sha256>(), &Sha256::digest(signing_input), signature).is_ok()
         }
+        #[cfg(feature = "more-algorithms")]
         (KeyMaterial::Rsa(k), Algorithm::RS384) => {
             k.verify(rsa::Pkcs1v15Sign::new::<Sha384>(), &Sha384::digest(signing_input), signature).is_ok()
         }
+        #[cfg(feature = "more-algorithms")]
         (KeyMaterial::Rsa(k), Algorithm::RS512) => {
             k.verify(rsa::Pkcs1v15Sign::new::<Sha512>(), &Sha512::digest(signing_input), signature).is_ok()
         }
+        #[cfg(feature = "more-algorithms")]
         (KeyMaterial::Rsa(k), Algorithm::PS256) => {
             k.verify(rsa::Pss::<Sha256>::new(), &Sha256::digest(signing_input), signature).is_ok()
         }

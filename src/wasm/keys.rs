@@ -81,6 +81,7 @@ impl KeyStore {
     }
 
     /// Whether a fetch is running.
+    #[cfg(feature = "verifier")]
     pub fn is_fetching(&self) -> bool {
         self.inflight.borrow().is_some()
     }
@@ -99,6 +100,7 @@ impl KeyStore {
         }
     }
 
+    #[cfg(feature = "verifier")]
     pub fn take_warnings(&self) -> Vec<String> {
         std::mem::take(&mut *self.warnings.borrow_mut())
     }

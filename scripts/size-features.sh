@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Builds the module with parts left out (Cargo features, see Cargo.toml) and reports each build's
+# size beside the full one, so an application can see what leaving a part out saves.
+#   scripts/size-features.sh [variant ...]    (default: all; variants below)
+# Each build goes to .build/size/<variant>/ as a complete package (the hand-written JS from pkg/,
+# the variant's own glue and wasm); the table is also written to .build/size/report.json.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ -f .build/env.sh ] || bash scripts/setup.sh
+# shellcheck disable=SC1091
+. .build/env.sh
+declare -A FEATURES=(
+  [full]="auth0,device,more-algorithms,verifier"
+  [no-auth0]="device,more-algorithms,verifier"
+  [no-device]="auth0,more-algorithms,verifier"
+  [no-more-algorithms]="auth0,device,verifier"
+  [no-verifier]="auth0,device,more-algorithms"
+  [minimal]=""
+)
+ORDER=(full no-auth0 no-device no-more-algorithms no-verifier minimal)
+[ $# -gt 0 ] && ORDER=("$@")
+for v in "${ORDER[@]}"; do
+  [ -n "${FEATURES[$v]+x}" ] || { echo "unknown variant $v (${!FEATURES[*]})" >&2; exit 2; }
+  out=.build/size/$v
+  rm -rf "$out"; mkdir -p "$out"
+  # The shared target directory keeps the dependencies; only this crate is rebuilt per variant.
+  cargo build -q --locked --release --target wasm32-unknown-unknown --lib --no-default-features --features "${FEATURES[$v]}"
+  wasm-bindgen --target web --out-dir "$out" --out-name oidc_wasm target/wasm32-unknown-unknown/release/oidc_wasm.wasm
+  wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
+    --enable-reference-types --enable-multivalue --converge "$out/oidc_wasm_bg.wasm" -o "$out/oidc_wasm_bg.wasm"
+  for f in core.js spa.js browser.js node.js deno.js workerd.js index.d.ts package.json; do cp "pkg/$f" "$out/"; done
+  echo "$v: built with features [${FEATURES[$v]}]"
+done
+node --input-type=module - "${ORDER[@]}" <<'JS'
+import { readFileSync, writeFileSync } from 'node:fs';
+import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
+const sizes = (b) => ({ raw: b.length, gzip: gzipSync(b, { level: 9 }).length,
+  brotli: brotliCompressSync(b, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length });
+const rows = [];
+for (const v of process.argv.slice(2)) {
+  const dir = `.build/size/${v}`;
+  const wasm = sizes(readFileSync(`${dir}/oidc_wasm_bg.wasm`));
+  const total = { raw: 0, gzip: 0, brotli: 0 };
+  for (const f of ['oidc_wasm_bg.wasm', 'oidc_wasm.js', 'core.js', 'spa.js', 'browser.js']) {
+    const s = sizes(readFileSync(`${dir}/${f}`));
+    for (const k of Object.keys(total)) total[k] += s[k];
+  }
+  rows.push({ variant: v, wasm, browserTotal: total });
+}
+const full = rows.find((r) => r.variant === 'full');
+console.log('variant               wasm raw  wasm gzip  browser total gzip  brotli  saved vs full (gzip)');
+for (const r of rows) {
+  const saved = full ? `${full.browserTotal.gzip - r.browserTotal.gzip}` : '-';
+  console.log(`${r.variant.padEnd(20)}  ${String(r.wasm.raw).padStart(8)}  ${String(r.wasm.gzip).padStart(9)}  ${String(r.browserTotal.gzip).padStart(18)}  ${String(r.browserTotal.brotli).padStart(6)}  ${saved.padStart(20)}`);
+}
+writeFileSync('.build/size/report.json', `${JSON.stringify(rows, null, 2)}\n`);
+JS

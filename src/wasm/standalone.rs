@@ -1,0 +1,357 @@
+//! The standalone verifier (`createVerifier`), for APIs and edge workers: the Cargo feature
+//! `verifier`. The signature arithmetic may be handed to the platform (see `verifyPrepare`).
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use wasm_bindgen::prelude::*;
+
+use super::keys::KeyStore;
+use super::{io, js_error, object, parse_json, seconds_option};
+use crate::error::{Code, Error, Result};
+use crate::jose::compact;
+use crate::verifier::{self, TokenCache, VerifiedToken, Verifier};
+
+/// For checking that a platform's signature check agrees with this crate's: the canonical public
+/// JWK (JSON) when `jwk_json` is a usable key for `alg` and `signature_len` is the length that
+/// key's signatures have (what `verifyPrepare` checks before handing a signature to the
+/// platform); undefined otherwise.
+#[wasm_bindgen(js_name = signatureCheckInput)]
+pub fn signature_check_input(jwk_json: &str, alg: &str, signature_len: usize) -> Option<String> {
+    let obj: serde_json::Map<String, serde_json::Value> = serde_json::from_str(jwk_json).ok()?;
+    let key = crate::jose::jwk::PublicJwk::from_json(&obj).ok()?;
+    let alg = crate::jose::Algorithm::from_name(alg)?;
+    (key.usable_for(alg) && crate::jose::verify::signature_len(&key) == signature_len).then(|| key.public.to_string())
+}
+
+/// This crate's own signature check of `signature` over `message` with a JWK (JSON): whether it
+/// verifies. A key that does not parse is an error.
+#[wasm_bindgen(js_name = verifySignatureWasm)]
+pub fn verify_signature_wasm(jwk_json: &str, alg: &str, message: &[u8], signature: &[u8]) -> core::result::Result<bool, JsValue> {
+    let run = || -> Result<bool> {
+        let obj = object(jwk_json, "the JWK")?;
+        let key = crate::jose::jwk::PublicJwk::from_json(&obj)?;
+        let alg = crate::jose::Algorithm::from_name(alg)
+            .ok_or_else(|| Error::new(Code::JoseAlgNotAllowed, format!("{alg:?} is not a supported algorithm")))?;
+        Ok(crate::jose::verify::verify_signature(alg, &key, message, signature).is_ok())
+    };
+    run().map_err(js_error)
+}
+
+
+struct VerifierInner {
+    verifier: RefCell<Verifier>,
+    keys: Rc<KeyStore>,
+    timeout_ms: u32,
+    tokens: RefCell<(u64, TokenCache)>,
+    /// Tokens whose signature the platform is checking, by handle.
+    pending: RefCell<(u32, std::collections::BTreeMap<u32, Pending>)>,
+}
+
+/// A token handed to the platform's signature check: its header, then (once `verifyClaims` ran
+/// while the platform works) the judgement of its payload.
+struct Pending {
+    /// The token, kept only when the verified-token cache is on.
+    token: Option<String>,
+    stage: Stage,
+}
+
+enum Stage {
+    Header { header: serde_json::Map<String, serde_json::Value>, header_json: String, alg: crate::jose::Algorithm, payload: String },
+    /// A malformed payload (reported before the signature), or the claim checks' result.
+    Judged(core::result::Result<Result<VerifiedToken>, Error>),
+}
+
+impl VerifierInner {
+    fn judge(&self, stage: Stage, now: u64) -> core::result::Result<Result<VerifiedToken>, Error> {
+        match stage {
+            Stage::Judged(j) => j,
+            Stage::Header { header, header_json, alg, payload } => {
+                let (claims, payload_json) = compact::decode_payload(&payload)?;
+                let jws = crate::jose::verify::VerifiedJws {
+                    header,
+                    claims,
+                    alg,
+                    json: compact::RawJson { header: header_json, payload: payload_json },
+                };
+                Ok(self.verifier.borrow().finish(jws, now))
+            }
+        }
+    }
+}
+
+/// Most verifications that may wait on the platform's signature check at once; beyond it the
+/// oldest is forgotten (its `verifyFinish` then fails with ERR_INTERNAL, never verifies).
+const MAX_PENDING: usize = 4096;
+
+impl VerifierInner {
+    fn cached(&self, token: &str, now: u64) -> Option<String> {
+        let mut t = self.tokens.borrow_mut();
+        if t.0 != self.keys.generation.get() {
+            t.1.clear();
+            t.0 = self.keys.generation.get();
+        }
+        t.1.get(token, now).map(str::to_owned)
+    }
+
+    /// Fetch the discovery document and the JWKS when the cache policy wants them.
+    async fn load(self: &Rc<Self>, token: &str) -> Result<()> {
+        let discovery = self.verifier.borrow().discovery_request();
+        if let Some(req) = discovery {
+            let resp = io::send(&req, self.timeout_ms).await?;
+            let mut v = self.verifier.borrow_mut();
+            if v.new_cache().is_none() {
+                v.process_discovery_response(&resp)?;
+                // Keep an imported cache for the same jwks_uri.
+                let fresh = v.new_cache();
+                let mut cache = self.keys.cache.borrow_mut();
+                if cache.as_ref().map(|c| c.uri()) != fresh.as_ref().map(|c| c.uri()) {
+                    *cache = fresh;
+                }
+            }
+        }
+        let max = self.verifier.borrow().max_token_bytes();
+        self.keys.prepare(token, max).await
+    }
+
+    /// A cached result as a string, or everything the platform needs to check the signature:
+    /// the bytes of a `Uint8Array` (see `prepare_loaded`).
+    /// A cached result as a string, or everything the platform needs to check the signature:
+    /// the bytes of a `Uint8Array` (see `prepare_loaded`). With `no_io`,
+    /// `None` when the token needs I/O first (discovery, or a JWKS fetch the cache policy wants
+    /// for it), so `verifyPrepare` must be awaited instead.
+    fn prepare_loaded(&self, token: &str, now: u64, no_io: bool) -> Result<Option<JsValue>> {
+        if let Some(hit) = self.cached(token, now) {
+            return Ok(Some(JsValue::from_str(&hit)));
+        }
+        if no_io && (self.verifier.borrow().needs_discovery() || self.keys.is_fetching()) {
+            return Ok(None);
+        }
+        let v = self.verifier.borrow();
+        let cache = self.keys.cache.borrow();
+        let p = match v.prepare_header_with(cache.as_ref(), token) {
+            Ok(p) => p,
+            Err(e) => {
+                let fetch = no_io
+                    && cache.as_ref().is_none_or(|c| verifier::wants_fetch_before_verify(c, token, v.max_token_bytes(), now));
+                return if fetch { Ok(None) } else { Err(e) };
+            }
+        };
+        if no_io {
+            let kid = p.header.get("kid").and_then(serde_json::Value::as_str);
+            if cache.as_ref().is_none_or(|c| c.wants_fetch(kid, now)) {
+                return Ok(None);
+            }
+        }
+        // One array crosses: a 20-byte little-endian head (handle, key generation, key index,
+        // algorithm index, signing input length), then the signature.
+        let alg = crate::jose::Algorithm::ALL.iter().position(|a| *a == p.alg).unwrap_or_default();
+        let mut out = Vec::with_capacity(16 + p.signature.len());
+        let head = [(self.keys.generation.get() & 0xffff_ffff) as u32, p.key_index as u32, alg as u32, p.signing_input_len as u32];
+        let entry = Pending {
+            token: self.tokens.borrow().1.enabled().then(|| token.to_owned()),
+            stage: Stage::Header { header: p.header, header_json: p.header_json, alg: p.alg, payload: p.payload.to_owned() },
+        };
+        let mut pending = self.pending.borrow_mut();
+        pending.0 = pending.0.wrapping_add(1);
+        let handle = pending.0;
+        if pending.1.len() >= MAX_PENDING {
+            pending.1.pop_first();
+        }
+        pending.1.insert(handle, entry);
+        out.extend_from_slice(&handle.to_le_bytes());
+        for v in head {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+        out.extend_from_slice(&p.signature);
+        Ok(Some(js_sys::Uint8Array::from(out.as_slice()).into()))
+    }
+
+    /// Read and judge a prepared token's payload while the platform checks its signature.
+    fn judge_pending(&self, handle: u32, now: u64) {
+        let Some(p) = self.pending.borrow_mut().1.remove(&handle) else { return };
+        let judged = Pending { token: p.token, stage: Stage::Judged(self.judge(p.stage, now)) };
+        self.pending.borrow_mut().1.insert(handle, judged);
+    }
+
+    /// The end of a prepared token, once the platform said whether its signature holds: a
+    /// malformed payload first, then the signature, then the claims (the order of `verify`).
+    fn finish(&self, handle: u32, signature_ok: bool, now: u64) -> Result<String> {
+        let p = self.pending.borrow_mut().1.remove(&handle).ok_or_else(|| {
+            Error::new(Code::Internal, "the verification was forgotten before its signature check ended (too many at once)")
+        })?;
+        let claims = self.judge(p.stage, now)?;
+        if !signature_ok {
+            return Err(Error::new(Code::JwsSignatureVerificationFailed, "the token's signature does not verify"));
+        }
+        let verified = claims?;
+        let out = verified.to_json_string();
+        if let Some(token) = p.token {
+            let v = self.verifier.borrow();
+            self.tokens.borrow_mut().1.put(&token, &verified, out.clone(), v.claim_rules());
+        }
+        Ok(out)
+    }
+
+    fn verify_loaded(&self, token: &str, now: u64) -> Result<String> {
+        if let Some(hit) = self.cached(token, now) {
+            return Ok(hit);
+        }
+        let v = self.verifier.borrow();
+        let cache = self.keys.cache.borrow();
+        let verified = v.verify_with(cache.as_ref(), token, now)?;
+        let out = verified.to_json_string();
+        self.tokens.borrow_mut().1.put(token, &verified, out.clone(), v.claim_rules());
+        Ok(out)
+    }
+}
+
+/// Verifies JWTs locally against the issuer's JWKS.
+#[wasm_bindgen]
+pub struct WasmVerifier {
+    inner: Rc<VerifierInner>,
+}
+
+#[wasm_bindgen]
+impl WasmVerifier {
+    /// Validate the options (JSON; see `Verifier::from_options`, plus `jwksTimeout` in seconds).
+    #[wasm_bindgen(constructor)]
+    pub fn new(options_json: &str) -> core::result::Result<WasmVerifier, JsValue> {
+        let run = || -> Result<WasmVerifier> {
+            let raw = object(options_json, "the verifier options")?;
+            let timeout_ms = (seconds_option(&raw, "jwksTimeout", 5.0, 600)? * 1000.0) as u32;
+            let token_cache = seconds_option(&raw, "tokenCacheSize", 0.0, 1_000_000)? as usize;
+            let verifier = Verifier::from_options(&raw)?;
+            let keys = KeyStore::new(timeout_ms.max(1));
+            *keys.cache.borrow_mut() = verifier.new_cache();
+            Ok(WasmVerifier {
+                inner: Rc::new(VerifierInner {
+                    verifier: RefCell::new(verifier),
+                    keys,
+                    timeout_ms,
+                    tokens: RefCell::new((0, TokenCache::new(token_cache))),
+                    pending: RefCell::new((0, Default::default())),
+                }),
+            })
+        };
+        run().map_err(js_error)
+    }
+
+    /// Verify a token, fetching the JWKS when the cache policy wants it. Resolves to JSON
+    /// `{ payload, protectedHeader }`.
+    pub async fn verify(&self, token: String) -> core::result::Result<String, JsValue> {
+        let inner = self.inner.clone();
+        let run = async move {
+            if let Some(hit) = inner.cached(&token, io::now()) {
+                return Ok(hit);
+            }
+            inner.load(&token).await?;
+            inner.verify_loaded(&token, io::now())
+        };
+        run.await.map_err(js_error)
+    }
+
+    /// Like `verify`, but stops before the signature check so the platform (WebCrypto) can do
+    /// it: resolves to the cached result (a JSON string) or to
+    /// a `Uint8Array` (a 20-byte head, then the signature: see `prepare_loaded`); then call
+    /// `verifyFinish`.
+    #[wasm_bindgen(js_name = verifyPrepare)]
+    pub async fn verify_prepare(&self, token: String) -> core::result::Result<JsValue, JsValue> {
+        let inner = self.inner.clone();
+        let run = async move {
+            if let Some(hit) = inner.cached(&token, io::now()) {
+                return Ok(JsValue::from_str(&hit));
+            }
+            inner.load(&token).await?;
+            Ok(inner.prepare_loaded(&token, io::now(), false)?.unwrap_or(JsValue::NULL))
+        };
+        run.await.map_err(js_error)
+    }
+
+    /// `verifyPrepare` when it needs no I/O (the keys are loaded and the cache policy wants no
+    /// fetch for this token): its result, or null when `verifyPrepare` must be awaited instead.
+    #[wasm_bindgen(js_name = verifyPrepareNow)]
+    pub fn verify_prepare_now(&self, token: &str) -> core::result::Result<JsValue, JsValue> {
+        Ok(self.inner.prepare_loaded(token, io::now(), true).map_err(js_error)?.unwrap_or(JsValue::NULL))
+    }
+
+    /// `verifyPrepare` with the keys already loaded, without any I/O.
+    #[wasm_bindgen(js_name = verifyPrepareSync)]
+    pub fn verify_prepare_sync(&self, token: &str) -> core::result::Result<JsValue, JsValue> {
+        Ok(self.inner.prepare_loaded(token, io::now(), false).map_err(js_error)?.unwrap_or(JsValue::NULL))
+    }
+
+    /// Judge the payload of a prepared token (call it while the platform checks the signature).
+    #[wasm_bindgen(js_name = verifyClaims)]
+    pub fn verify_claims(&self, handle: u32) {
+        self.inner.judge_pending(handle, io::now());
+    }
+
+    /// The claim checks after the platform's signature check (`signatureOk`), as JSON
+    /// `{ payload, protectedHeader }`. With `signatureOk` undefined the prepared token is dropped.
+    #[wasm_bindgen(js_name = verifyFinish)]
+    pub fn verify_finish(&self, handle: u32, signature_ok: Option<bool>) -> core::result::Result<String, JsValue> {
+        match signature_ok {
+            Some(ok) => self.inner.finish(handle, ok, io::now()).map_err(js_error),
+            None => {
+                self.inner.pending.borrow_mut().1.remove(&handle);
+                Ok(String::new())
+            }
+        }
+    }
+
+    /// The public JWK (JSON) of key `index` of the key set of `generation`, for the platform to
+    /// import; undefined when the keys changed since.
+    #[wasm_bindgen(js_name = publicKey)]
+    pub fn public_key(&self, generation: u32, index: usize) -> Option<String> {
+        if u64::from(generation) != self.inner.keys.generation.get() & 0xffff_ffff {
+            return None;
+        }
+        let cache = self.inner.keys.cache.borrow();
+        cache.as_ref()?.keys()?.keys().get(index).map(|k| k.public.to_string())
+    }
+
+    /// Verify with the keys already loaded, without any I/O.
+    #[wasm_bindgen(js_name = verifySync)]
+    pub fn verify_sync(&self, token: &str) -> core::result::Result<String, JsValue> {
+        self.inner.verify_loaded(token, io::now()).map_err(js_error)
+    }
+
+    /// The JWKS cache as JSON, to keep between isolates (null before the first fetch).
+    #[wasm_bindgen(js_name = exportJwksCache)]
+    pub fn export_jwks_cache(&self) -> String {
+        self.inner.keys.cache.borrow().as_ref().map(|c| c.export().to_string()).unwrap_or_else(|| "null".into())
+    }
+
+    /// Load a cache exported earlier.
+    #[wasm_bindgen(js_name = importJwksCache)]
+    pub fn import_jwks_cache(&self, json: &str) -> core::result::Result<(), JsValue> {
+        let run = || -> Result<()> {
+            let v: serde_json::Value = parse_json(json, "the JWKS cache")?;
+            let mut cache = self.inner.keys.cache.borrow_mut();
+            if cache.is_none() {
+                let uri = v.get("uri").and_then(serde_json::Value::as_str).ok_or_else(|| {
+                    Error::new(Code::InvalidArgument, "the JWKS cache to import has no uri")
+                })?;
+                *cache = Some(crate::jose::cache::JwksCache::new(
+                    uri,
+                    crate::jose::cache::DEFAULT_MAX_AGE,
+                    crate::jose::cache::DEFAULT_COOLDOWN,
+                ));
+            }
+            let warnings = cache.as_mut().map(|c| c.import(&v)).transpose()?.unwrap_or_default();
+            self.inner.keys.generation.set(self.inner.keys.generation.get() + 1);
+            self.inner.keys.warnings.borrow_mut().extend(warnings);
+            Ok(())
+        };
+        run().map_err(js_error)
+    }
+
+    /// Warnings since the last call (keys skipped, a JWKS refresh that failed), as a JSON array;
+    /// undefined when there are none.
+    #[wasm_bindgen(js_name = takeWarnings)]
+    pub fn take_warnings(&self) -> Option<String> {
+        let w = self.inner.keys.take_warnings();
+        (!w.is_empty()).then(|| serde_json::Value::from(w).to_string())
+    }
+}
