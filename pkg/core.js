@@ -152,7 +152,10 @@ export class OidcClient {
   #metadata = null;
 
   constructor(options) {
-    this.#inner = call('new OidcClient()', () => new glue.WasmClient(arg(options ?? {}, 'the client options')));
+    const { crypto, ...rest } = options && typeof options === 'object' ? options : {};
+    this.#inner = call('new OidcClient()', () => new glue.WasmClient(arg(options && typeof options === 'object' ? rest : options ?? {}, 'the client options')));
+    // ID token signatures are checked by the platform's crypto where there is one (as Verifier does).
+    if (crypto !== 'wasm' && platformBackend) this.#inner.setSignatureBackend(platformCheckFor(platformBackend));
   }
 
   get issuer() { return this.#inner.issuer; }
@@ -268,7 +271,7 @@ export function decodeJwtUnverified(token) {
 /** Error codes the JavaScript layer adds to the module's own. */
 const JS_CODES = { ERR_INIT_FAILED: 'internal', ERR_BEARER_TOKEN_MISSING: 'verification', ERR_MISSING_REFRESH_TOKEN: 'server',
   ERR_POPUP_BLOCKED: 'config', ERR_POPUP_CLOSED: 'config', ERR_MFA_CANCELLED: 'config', ERR_CLIENT_SECRET_IN_BROWSER: 'config',
-  ERR_DEVICE_FLOW_CANCELLED: 'config', ERR_FEATURE_NOT_BUILT: 'config' };
+  ERR_DEVICE_FLOW_CANCELLED: 'config' };
 
 // ---- signature checks by the platform ----
 // The core decides everything (parsing, alg allow-list, crit, key selection, signature length,
@@ -298,6 +301,29 @@ let platformBackend = globalThis.crypto?.subtle ? _webCryptoBackend : null;
 /** @internal An entry point may install its runtime's faster backend (node:crypto in Node). */
 export function _setSignatureBackend(backend) {
   platformBackend = backend;
+}
+
+/**
+ * The platform's check of one signature for the module: `(alg, publicJwkJson, signature, data)`
+ * to a promise of true / false, or undefined when the platform cannot decide (the module's own
+ * arithmetic then does). Imported keys are kept, a few at a time.
+ */
+function platformCheckFor(backend) {
+  const keys = new Map();
+  return async (alg, jwk, signature, data) => {
+    try {
+      const id = `${alg} ${jwk}`;
+      let key = keys.get(id);
+      if (key === undefined) {
+        key = await backend.importKey(JSON.parse(jwk), alg);
+        if (keys.size >= 16) keys.clear();
+        keys.set(id, key);
+      }
+      return (await backend.verify(alg, key, signature, data)) === true;
+    } catch {
+      return undefined;
+    }
+  };
 }
 
 /** @internal The backend verifiers use by default (null: the core's own arithmetic). */

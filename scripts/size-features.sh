@@ -10,14 +10,15 @@ cd "$(dirname "$0")/.."
 # shellcheck disable=SC1091
 . .build/env.sh
 declare -A FEATURES=(
-  [full]="auth0,device,more-algorithms,verifier"
-  [no-auth0]="device,more-algorithms,verifier"
-  [no-device]="auth0,more-algorithms,verifier"
-  [no-more-algorithms]="auth0,device,verifier"
-  [no-verifier]="auth0,device,more-algorithms"
+  [full]="auth0,device,more-algorithms,verifier,wasm-crypto"
+  [no-auth0]="device,more-algorithms,verifier,wasm-crypto"
+  [no-device]="auth0,more-algorithms,verifier,wasm-crypto"
+  [no-more-algorithms]="auth0,device,verifier,wasm-crypto"
+  [no-verifier]="auth0,device,more-algorithms,wasm-crypto"
+  [no-wasm-crypto]="auth0,device,more-algorithms,verifier"
   [minimal]=""
 )
-ORDER=(full no-auth0 no-device no-more-algorithms no-verifier minimal)
+ORDER=(full no-auth0 no-device no-more-algorithms no-verifier no-wasm-crypto minimal)
 [ $# -gt 0 ] && ORDER=("$@")
 for v in "${ORDER[@]}"; do
   [ -n "${FEATURES[$v]+x}" ] || { echo "unknown variant $v (${!FEATURES[*]})" >&2; exit 2; }

@@ -80,6 +80,8 @@ codes! {
     ConfigInvalidOption = "ERR_CONFIG_INVALID_OPTION", Config;
     /// An argument to a call is missing or malformed.
     InvalidArgument = "ERR_INVALID_ARGUMENT", Config;
+    /// The part asked for was left out of this build (a Cargo feature): build with it.
+    FeatureNotBuilt = "ERR_FEATURE_NOT_BUILT", Config;
 
     /// The server answered with an OAuth 2.0 error (RFC 6749 §4.1.2.1, §5.2): see `error`.
     OAuthError = "ERR_OAUTH_ERROR", Server;

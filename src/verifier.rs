@@ -10,7 +10,7 @@ use crate::http::{HttpRequest, HttpResponse};
 use crate::jose::cache::{JwksCache, DEFAULT_COOLDOWN, DEFAULT_MAX_AGE};
 use crate::jose::claims::{check_claims, check_id_token, ClaimRules, IdTokenRules, DEFAULT_CLOCK_TOLERANCE};
 use crate::jose::compact::{decode_unverified, header_kid_unverified, RawJson, DEFAULT_MAX_TOKEN_BYTES};
-use crate::jose::verify::{prepare_header, verify_jws, verify_signature, PreparedHeader, PreparedJws, SignatureRules, VerifiedJws};
+use crate::jose::verify::{prepare_header, verify_signature, PreparedHeader, PreparedJws, SignatureRules, VerifiedJws};
 use crate::jose::Algorithm;
 use crate::url::{parse_configured, Url};
 
@@ -298,12 +298,26 @@ pub struct IdTokenContext<'a> {
 /// and `azp` (steps 3-5), `exp` and `iat` (steps 9, 10), `nonce` (step 11), `auth_time` with
 /// `max_age` (step 13), Auth0's organization, and `at_hash` when present.
 pub fn validate_id_token(id_token: &str, keys: &crate::jose::jwks::JwkSet, ctx: &IdTokenContext<'_>, now: u64) -> Result<VerifiedToken> {
-    let IdTokenContext { metadata, client_id, nonce, max_age, organization, expected_sub, access_token, clock_tolerance } = *ctx;
+    let p = prepare_id_token(id_token, keys, ctx)?;
+    let input = id_token.as_bytes().get(..p.signing_input_len).unwrap_or_default();
+    verify_signature(p.alg, p.key, input, &p.signature)?;
+    finish_id_token(p.into_verified(), ctx, now)
+}
+
+/// The steps of [`validate_id_token`] before the signature check (parsing, the provider's
+/// algorithms, key selection), so the platform can check the signature.
+pub fn prepare_id_token<'k>(id_token: &str, keys: &'k crate::jose::jwks::JwkSet, ctx: &IdTokenContext<'_>) -> Result<PreparedJws<'k>> {
     let rules = SignatureRules {
-        algorithms: provider_algorithms(&metadata.id_token_signing_alg_values_supported),
+        algorithms: provider_algorithms(&ctx.metadata.id_token_signing_alg_values_supported),
         max_token_bytes: DEFAULT_MAX_TOKEN_BYTES,
     };
-    let jws = verify_jws(id_token, keys, &rules)?;
+    prepare_header(id_token, keys, &rules)?.with_payload()
+}
+
+/// The steps of [`validate_id_token`] after the signature check: the claims (RFC 7519) and OIDC
+/// Core §3.1.3.7.
+pub fn finish_id_token(jws: VerifiedJws, ctx: &IdTokenContext<'_>, now: u64) -> Result<VerifiedToken> {
+    let IdTokenContext { metadata, client_id, nonce, max_age, organization, expected_sub, access_token, clock_tolerance } = *ctx;
     let claims = ClaimRules { clock_tolerance, ..ClaimRules::new(metadata.issuer.clone(), vec![client_id.to_owned()]) };
     check_claims(&jws.header, &jws.claims, &claims, now)?;
     let id_rules = IdTokenRules {

@@ -2,7 +2,7 @@
 //! signature verifies, every invalid one is refused. ECDSA P-256 / SHA-256 in the P1363 (R || S)
 //! encoding JWS uses, RSA PKCS#1 v1.5 (RS256/384/512) and RSA-PSS (PS256: SHA-256, MGF1-SHA-256,
 //! 32-byte salt).
-#![cfg(all(not(target_arch = "wasm32"), feature = "more-algorithms"))]
+#![cfg(all(not(target_arch = "wasm32"), feature = "more-algorithms", feature = "wasm-crypto"))]
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;

@@ -18,9 +18,38 @@ pub const RSA_MAX_BITS: usize = 8192;
 #[derive(Clone, Debug)]
 pub enum KeyMaterial {
     /// An RSA public key.
-    Rsa(rsa::PublicKey),
+    Rsa(RsaKey),
     /// A P-256 public key, checked to be on the curve.
-    P256(p256::ecdsa::VerifyingKey),
+    P256(EcKey),
+}
+
+/// An RSA public key for this crate's own arithmetic.
+#[cfg(feature = "wasm-crypto")]
+pub type RsaKey = rsa::PublicKey;
+/// A P-256 public key for this crate's own arithmetic, checked to be on the curve.
+#[cfg(feature = "wasm-crypto")]
+pub type EcKey = p256::ecdsa::VerifyingKey;
+
+/// Without the `wasm-crypto` feature the signature arithmetic is the platform's (WebCrypto,
+/// node:crypto), which gets the key from [`PublicJwk::public`]; only the modulus length is kept.
+#[cfg(not(feature = "wasm-crypto"))]
+#[derive(Clone, Debug)]
+pub struct RsaKey {
+    /// `k`, the modulus length in bytes (RFC 8017): the length of every signature.
+    pub size: usize,
+}
+/// Without the `wasm-crypto` feature: the point is checked by the platform when it imports the
+/// key (WebCrypto refuses a point that is not on the curve).
+#[cfg(not(feature = "wasm-crypto"))]
+#[derive(Clone, Debug)]
+pub struct EcKey;
+
+/// The length of the signatures an RSA key makes, in bytes.
+pub fn rsa_signature_len(k: &RsaKey) -> usize {
+    #[cfg(feature = "wasm-crypto")]
+    return rsa::traits::PublicKeyParts::size(k);
+    #[cfg(not(feature = "wasm-crypto"))]
+    return k.size;
 }
 
 /// A public key usable for verification, with the JWK parameters that restrict its use.
@@ -96,12 +125,7 @@ impl PublicJwk {
                 if x.len() != 32 || y.len() != 32 {
                     return Err(invalid("the P-256 coordinates x and y must be 32 bytes each"));
                 }
-                let mut sec1 = Vec::with_capacity(65);
-                sec1.push(0x04);
-                sec1.extend_from_slice(&x);
-                sec1.extend_from_slice(&y);
-                let key = p256::ecdsa::VerifyingKey::from_sec1_bytes(&sec1)
-                    .map_err(|_| invalid("the P-256 point (x, y) is not on the curve"))?;
+                let key = ec_key(&x, &y)?;
                 public = serde_json::json!({ "kty": "EC", "crv": "P-256",
                     "x": URL_SAFE_NO_PAD.encode(&x), "y": URL_SAFE_NO_PAD.encode(&y) });
                 KeyMaterial::P256(key)
@@ -141,11 +165,42 @@ fn rsa_key(n: &[u8], e: &[u8]) -> Result<KeyMaterial> {
     if e.is_empty() || e.len() > 8 {
         return Err(invalid("the RSA exponent is not valid"));
     }
+    #[cfg(not(feature = "wasm-crypto"))]
+    {
+        // The checks rsa::PublicKey makes: an odd exponent of at least 3 (RFC 8017 §3.1).
+        let odd = e.last().is_some_and(|b| b & 1 == 1);
+        if !odd || (e.len() == 1 && e.first().is_some_and(|&b| b < 3)) {
+            return Err(invalid("the RSA key is not valid: the public exponent must be odd and at least 3"));
+        }
+        Ok(KeyMaterial::Rsa(RsaKey { size: bits.div_ceil(8) }))
+    }
+    #[cfg(feature = "wasm-crypto")]
+    {
+        rsa_checked(n, e)
+    }
+}
+
+#[cfg(feature = "wasm-crypto")]
+fn rsa_checked(n: &[u8], e: &[u8]) -> Result<KeyMaterial> {
     let nb = rsa::BoxedUint::from_be_slice_vartime(n);
     let eb = rsa::BoxedUint::from_be_slice_vartime(e);
     let key = rsa::PublicKey::new_with_size_limits(nb, eb, RSA_MIN_BITS..=RSA_MAX_BITS)
         .map_err(|err| invalid(format!("the RSA key is not valid: {err}")))?;
     Ok(KeyMaterial::Rsa(key))
+}
+
+#[cfg(feature = "wasm-crypto")]
+fn ec_key(x: &[u8], y: &[u8]) -> Result<EcKey> {
+    let mut sec1 = Vec::with_capacity(65);
+    sec1.push(0x04);
+    sec1.extend_from_slice(x);
+    sec1.extend_from_slice(y);
+    p256::ecdsa::VerifyingKey::from_sec1_bytes(&sec1).map_err(|_| invalid("the P-256 point (x, y) is not on the curve"))
+}
+
+#[cfg(not(feature = "wasm-crypto"))]
+fn ec_key(_x: &[u8], _y: &[u8]) -> Result<EcKey> {
+    Ok(EcKey)
 }
 
 fn strip_leading_zeros(b: &[u8]) -> &[u8] {

@@ -1,8 +1,9 @@
 //! JWS signature verification (RFC 7515 §5.2) with an algorithm allow-list (RFC 8725 §3.1).
 
 use serde_json::{Map, Value};
+#[cfg(feature = "wasm-crypto")]
 use sha2::{Digest, Sha256};
-#[cfg(feature = "more-algorithms")]
+#[cfg(all(feature = "wasm-crypto", feature = "more-algorithms"))]
 use sha2::{Sha384, Sha512};
 
 use crate::error::{Code, Error, Result};
@@ -175,7 +176,7 @@ impl<'k> PreparedHeader<'_, 'k> {
 /// The signature length a key produces: the modulus length in bytes for RSA, 64 for P-256.
 pub fn signature_len(key: &PublicJwk) -> usize {
     match &key.material {
-        KeyMaterial::Rsa(k) => rsa::traits::PublicKeyParts::size(k),
+        KeyMaterial::Rsa(k) => crate::jose::jwk::rsa_signature_len(k),
         KeyMaterial::P256(_) => 64,
     }
 }
@@ -212,7 +213,8 @@ fn check_crit(header: &Map<String, Value>) -> Result<()> {
     }
 }
 
-/// Verify one signature with one key.
+/// Verify one signature with one key (this crate's own arithmetic: the `wasm-crypto` feature).
+#[cfg(feature = "wasm-crypto")]
 pub fn verify_signature(alg: Algorithm, key: &PublicJwk, signing_input: &[u8], signature: &[u8]) -> Result<()> {
     let failed = || Error::new(Code::JwsSignatureVerificationFailed, "the token's signature does not verify");
     let ok = match (&key.material, alg) {
@@ -244,4 +246,14 @@ pub fn verify_signature(alg: Algorithm, key: &PublicJwk, signing_input: &[u8], s
     } else {
         Err(failed())
     }
+}
+
+/// Without the `wasm-crypto` feature there is no signature arithmetic here: only the platform's
+/// (the JavaScript layer hands it over), so this always fails, with ERR_FEATURE_NOT_BUILT.
+#[cfg(not(feature = "wasm-crypto"))]
+pub fn verify_signature(_alg: Algorithm, _key: &PublicJwk, _signing_input: &[u8], _signature: &[u8]) -> Result<()> {
+    Err(Error::new(
+        Code::FeatureNotBuilt,
+        "this build checks signatures with the platform's crypto only (Cargo feature \"wasm-crypto\" left out), and the platform could not: use verify(), not verifySync(), where WebCrypto is asynchronous",
+    ))
 }

@@ -49,6 +49,9 @@ struct Inner {
     keys: Rc<KeyStore>,
     timeout_ms: u32,
     leeway: u64,
+    /// The platform's signature check, set by the JavaScript layer:
+    /// `(alg, publicJwkJson, signature, signingInput) => Promise<boolean | undefined>`.
+    platform: RefCell<Option<js_sys::Function>>,
 }
 
 /// A number option from 0 to `max` (a whole number: the message formats no float, which keeps
@@ -85,9 +88,18 @@ impl WasmClient {
                 .map_err(|e| Error::new(Code::ConfigInvalidOption, format!("the client options are not valid: {e}")))?;
             let config = ClientConfig::new(options)?;
             let keys = KeyStore::new(timeout_ms);
-            Ok(WasmClient { inner: Rc::new(Inner { config, metadata: RefCell::new(None), keys, timeout_ms, leeway }) })
+            Ok(WasmClient {
+                inner: Rc::new(Inner { config, metadata: RefCell::new(None), keys, timeout_ms, leeway, platform: RefCell::new(None) }),
+            })
         };
         run().map_err(js_error)
+    }
+
+    /// Hand ID token signature checks to the platform (see `Inner::platform`); when it answers
+    /// undefined, this crate's own arithmetic decides.
+    #[wasm_bindgen(js_name = setSignatureBackend)]
+    pub fn set_signature_backend(&self, check: js_sys::Function) {
+        *self.inner.platform.borrow_mut() = Some(check);
     }
 
     /// The configured issuer.
@@ -164,6 +176,26 @@ struct IdChecks<'a> {
 
 /// The token response as JSON, with the ID token (when present) validated and its claims
 /// added as `id_token_claims`.
+/// The platform's answer on one signature: `None` when it could not decide (no such algorithm,
+/// a key it refused, an exception).
+async fn platform_check(
+    check: &js_sys::Function,
+    alg: crate::jose::Algorithm,
+    key: &crate::jose::jwk::PublicJwk,
+    signature: &[u8],
+    input: &[u8],
+) -> Option<bool> {
+    let args = js_sys::Array::of4(
+        &JsValue::from_str(alg.name()),
+        &JsValue::from_str(&key.public.to_string()),
+        &js_sys::Uint8Array::from(signature).into(),
+        &js_sys::Uint8Array::from(input).into(),
+    );
+    let promise = check.apply(&JsValue::UNDEFINED, &args).ok()?;
+    let answer = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(&promise)).await.ok()?;
+    answer.as_bool()
+}
+
 async fn with_verified_id_token(
     inner: &Inner,
     meta: &ProviderMetadata,
@@ -183,15 +215,33 @@ async fn with_verified_id_token(
         access_token: Some(tokens.access_token.as_str()),
         clock_tolerance: inner.leeway,
     };
-    let verified = {
+    let (now, skew) = verifier::time_for_fresh_id_token(id_token, io::now(), inner.leeway);
+    // Everything before the signature, with the keys borrowed only here (a fetch may replace them
+    // while the platform works).
+    let (jws, key, signature, input_len) = {
         let cache = inner.keys.cache.borrow();
         let keys = cache
             .as_ref()
             .and_then(|c| c.keys())
             .ok_or_else(|| Error::new(Code::JwksNotLoaded, "the provider's signing keys could not be loaded"))?;
-        let (now, skew) = verifier::time_for_fresh_id_token(id_token, io::now(), inner.leeway);
-        (verifier::validate_id_token(id_token, keys, &ctx, now)?, skew)
+        let p = verifier::prepare_id_token(id_token, keys, &ctx)?;
+        let (key, signature, input_len) = (p.key.clone(), p.signature.clone(), p.signing_input_len);
+        (p.into_verified(), key, signature, input_len)
     };
+    let input = id_token.as_bytes().get(..input_len).unwrap_or_default();
+    let platform = inner.platform.borrow().clone();
+    let decided = match platform {
+        Some(check) => platform_check(&check, jws.alg, &key, &signature, input).await,
+        None => None,
+    };
+    match decided {
+        Some(true) => {}
+        Some(false) => {
+            return Err(Error::new(Code::JwsSignatureVerificationFailed, "the token's signature does not verify"));
+        }
+        None => crate::jose::verify::verify_signature(jws.alg, &key, input, &signature)?,
+    }
+    let verified = (verifier::finish_id_token(jws, &ctx, now)?, skew);
     if let serde_json::Value::Object(m) = &mut out {
         m.insert("id_token_claims".into(), serde_json::Value::Object(verified.0.claims));
         if verified.1 != 0 {

@@ -1,6 +1,7 @@
 // The smallest build (scripts/size-features.sh minimal: no Cargo feature) in Node: what it leaves
-// out answers ERR_FEATURE_NOT_BUILT, what it keeps still logs in with the local provider and
-// verifies the ID token's signature (RS256/ES256). Skipped when that build is not there.
+// out answers ERR_FEATURE_NOT_BUILT; what it keeps still logs in with the local provider and
+// verifies the ID token's signature (RS256/ES256) with the platform's crypto, as it has no
+// arithmetic of its own. Skipped when that build is not there.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -33,4 +34,10 @@ test('the minimal build: left-out parts give ERR_FEATURE_NOT_BUILT, the login st
   const tokens = await client.handleCallback(await loginByHttp(url, { redirectUri: `${REDIRECT_ORIGIN}/callback` }), transaction);
   assert.equal(tokens.id_token_claims.sub, 'auth0|alice');
   assert.equal(tokens.id_token_claims.nonce, transaction.nonce);
+  // Without the platform, this build cannot check a signature: a clear code, not a pass.
+  const own = await oidc.createOidcClient({ issuer: provider.issuer, clientId: 'oidc-wasm-spa', crypto: 'wasm',
+    authorizationParams: { redirect_uri: `${REDIRECT_ORIGIN}/callback` } });
+  const second = await own.buildAuthorizeUrl({});
+  const callback = await loginByHttp(second.url, { redirectUri: `${REDIRECT_ORIGIN}/callback` });
+  assert.equal(await code(() => own.handleCallback(callback, second.transaction)), 'ERR_FEATURE_NOT_BUILT');
 });
