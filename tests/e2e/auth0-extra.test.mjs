@@ -6,44 +6,17 @@
 // down once by the provider (the client adds 5 s to its interval, RFC 8628 §3.5, and still
 // completes after approval in a second page); a cancelled poll() rejects at once, before its
 // first wait or while a poll is in flight.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startProvider, DATABASE_CONNECTION } from '../provider/server.mjs';
-import { startDemoServer } from '../../scripts/demo-server.mjs';
-import { launchChromium } from '../js/chromium.mjs';
+import { DATABASE_CONNECTION } from '../provider/server.mjs';
+import { useDemo } from './harness.mjs';
 
-const CLIENT = { clientId: 'oidc-wasm-spa', scope: 'openid profile email offline_access', audience: 'https://api.oidc-wasm.test' };
 const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 const DEVICE_INTERVAL = 1; // seconds, announced by the provider
 const SLOW_DOWN_STEP = 5; // seconds, RFC 8628 §3.5
-let demo, provider, browser;
-
-before(async () => {
-  demo = await startDemoServer({ port: 0, pkgDir: process.env.OIDC_WASM_PKG_DIR });
-  provider = await startProvider({ port: 0, clientOrigins: [demo.origin], quiet: true, passwordlessInterval: 1, mfaPollInterval: 1,
-    deviceInterval: DEVICE_INTERVAL });
-  demo.setConfig({ issuer: provider.issuer, ...CLIENT });
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  await Promise.allSettled([demo?.close(), provider?.close()]);
-});
-
-const api = (path, init) => fetch(`${provider.issuer}${path}`, init).then((r) => r.text()).then((t) => (t ? JSON.parse(t) : null));
-const post = (path, body) => api(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-
-async function page() {
-  const context = await browser.newContext();
-  const p = await context.newPage();
-  const errors = [];
-  p.on('pageerror', (e) => errors.push(e.message));
-  await p.goto(`${demo.origin}/`);
-  await p.waitForSelector('#login:not([disabled])');
-  return { context, p, errors };
-}
+const env = useDemo({ passwordlessInterval: 1, mfaPollInterval: 1, deviceInterval: DEVICE_INTERVAL });
+const { api, post, page } = env;
 
 /** Runs `fn(client, arg)` in the page (arg: JSON); a rejection comes back as the AuthError's fields. */
 function call(p, fn, arg) {
@@ -272,7 +245,7 @@ test('device flow: cancelled while a poll is in flight, the promise rejects at o
   const inFlight = new Promise((resolve) => { held = resolve; });
   let release;
   const gate = new Promise((resolve) => { release = resolve; });
-  await p.route(`${provider.issuer}/token`, async (route) => {
+  await p.route(`${env.provider.issuer}/token`, async (route) => {
     if (route.request().method() !== 'POST') return route.continue();
     held();
     await gate;
@@ -297,7 +270,7 @@ test('device flow: slow_down once, the client polls 5 s slower from then on and 
   const { context, p, errors } = await page();
   const shown = await startDevice(p);
   // The provider answers the next poll of this device code with slow_down.
-  const hook = await fetch(`${provider.issuer}/__test/device/slow_down`, {
+  const hook = await fetch(`${env.provider.issuer}/__test/device/slow_down`, {
     method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user_code: shown.user_code }),
   });
   assert.equal(hook.status, 204);
@@ -347,7 +320,7 @@ test('passwordless magic link: started in one tab, the link opened in another lo
   // The link carries a full PKCE authorization request of this client.
   assert.equal(params.get('response_type'), 'code');
   assert.equal(params.get('code_challenge_method'), 'S256');
-  assert.equal(params.get('redirect_uri'), `${demo.origin}/callback`);
+  assert.equal(params.get('redirect_uri'), `${env.demo.origin}/callback`);
   for (const k of ['state', 'nonce', 'code_challenge']) assert.ok(params.get(k), k);
   // A refresh token in the link never exists; the verifier stays in this browser only.
   assert.ok(!link.includes('code_verifier'));

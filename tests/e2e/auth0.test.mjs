@@ -2,31 +2,15 @@
 // provider: sign-up and password login, email and SMS codes, MFA (TOTP enrolment with a code
 // computed here, recovery code, push approved after two polls, push denied), a wrong code, the
 // rate limit, and the device flow approved in a second page.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { startProvider, DAVE_RECOVERY_CODE } from '../provider/server.mjs';
-import { startDemoServer } from '../../scripts/demo-server.mjs';
-import { launchChromium } from '../js/chromium.mjs';
+import { DAVE_RECOVERY_CODE } from '../provider/server.mjs';
+import { useDemo } from './harness.mjs';
 
-const CLIENT = { clientId: 'oidc-wasm-spa', scope: 'openid profile email offline_access', audience: 'https://api.oidc-wasm.test' };
 const MFA_OOB = 'http://auth0.com/oauth/grant-type/mfa-oob';
-let demo, provider, browser;
-
-before(async () => {
-  demo = await startDemoServer({ port: 0, pkgDir: process.env.OIDC_WASM_PKG_DIR });
-  provider = await startProvider({ port: 0, clientOrigins: [demo.origin], quiet: true, passwordlessInterval: 3, mfaPollInterval: 1 });
-  demo.setConfig({ issuer: provider.issuer, ...CLIENT });
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  await Promise.allSettled([demo?.close(), provider?.close()]);
-});
-
-const api = (path, init) => fetch(`${provider.issuer}${path}`, init).then((r) => r.text()).then((t) => (t ? JSON.parse(t) : null));
-const post = (path, body) => api(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const env = useDemo({ passwordlessInterval: 3, mfaPollInterval: 1 });
+const { api, post, page } = env;
 
 /** RFC 6238 TOTP (HMAC-SHA-1, 30 s, 6 digits) from a base32 secret, computed independently here. */
 function totp(secret, t = Date.now()) {
@@ -39,16 +23,6 @@ function totp(secret, t = Date.now()) {
   const h = createHmac('sha1', key).update(counter).digest();
   const o = h[h.length - 1] & 0xf;
   return String((h.readUInt32BE(o) & 0x7fffffff) % 1_000_000).padStart(6, '0');
-}
-
-async function page() {
-  const context = await browser.newContext();
-  const p = await context.newPage();
-  const errors = [];
-  p.on('pageerror', (e) => errors.push(e.message));
-  await p.goto(`${demo.origin}/`);
-  await p.waitForSelector('#login:not([disabled])');
-  return { context, p, errors };
 }
 
 const signedIn = async (p) => {

@@ -38,6 +38,22 @@ if (typeof issueTokens !== 'function' || typeof grantHelpers.validateDpop !== 'f
   throw new Error('oidc-provider internals changed: auth0/grants.mjs needs issueTokens and the grant helpers');
 }
 
+/**
+ * A new (unsaved) Grant for an account and client: the requested OpenID scopes, and the API
+ * scopes for `resource` (what the authorization endpoint holds after automatic consent; see
+ * loadExistingGrant in ../provider-config.mjs).
+ */
+export function newGrant(provider, { accountId, clientId, scopes, resource, oidcScopes, resourceScopes }) {
+  const grant = new provider.Grant({ accountId, clientId });
+  const oidc = scopes.filter((s) => oidcScopes.includes(s));
+  if (oidc.length) grant.addOIDCScope(oidc.join(' '));
+  if (resource) {
+    const api = scopes.filter((s) => resourceScopes[resource].includes(s));
+    if (api.length) grant.addResourceScope(resource, api.join(' '));
+  }
+  return grant;
+}
+
 export function registerGrants(provider, {
   errors,
   accounts,
@@ -96,13 +112,7 @@ export function registerGrants(provider, {
     helpers.checkDpopRequired(ctx, dPoP);
 
     const scopes = requestedScope(scope, resource);
-    const grant = new provider.Grant({ accountId, clientId: ctx.oidc.client.clientId });
-    const oidc = scopes.filter((s) => oidcScopes.includes(s));
-    if (oidc.length) grant.addOIDCScope(oidc.join(' '));
-    if (resource) {
-      const api = scopes.filter((s) => resourceScopes[resource].includes(s));
-      if (api.length) grant.addResourceScope(resource, api.join(' '));
-    }
+    const grant = newGrant(provider, { accountId, clientId: ctx.oidc.client.clientId, scopes, resource, oidcScopes, resourceScopes });
     const grantId = await grant.save();
     ctx.oidc.entity('Grant', grant);
 

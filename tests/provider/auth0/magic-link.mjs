@@ -30,6 +30,7 @@
 import instance from 'oidc-provider/lib/helpers/weak_cache.js';
 
 import { Auth0Error } from './http.mjs';
+import { newGrant } from './grants.mjs';
 import { nowSeconds } from './state.mjs';
 import { escapeHtml, layout } from '../views.mjs';
 
@@ -95,17 +96,9 @@ export function createMagicLink({ provider, passwordless, issuer, oidcScopes, re
     ctx.redirect(url.href);
   }
 
-  // The Grant the authorization endpoint would hold after (automatic)
-  // consent: the requested OpenID scopes, and the API scopes for the audience
-  // (see loadExistingGrant in ../provider-config.mjs).
+  // The Grant the authorization endpoint would hold after (automatic) consent.
   async function saveGrant({ accountId, clientId, scopes, resource }) {
-    const grant = new provider.Grant({ accountId, clientId });
-    const oidc = scopes.filter((s) => oidcScopes.includes(s));
-    if (oidc.length) grant.addOIDCScope(oidc.join(' '));
-    if (resource) {
-      const api = scopes.filter((s) => resourceScopes[resource].includes(s));
-      if (api.length) grant.addResourceScope(resource, api.join(' '));
-    }
+    const grant = newGrant(provider, { accountId, clientId, scopes, resource, oidcScopes, resourceScopes });
     const grantId = await grant.save();
     return { grant, grantId };
   }
