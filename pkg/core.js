@@ -377,7 +377,8 @@ export class Verifier {
       this.#keys.clear();
       this.#keysGeneration = generation;
     }
-    const id = `${index}.${alg}`;
+    // A number, not a string: no allocation per verification.
+    const id = index * ALGS.length + ALGS.indexOf(alg);
     let key = this.#keys.get(id);
     if (key === undefined) {
       const jwk = this.#inner.publicKey(generation, index);
