@@ -406,7 +406,10 @@ export class Verifier {
     }
   }
 
-  /** Ends a prepared verification: claims checked, or the core's own check when the platform could not decide. */
+  /**
+   * Ends a prepared verification: claims checked, or the core's own check when the platform could
+   * not decide. The result (JSON), or undefined when verifyClaims gave it already.
+   */
   #finish(token, handle, ok) {
     if (ok === undefined) {
       this.#inner.verifyFinish(handle, undefined);
@@ -428,12 +431,16 @@ export class Verifier {
       let key = this.#platformKey(generation, index, alg);
       if (isThenable(key)) key = await key;
       let ok = this.#platformCheck(token, key, alg, signature, inputLength);
+      let early;
       if (isThenable(ok)) {
-        // The payload is read and judged while the platform checks the signature.
-        this.#inner.verifyClaims(handle);
+        // The payload is read and judged, and the result parsed, while the platform checks the
+        // signature; the result is returned only if the signature then verifies.
+        const text = this.#inner.verifyClaims(handle);
+        if (text !== undefined) early = json(text);
         ok = await ok;
       }
-      return json(this.#finish(token, handle, ok));
+      const text = this.#finish(token, handle, ok);
+      return text === undefined ? early : json(text);
     } catch (e) {
       throw toAuthError(e);
     } finally {

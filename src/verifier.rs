@@ -9,10 +9,24 @@ use crate::error::{Code, Error, Result};
 use crate::http::{HttpRequest, HttpResponse};
 use crate::jose::cache::{JwksCache, DEFAULT_COOLDOWN, DEFAULT_MAX_AGE};
 use crate::jose::claims::{check_claims, check_id_token, ClaimRules, IdTokenRules, DEFAULT_CLOCK_TOLERANCE};
-use crate::jose::compact::{decode_unverified, header_kid_unverified, RawJson, DEFAULT_MAX_TOKEN_BYTES};
-use crate::jose::verify::{prepare_header, verify_signature, PreparedHeader, PreparedJws, SignatureRules, VerifiedJws};
+use crate::jose::compact::{
+    decode_text, decode_unverified, header_kid_unverified, parse_text, result_json, RawJson, DEFAULT_MAX_TOKEN_BYTES,
+};
+use crate::jose::json::{Member, Members};
+use crate::jose::verify::{
+    prepare_header, prepare_header_lean, verify_signature, PreparedHeader, PreparedJws, PreparedLean, SignatureRules, VerifiedJws,
+};
 use crate::jose::Algorithm;
 use crate::url::{parse_configured, Url};
+
+/// A header reduced to what the claim checks read of it: its `typ`, when it is a string.
+struct Typ<'a>(Option<&'a str>);
+
+impl Members for Typ<'_> {
+    fn member(&self, name: &str) -> Option<Member<'_>> {
+        self.0.filter(|_| name == "typ").map(Member::Str)
+    }
+}
 
 /// A verified token: header and claims, both authentic and checked.
 #[derive(Clone, Debug)]
@@ -252,6 +266,29 @@ impl Verifier {
         prepare_header(token, keys, &self.signature)
     }
 
+    /// [`Verifier::prepare_header_with`] without building the header as a `serde_json::Map` (see
+    /// [`prepare_header_lean`]): the same checks and errors.
+    pub fn prepare_lean_with<'t, 'c>(&self, cache: Option<&'c JwksCache>, token: &'t str) -> Result<PreparedLean<'t, 'c>> {
+        let keys = cache.and_then(JwksCache::keys).ok_or_else(|| {
+            Error::new(
+                Code::JwksNotLoaded,
+                "no signing keys are loaded yet: call verify() (which fetches them) or importJwksCache() first",
+            )
+        })?;
+        prepare_header_lean(token, keys, &self.signature)
+    }
+
+    /// [`Verifier::finish`] for a token prepared by [`Verifier::prepare_lean_with`]: reads its
+    /// payload (an error here is a malformed token, reported before the signature's outcome) and
+    /// checks the claims (the inner result). `typ` is the header's `typ` when it is a string.
+    /// Gives the result text `{ payload, protectedHeader }` and the times for a [`TokenCache`].
+    pub fn finish_lean(&self, header_json: &str, typ: Option<&str>, payload: &str, now: u64) -> Result<Result<(String, CacheTimes)>> {
+        let payload_json = decode_text(payload, "payload")?;
+        let claims = parse_text(&payload_json, "payload")?;
+        let checked = check_claims(&Typ(typ), &claims, &self.claims, now).map(|()| CacheTimes::of(&claims));
+        Ok(checked.map(|times| (result_json(header_json, &payload_json), times)))
+    }
+
     /// Everything after the signature check: the claim rules.
     pub fn finish(&self, jws: VerifiedJws, now: u64) -> Result<VerifiedToken> {
         check_claims(&jws.header, &jws.claims, &self.claims, now)?;
@@ -366,6 +403,23 @@ struct CachedToken {
     used: u64,
 }
 
+/// What decides how long a verified token may stay in a [`TokenCache`]: its `exp` and `iat`
+/// when they are non-negative integers.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct CacheTimes {
+    /// `exp`.
+    pub exp: Option<u64>,
+    /// `iat`.
+    pub iat: Option<u64>,
+}
+
+impl CacheTimes {
+    /// The times of a claims set.
+    pub fn of(claims: &dyn Members) -> Self {
+        CacheTimes { exp: claims.member("exp").and_then(|m| m.as_u64()), iat: claims.member("iat").and_then(|m| m.as_u64()) }
+    }
+}
+
 impl TokenCache {
     /// A cache of at most `max` tokens (0 disables it).
     pub fn new(max: usize) -> Self {
@@ -401,14 +455,15 @@ impl TokenCache {
         })
     }
 
-    /// Remember a verified token's result. Tokens without `exp` are not cached.
-    pub fn put(&mut self, token: &str, verified: &VerifiedToken, value: String, rules: &ClaimRules) {
+    /// Remember a verified token's result, given its `exp` and `iat` ([`CacheTimes`]). Tokens
+    /// without `exp` are not cached.
+    pub fn put(&mut self, token: &str, times: CacheTimes, value: String, rules: &ClaimRules) {
         if self.max == 0 {
             return;
         }
-        let Some(exp) = verified.claims.get("exp").and_then(Value::as_u64) else { return };
+        let Some(exp) = times.exp else { return };
         let mut valid_until = exp.saturating_add(rules.clock_tolerance);
-        if let (Some(max_age), Some(iat)) = (rules.max_token_age, verified.claims.get("iat").and_then(Value::as_u64)) {
+        if let (Some(max_age), Some(iat)) = (rules.max_token_age, times.iat) {
             valid_until = valid_until.min(iat.saturating_add(max_age).saturating_add(rules.clock_tolerance));
         }
         if self.entries.len() >= self.max {
@@ -447,9 +502,9 @@ impl Verifier {
 mod tests {
     use super::*;
 
-    fn verified(exp: u64, iat: u64) -> VerifiedToken {
+    fn verified(exp: u64, iat: u64) -> CacheTimes {
         let claims = serde_json::json!({ "exp": exp, "iat": iat });
-        VerifiedToken { header: Map::new(), claims: claims.as_object().cloned().unwrap_or_default(), alg: Algorithm::RS256, json: Default::default() }
+        CacheTimes::of(claims.as_object().unwrap())
     }
 
     #[test]
@@ -469,23 +524,23 @@ mod tests {
     fn token_cache_respects_exp_max_age_and_bound() {
         let rules = ClaimRules::new("i", vec!["a".into()]);
         let mut c = TokenCache::new(2);
-        c.put("t1", &verified(1000, 900), "r1".into(), &rules);
+        c.put("t1", verified(1000, 900), "r1".into(), &rules);
         assert_eq!(c.get("t1", 1059), Some("r1"));
         assert_eq!(c.get("t1", 1060), None, "never outlives exp + tolerance");
         assert!(c.is_empty());
         let aged = ClaimRules { max_token_age: Some(100), ..rules.clone() };
-        c.put("t2", &verified(5000, 900), "r2".into(), &aged);
+        c.put("t2", verified(5000, 900), "r2".into(), &aged);
         assert_eq!(c.get("t2", 1059), Some("r2"));
         assert_eq!(c.get("t2", 1060), None, "nor iat + max age + tolerance");
-        c.put("a", &verified(5000, 0), "A".into(), &rules);
-        c.put("b", &verified(5000, 0), "B".into(), &rules);
+        c.put("a", verified(5000, 0), "A".into(), &rules);
+        c.put("b", verified(5000, 0), "B".into(), &rules);
         assert_eq!(c.get("a", 0), Some("A"));
-        c.put("c", &verified(5000, 0), "C".into(), &rules);
+        c.put("c", verified(5000, 0), "C".into(), &rules);
         assert_eq!(c.len(), 2);
         assert_eq!(c.get("b", 0), None, "least recently used goes first");
         assert_eq!(c.get("a", 0), Some("A"));
         let mut off = TokenCache::new(0);
-        off.put("a", &verified(5000, 0), "A".into(), &rules);
+        off.put("a", verified(5000, 0), "A".into(), &rules);
         assert_eq!(off.get("a", 0), None);
     }
 }

@@ -4,9 +4,11 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use oidc_wasm::jose::claims::{at_hash, check_claims, check_id_token, ClaimRules, IdTokenRules};
+use oidc_wasm::jose::compact::{decode_text, parse_text};
+use oidc_wasm::jose::json;
 use oidc_wasm::jose::jwk::PublicJwk;
 use oidc_wasm::jose::jwks::JwkSet;
-use oidc_wasm::jose::verify::{verify_jws, verify_signature, SignatureRules};
+use oidc_wasm::jose::verify::{prepare_header_lean, prepare_jws, verify_jws, verify_signature, SignatureRules};
 use oidc_wasm::jose::Algorithm;
 use oidc_wasm::Code;
 use serde_json::{json, Map, Value};
@@ -244,6 +246,26 @@ fn attack_catalogue_matches_its_data_file_and_every_case_gets_its_error() {
     }
 }
 
+/// The verifier's fast path (header and payload read in place, `prepare_header_lean`) decides
+/// every attack case as `verify_jws` does: same code, same message.
+#[test]
+fn the_in_place_reading_decides_every_attack_case_alike() {
+    for c in &attack_catalogue() {
+        let keys = set(c["keys"].as_array().unwrap());
+        let algorithms = c["algorithms"].as_array().unwrap().iter().map(|a| Algorithm::from_name(a.as_str().unwrap()).unwrap()).collect();
+        let rules = SignatureRules { algorithms, ..Default::default() };
+        let token = c["token"].as_str().unwrap();
+        let input = |len: usize| token.as_bytes()[..len].to_vec();
+        let map = prepare_jws(token, &keys, &rules)
+            .and_then(|p| verify_signature(p.alg, p.key, &input(p.signing_input_len), &p.signature));
+        let lean = prepare_header_lean(token, &keys, &rules).and_then(|p| {
+            parse_text(&decode_text(p.payload, "payload")?, "payload")?;
+            verify_signature(p.alg, p.key, &input(p.signing_input_len), &p.signature)
+        });
+        assert_eq!(format!("{map:?}"), format!("{lean:?}"), "{}", c["name"]);
+    }
+}
+
 #[test]
 fn key_use_key_ops_and_alg_restrict_keys() {
     let a2 = vector("RFC 7515 A.2");
@@ -314,8 +336,18 @@ fn claims(v: Value) -> Map<String, Value> {
 
 const NOW: u64 = 1_700_000_000;
 
+/// `check_claims` on the claims as a `serde_json::Map` and as read in place (the verifier's fast
+/// path, `jose::json`), which must agree.
+fn check_both(header: Value, c: Value, rules: &ClaimRules) -> Result<(), oidc_wasm::Error> {
+    let (h, t) = (header.to_string(), c.to_string());
+    let lean = check_claims(&json::parse_object(h.as_bytes()).unwrap(), &json::parse_object(t.as_bytes()).unwrap(), rules, NOW);
+    let map = check_claims(&claims(header), &claims(c), rules, NOW);
+    assert_eq!(format!("{map:?}"), format!("{lean:?}"), "{t}");
+    map
+}
+
 fn fail(c: Value, rules: &ClaimRules) -> (Code, String, String) {
-    let e = check_claims(&Map::new(), &claims(c), rules, NOW).unwrap_err();
+    let e = check_both(json!({}), c, rules).unwrap_err();
     (e.code(), e.claim.clone().unwrap_or_default(), e.reason.clone().unwrap_or_default())
 }
 
@@ -323,7 +355,7 @@ fn fail(c: Value, rules: &ClaimRules) -> (Code, String, String) {
 fn claims_rfc7519() {
     let rules = ClaimRules::new("https://op.example/", vec!["api".into()]);
     let good = json!({ "iss": "https://op.example/", "aud": "api", "exp": NOW + 10, "nbf": NOW - 10, "iat": NOW - 10, "sub": "u" });
-    assert!(check_claims(&Map::new(), &claims(good.clone()), &rules, NOW).is_ok());
+    assert!(check_both(json!({}), good.clone(), &rules).is_ok());
     let with = |k: &str, v: Value| {
         let mut c = good.clone();
         c[k] = v;
@@ -338,11 +370,11 @@ fn claims_rfc7519() {
     assert_eq!(fail(with("iss", json!("https://op.example")), &rules), (cv, "iss".into(), "check_failed".into()));
     assert_eq!(fail(without("iss"), &rules), (cv, "iss".into(), "missing".into()));
     assert_eq!(fail(with("aud", json!(["other", "more"])), &rules), (cv, "aud".into(), "check_failed".into()));
-    assert!(check_claims(&Map::new(), &claims(with("aud", json!(["other", "api"]))), &rules, NOW).is_ok());
+    assert!(check_both(json!({}), with("aud", json!(["other", "api"])), &rules).is_ok());
     assert_eq!(fail(with("aud", json!(5)), &rules), (cv, "aud".into(), "invalid".into()));
     assert_eq!(fail(without("aud"), &rules), (cv, "aud".into(), "missing".into()));
     // exp: within the 60 s tolerance passes, beyond it is ERR_JWT_EXPIRED.
-    assert!(check_claims(&Map::new(), &claims(with("exp", json!(NOW - 59))), &rules, NOW).is_ok());
+    assert!(check_both(json!({}), with("exp", json!(NOW - 59)), &rules).is_ok());
     assert_eq!(fail(with("exp", json!(NOW - 60)), &rules), (Code::JwtExpired, "exp".into(), "check_failed".into()));
     assert_eq!(fail(with("exp", json!("soon")), &rules), (cv, "exp".into(), "invalid".into()));
     assert_eq!(fail(with("exp", json!(-5)), &rules), (cv, "exp".into(), "invalid".into()));
@@ -364,18 +396,23 @@ fn access_tokens_rfc9068() {
         required_scopes: vec!["read:messages".into()],
         ..ClaimRules::new("https://op.example/", vec!["https://api.example".into()])
     };
-    let c = claims(json!({ "iss": "https://op.example/", "aud": "https://api.example", "exp": NOW + 60,
-        "scope": "openid read:messages" }));
+    let c = json!({ "iss": "https://op.example/", "aud": "https://api.example", "exp": NOW + 60,
+        "scope": "openid read:messages" });
     for typ in ["at+jwt", "AT+JWT", "application/at+jwt"] {
-        assert!(check_claims(&claims(json!({ "typ": typ })), &c, &rules, NOW).is_ok(), "{typ}");
+        assert!(check_both(json!({ "typ": typ }), c.clone(), &rules).is_ok(), "{typ}");
     }
-    for typ in [json!("JWT"), json!(null)] {
-        let e = check_claims(&claims(json!({ "typ": typ })), &c, &rules, NOW).unwrap_err();
+    for typ in [json!("JWT"), json!(null), json!(7)] {
+        let e = check_both(json!({ "typ": typ }), c.clone(), &rules).unwrap_err();
         assert_eq!(e.claim.as_deref(), Some("typ"));
     }
     let mut narrow = c.clone();
-    narrow.insert("scope".into(), json!("openid"));
-    let e = check_claims(&claims(json!({ "typ": "at+jwt" })), &narrow, &rules, NOW).unwrap_err();
+    narrow["scope"] = json!("openid");
+    let e = check_both(json!({ "typ": "at+jwt" }), narrow, &rules).unwrap_err();
+    for scope in [json!(["read:messages", 3]), json!(["openid"]), json!(5), json!(null)] {
+        let mut other = c.clone();
+        other["scope"] = scope;
+        let _ = check_both(json!({ "typ": "at+jwt" }), other, &rules);
+    }
     assert_eq!((e.claim.as_deref(), e.reason.as_deref()), (Some("scope"), Some("check_failed")));
 }
 
@@ -391,7 +428,13 @@ fn id_tokens_oidc_core_3_1_3_7() {
     };
     let good = json!({ "sub": "u", "aud": "spa", "exp": NOW + 60, "iat": NOW, "nonce": "n-0S6_WzA2Mj",
         "auth_time": NOW - 100, "at_hash": at_hash(Algorithm::RS256, "jHkWEdUXMU1BwAsC4vtUsZwnNvTIxEl0z9K3vx5KF0Y") });
-    let check = |c: &Value| check_id_token(c.as_object().unwrap(), &rules, Algorithm::RS256, NOW, 60);
+    let check = |c: &Value| {
+        let text = c.to_string();
+        let lean = check_id_token(&json::parse_object(text.as_bytes()).unwrap(), &rules, Algorithm::RS256, NOW, 60);
+        let map = check_id_token(c.as_object().unwrap(), &rules, Algorithm::RS256, NOW, 60);
+        assert_eq!(format!("{map:?}"), format!("{lean:?}"), "{text}");
+        map
+    };
     assert!(check(&good).is_ok());
     let broken = |k: &str, v: Option<Value>| {
         let mut c = good.clone();

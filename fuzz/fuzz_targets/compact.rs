@@ -1,12 +1,26 @@
-//! JWS compact serialization: `decode_unverified` on arbitrary text and `parse_object_strict`
-//! on arbitrary bytes. Any `Err` is fine; a panic is a bug.
+//! JWS compact serialization: `decode_unverified` on arbitrary text, and `parse_object_strict`
+//! and the in-place reader `jose::json::parse_object` on arbitrary bytes, which must agree. Any
+//! `Err` is fine; a panic or a disagreement is a bug.
 
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use oidc_wasm::jose::compact::{decode_unverified, parse_object_strict};
+use oidc_wasm::jose::json::{parse_object, Members};
 
 fuzz_target!(|data: &[u8]| {
+    // The in-place reader accepts and refuses exactly what the strict parser does, with the same
+    // message, and reads every member the same way.
+    let strict = parse_object_strict(data);
+    let lean = parse_object(data);
+    assert_eq!(strict.as_ref().err(), lean.as_ref().err());
+    if let (Ok(m), Ok(l)) = (&strict, &lean) {
+        assert_eq!(m.len(), l.0.len());
+        for k in m.keys() {
+            assert_eq!(format!("{:?}", m.member(k)), format!("{:?}", l.member(k)));
+        }
+    }
+
     // The strict object parser on raw bytes (not necessarily UTF-8).
     if let Ok(obj) = parse_object_strict(data) {
         // Whatever the strict parser accepts, the plain parser accepts as the same object

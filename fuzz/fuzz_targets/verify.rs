@@ -4,7 +4,8 @@
 //! Claim checks: the input is read as a stream of JSON values: the header (an object), the claims
 //! (an object) and, optionally, an object with the rules (`iss`, `aud`, `tol`, `max_age`, `req`,
 //! `typ`, `scopes`, `now`, `client_id`, `nonce`, `auth_max_age`, `org`, `at`, `sub`).
-//! Any `Err` is fine; a panic is a bug.
+//! The verifier's in-place path (`prepare_header_lean`, `jose::json`) must decide every input as
+//! the map path does. Any `Err` is fine; a panic or a disagreement is a bug.
 
 #![no_main]
 
@@ -12,8 +13,10 @@ use std::sync::LazyLock;
 
 use libfuzzer_sys::fuzz_target;
 use oidc_wasm::jose::claims::{at_hash, check_claims, check_id_token, ClaimRules, IdTokenRules};
+use oidc_wasm::jose::json::parse_object;
 use oidc_wasm::jose::jwks::JwkSet;
-use oidc_wasm::jose::verify::{verify_jws, SignatureRules};
+use oidc_wasm::jose::compact::{decode_text, parse_text};
+use oidc_wasm::jose::verify::{prepare_header_lean, prepare_jws, verify_jws, verify_signature, SignatureRules};
 use oidc_wasm::jose::Algorithm;
 use serde_json::{Map, Value};
 
@@ -61,7 +64,12 @@ fn check(header: &Map<String, Value>, claims: &Map<String, Value>, cfg: &Map<Str
     rules.required_claims = strings_of(cfg, "req");
     rules.typ = str_of(cfg, "typ");
     rules.required_scopes = strings_of(cfg, "scopes");
-    let _ = check_claims(header, claims, &rules, now);
+    let map = check_claims(header, claims, &rules, now);
+    // The same checks on the objects read in place.
+    let (h, c) = (Value::Object(header.clone()).to_string(), Value::Object(claims.clone()).to_string());
+    if let (Ok(lh), Ok(lc)) = (parse_object(h.as_bytes()), parse_object(c.as_bytes())) {
+        assert_eq!(format!("{map:?}"), format!("{:?}", check_claims(&lh, &lc, &rules, now)));
+    }
 
     let mut id_rules = IdTokenRules::default();
     id_rules.client_id = str_of(cfg, "client_id").unwrap_or_else(|| "spa".into());
@@ -84,6 +92,13 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(v) = verify_jws(&token, &KEYS, &sig_rules) {
         check(&v.header, &v.claims, &Map::new());
     }
+    let input = |len: usize| token.as_bytes().get(..len).unwrap_or_default().to_vec();
+    let map = prepare_jws(&token, &KEYS, &sig_rules).and_then(|p| verify_signature(p.alg, p.key, &input(p.signing_input_len), &p.signature));
+    let lean = prepare_header_lean(&token, &KEYS, &sig_rules).and_then(|p| {
+        parse_text(&decode_text(p.payload, "payload")?, "payload")?;
+        verify_signature(p.alg, p.key, &input(p.signing_input_len), &p.signature)
+    });
+    assert_eq!(format!("{map:?}"), format!("{lean:?}"));
 
     let mut values = serde_json::Deserializer::from_slice(data).into_iter::<Value>();
     let Some(Ok(Value::Object(header))) = values.next() else { return };

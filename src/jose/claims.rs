@@ -6,12 +6,12 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
-use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 #[cfg(feature = "more-algorithms")]
 use sha2::{Sha384, Sha512};
 
 use crate::error::{Code, Error, Result};
+use crate::jose::json::{Member, Members};
 use crate::jose::Algorithm;
 
 /// Default clock tolerance, in seconds.
@@ -56,11 +56,11 @@ fn fail(claim: &str, reason: &str, msg: impl Into<String>) -> Error {
     Error::claim(Code::JwtClaimValidationFailed, claim, reason, msg)
 }
 
-fn numeric_date(claims: &Map<String, Value>, name: &str) -> Result<Option<u64>> {
-    match claims.get(name) {
+fn numeric_date(claims: &dyn Members, name: &str) -> Result<Option<u64>> {
+    match claims.member(name) {
         None => Ok(None),
         // RFC 7519 §2 NumericDate: seconds, possibly non-integer; negative dates are refused.
-        Some(Value::Number(n)) => match n.as_u64().or_else(|| n.as_f64().filter(|f| *f >= 0.0 && f.is_finite()).map(|f| f as u64)) {
+        Some(Member::Number(u, f)) => match u.or_else(|| (f >= 0.0 && f.is_finite()).then_some(f as u64)) {
             Some(v) => Ok(Some(v)),
             None => Err(fail(name, "invalid", format!("the {name} claim is not a valid NumericDate"))),
         },
@@ -68,40 +68,40 @@ fn numeric_date(claims: &Map<String, Value>, name: &str) -> Result<Option<u64>> 
     }
 }
 
-fn string_claim<'a>(claims: &'a Map<String, Value>, name: &str) -> Result<Option<&'a str>> {
-    match claims.get(name) {
+fn string_claim<'a>(claims: &'a dyn Members, name: &str) -> Result<Option<&'a str>> {
+    match claims.member(name) {
         None => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s)),
+        Some(Member::Str(s)) => Ok(Some(s)),
         Some(_) => Err(fail(name, "invalid", format!("the {name} claim is not a string"))),
     }
 }
 
 /// `aud` as a list: a string or an array of strings (RFC 7519 §4.1.3).
-pub fn audiences(claims: &Map<String, Value>) -> Result<Vec<&str>> {
-    match claims.get("aud") {
+pub fn audiences(claims: &dyn Members) -> Result<Vec<&str>> {
+    match claims.member("aud") {
         None => Ok(Vec::new()),
-        Some(Value::String(s)) => Ok(vec![s.as_str()]),
-        Some(Value::Array(a)) => a
-            .iter()
-            .map(|v| v.as_str().ok_or_else(|| fail("aud", "invalid", "the aud claim has a member that is not a string")))
+        Some(Member::Str(s)) => Ok(vec![s]),
+        Some(Member::Array(a)) => a
+            .into_iter()
+            .map(|v| v.ok_or_else(|| fail("aud", "invalid", "the aud claim has a member that is not a string")))
             .collect(),
         Some(_) => Err(fail("aud", "invalid", "the aud claim is neither a string nor an array of strings")),
     }
 }
 
 /// Check the claims every JWT must pass. `now` is seconds since the Unix epoch.
-pub fn check_claims(header: &Map<String, Value>, claims: &Map<String, Value>, rules: &ClaimRules, now: u64) -> Result<()> {
+pub fn check_claims(header: &dyn Members, claims: &dyn Members, rules: &ClaimRules, now: u64) -> Result<()> {
     let tol = rules.clock_tolerance;
     // RFC 8725 §3.11 explicit typing; RFC 9068 §4 step 1 for access tokens.
     if let Some(expected) = &rules.typ {
-        let typ = header.get("typ").and_then(Value::as_str).unwrap_or_default();
+        let typ = header.member("typ").and_then(|m| m.as_str()).unwrap_or_default();
         let norm = |s: &str| s.to_ascii_lowercase().trim_start_matches("application/").to_owned();
         if norm(typ) != norm(expected) {
             return Err(fail("typ", "check_failed", format!("the header typ is {typ:?}, not {expected:?} (RFC 8725 §3.11)")));
         }
     }
     for name in &rules.required_claims {
-        if !claims.contains_key(name) {
+        if claims.member(name).is_none() {
             return Err(fail(name, "missing", format!("the required claim {name} is missing")));
         }
     }
@@ -153,9 +153,9 @@ pub fn check_claims(header: &Map<String, Value>, claims: &Map<String, Value>, ru
     }
     // RFC 9068 §2.2.3: scope, space-delimited.
     if !rules.required_scopes.is_empty() {
-        let granted: Vec<&str> = match claims.get("scope") {
-            Some(Value::String(s)) => s.split_ascii_whitespace().collect(),
-            Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).collect(),
+        let granted: Vec<&str> = match claims.member("scope") {
+            Some(Member::Str(s)) => s.split_ascii_whitespace().collect(),
+            Some(Member::Array(a)) => a.into_iter().flatten().collect(),
             Some(_) => return Err(fail("scope", "invalid", "the scope claim is not a string")),
             None => return Err(fail("scope", "missing", "the token has no scope claim")),
         };
@@ -187,7 +187,7 @@ pub struct IdTokenRules {
 
 /// The ID-token-specific steps of OIDC Core §3.1.3.7 (steps 2, 3, 9, 10 are in
 /// [`check_claims`], step 6 is the signature, step 7 the algorithm allow-list).
-pub fn check_id_token(claims: &Map<String, Value>, rules: &IdTokenRules, alg: Algorithm, now: u64, tolerance: u64) -> Result<()> {
+pub fn check_id_token(claims: &dyn Members, rules: &IdTokenRules, alg: Algorithm, now: u64, tolerance: u64) -> Result<()> {
     // §2: sub is REQUIRED; exp and iat are REQUIRED.
     match string_claim(claims, "sub")? {
         Some(s) if !s.is_empty() => {

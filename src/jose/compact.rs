@@ -38,14 +38,19 @@ pub struct RawJson {
 impl RawJson {
     /// `{"payload":…,"protectedHeader":…}` (the names jose uses), built without re-serializing.
     pub fn result_json(&self) -> String {
-        let mut out = String::with_capacity(self.header.len() + self.payload.len() + 32);
-        out.push_str("{\"payload\":");
-        out.push_str(&self.payload);
-        out.push_str(",\"protectedHeader\":");
-        out.push_str(&self.header);
-        out.push('}');
-        out
+        result_json(&self.header, &self.payload)
     }
+}
+
+/// `{"payload":…,"protectedHeader":…}` from the payload's and the header's JSON texts.
+pub fn result_json(header: &str, payload: &str) -> String {
+    let mut out = String::with_capacity(header.len() + payload.len() + 32);
+    out.push_str("{\"payload\":");
+    out.push_str(payload);
+    out.push_str(",\"protectedHeader\":");
+    out.push_str(header);
+    out.push('}');
+    out
 }
 
 /// Split and decode a compact JWS whose payload is a JSON object, **without verifying it**.
@@ -101,6 +106,32 @@ fn decode_object(part: &str, name: &str) -> Result<(Map<String, Value>, String)>
 
 /// The first steps of [`decode_unverified`]: size, three non-empty parts, the header.
 pub fn split_unverified(token: &str, max_bytes: usize) -> Result<SplitJws<'_>> {
+    let parts = split_parts(token, max_bytes)?;
+    let (header, header_json) = decode_object(parts.header, "header")?;
+    Ok(SplitJws {
+        header,
+        header_json,
+        payload: parts.payload,
+        signature: parts.signature,
+        signing_input_len: parts.signing_input_len,
+    })
+}
+
+/// A compact JWS's three parts, still base64url.
+#[derive(Clone, Copy, Debug)]
+pub struct Parts<'t> {
+    /// The header part.
+    pub header: &'t str,
+    /// The payload part.
+    pub payload: &'t str,
+    /// The signature part.
+    pub signature: &'t str,
+    /// Length of `header.payload` at the start of the token.
+    pub signing_input_len: usize,
+}
+
+/// The size limit, then exactly three parts, the first two not empty (RFC 7515 §7.1).
+pub fn split_parts(token: &str, max_bytes: usize) -> Result<Parts<'_>> {
     if token.len() > max_bytes {
         return Err(malformed(&format!("it has {} bytes, more than the limit of {max_bytes}", token.len())));
     }
@@ -111,8 +142,24 @@ pub fn split_unverified(token: &str, max_bytes: usize) -> Result<SplitJws<'_>> {
     if h.is_empty() || p.is_empty() {
         return Err(malformed("its header or payload is empty"));
     }
-    let (header, header_json) = decode_object(h, "header")?;
-    Ok(SplitJws { header, header_json, payload: p, signature: s, signing_input_len: h.len() + 1 + p.len() })
+    Ok(Parts { header: h, payload: p, signature: s, signing_input_len: h.len() + 1 + p.len() })
+}
+
+/// The text of a header or payload part, for [`parse_text`]. Errors are those of
+/// [`decode_payload`] for the same part: bytes that are not UTF-8 are not JSON either, and the
+/// JSON error is reported.
+pub fn decode_text(part: &str, name: &str) -> Result<String> {
+    let bytes = decode_part(part, name)?;
+    String::from_utf8(bytes).map_err(|e| match parse_object_strict(e.as_bytes()) {
+        Err(why) => malformed(&format!("its {name} is not a JSON object: {why}")),
+        Ok(_) => malformed(&format!("its {name} is not UTF-8")),
+    })
+}
+
+/// A header or payload text read in place as a JSON object, with the rules and errors of
+/// [`decode_payload`] (see [`crate::jose::json`]).
+pub fn parse_text<'a>(text: &'a str, name: &str) -> Result<crate::jose::json::Object<'a>> {
+    crate::jose::json::parse_object(text.as_bytes()).map_err(|why| malformed(&format!("its {name} is not a JSON object: {why}")))
 }
 
 /// The payload part of a split JWS: a JSON object without duplicate members, and its text.

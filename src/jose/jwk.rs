@@ -23,34 +23,26 @@ pub enum KeyMaterial {
     P256(EcKey),
 }
 
-/// An RSA public key for this crate's own arithmetic.
-#[cfg(feature = "wasm-crypto")]
-pub type RsaKey = rsa::PublicKey;
 /// A P-256 public key for this crate's own arithmetic, checked to be on the curve.
 #[cfg(feature = "wasm-crypto")]
 pub type EcKey = p256::ecdsa::VerifyingKey;
 
-/// Without the `wasm-crypto` feature the signature arithmetic is the platform's (WebCrypto,
-/// node:crypto), which gets the key from [`PublicJwk::public`]; only the modulus length is kept.
-#[cfg(not(feature = "wasm-crypto"))]
+/// An RSA public key.
 #[derive(Clone, Debug)]
 pub struct RsaKey {
-    /// `k`, the modulus length in bytes (RFC 8017): the length of every signature.
+    /// `k`, the modulus length in bytes (RFC 8017): the length of every signature. Kept here
+    /// because computing it from the modulus costs more than the rest of a token's parsing.
     pub size: usize,
+    /// The key for this crate's own arithmetic.
+    #[cfg(feature = "wasm-crypto")]
+    pub key: rsa::PublicKey,
 }
+
 /// Without the `wasm-crypto` feature: the point is checked by the platform when it imports the
 /// key (WebCrypto refuses a point that is not on the curve).
 #[cfg(not(feature = "wasm-crypto"))]
 #[derive(Clone, Debug)]
 pub struct EcKey;
-
-/// The length of the signatures an RSA key makes, in bytes.
-pub fn rsa_signature_len(k: &RsaKey) -> usize {
-    #[cfg(feature = "wasm-crypto")]
-    return rsa::traits::PublicKeyParts::size(k);
-    #[cfg(not(feature = "wasm-crypto"))]
-    return k.size;
-}
 
 /// A public key usable for verification, with the JWK parameters that restrict its use.
 #[derive(Clone, Debug)]
@@ -176,17 +168,17 @@ fn rsa_key(n: &[u8], e: &[u8]) -> Result<KeyMaterial> {
     }
     #[cfg(feature = "wasm-crypto")]
     {
-        rsa_checked(n, e)
+        rsa_checked(n, e, bits.div_ceil(8))
     }
 }
 
 #[cfg(feature = "wasm-crypto")]
-fn rsa_checked(n: &[u8], e: &[u8]) -> Result<KeyMaterial> {
+fn rsa_checked(n: &[u8], e: &[u8], size: usize) -> Result<KeyMaterial> {
     let nb = rsa::BoxedUint::from_be_slice_vartime(n);
     let eb = rsa::BoxedUint::from_be_slice_vartime(e);
     let key = rsa::PublicKey::new_with_size_limits(nb, eb, RSA_MIN_BITS..=RSA_MAX_BITS)
         .map_err(|err| invalid(format!("the RSA key is not valid: {err}")))?;
-    Ok(KeyMaterial::Rsa(key))
+    Ok(KeyMaterial::Rsa(RsaKey { size, key }))
 }
 
 #[cfg(feature = "wasm-crypto")]

@@ -7,7 +7,10 @@ use sha2::{Digest, Sha256};
 use sha2::{Sha384, Sha512};
 
 use crate::error::{Code, Error, Result};
-use crate::jose::compact::{decode_payload, decode_signature, split_unverified, RawJson, SplitJws, DEFAULT_MAX_TOKEN_BYTES};
+use crate::jose::compact::{
+    decode_payload, decode_signature, decode_text, parse_text, split_parts, split_unverified, RawJson, DEFAULT_MAX_TOKEN_BYTES,
+};
+use crate::jose::json::{Member, Members};
 use crate::jose::jwk::{KeyMaterial, PublicJwk};
 use crate::jose::jwks::JwkSet;
 use crate::jose::Algorithm;
@@ -100,7 +103,7 @@ pub fn prepare_jws<'k>(token: &str, keys: &'k JwkSet, rules: &SignatureRules) ->
 /// is still reported first, as [`decode_unverified`](crate::jose::compact::decode_unverified) reads it before anything is judged.
 pub fn prepare_header<'t, 'k>(token: &'t str, keys: &'k JwkSet, rules: &SignatureRules) -> Result<PreparedHeader<'t, 'k>> {
     let parts = split_unverified(token, rules.max_token_bytes)?;
-    match header_checks(&parts, keys, rules) {
+    match header_checks(&parts.header, parts.signature, keys, rules) {
         Ok((alg, key_index, key, signature)) => Ok(PreparedHeader {
             header: parts.header,
             header_json: parts.header_json,
@@ -118,13 +121,13 @@ pub fn prepare_header<'t, 'k>(token: &'t str, keys: &'k JwkSet, rules: &Signatur
     }
 }
 
-fn header_checks<'k>(parts: &SplitJws<'_>, keys: &'k JwkSet, rules: &SignatureRules) -> Result<(Algorithm, usize, &'k PublicJwk, Vec<u8>)> {
-    let signature = decode_signature(parts.signature)?;
-    let alg = header_alg(&parts.header, rules)?;
-    check_crit(&parts.header)?;
-    let kid = match parts.header.get("kid") {
+fn header_checks<'k>(header: &dyn Members, signature: &str, keys: &'k JwkSet, rules: &SignatureRules) -> Result<(Algorithm, usize, &'k PublicJwk, Vec<u8>)> {
+    let signature = decode_signature(signature)?;
+    let alg = header_alg(header, rules)?;
+    check_crit(header)?;
+    let kid = match header.member("kid") {
         None => None,
-        Some(Value::String(k)) => Some(k.as_str()),
+        Some(Member::Str(k)) => Some(k),
         Some(_) => return Err(Error::new(Code::JwsInvalid, "the header's kid is not a string")),
     };
     let (key_index, key) = keys.select_indexed(alg, kid)?;
@@ -132,6 +135,60 @@ fn header_checks<'k>(parts: &SplitJws<'_>, keys: &'k JwkSet, rules: &SignatureRu
         return Err(Error::new(Code::JwsSignatureVerificationFailed, "the token's signature does not verify"));
     }
     Ok((alg, key_index, key, signature))
+}
+
+/// [`prepare_header`] without building a `serde_json::Map` of the header: the same checks, in the
+/// same order, with the same errors, on the header read in place (see [`crate::jose::json`]). Only
+/// what comes later is kept: its text, `kid` and `typ`.
+pub fn prepare_header_lean<'t, 'k>(token: &'t str, keys: &'k JwkSet, rules: &SignatureRules) -> Result<PreparedLean<'t, 'k>> {
+    let parts = split_parts(token, rules.max_token_bytes)?;
+    let header_json = decode_text(parts.header, "header")?;
+    let header = parse_text(&header_json, "header")?;
+    match header_checks(&header, parts.signature, keys, rules) {
+        Ok((alg, key_index, key, signature)) => {
+            let owned = |name: &str| header.member(name).and_then(|m| m.as_str()).map(str::to_owned);
+            Ok(PreparedLean {
+                kid: owned("kid"),
+                typ: owned("typ"),
+                header_json,
+                alg,
+                key,
+                key_index,
+                signature,
+                signing_input_len: parts.signing_input_len,
+                payload: parts.payload,
+            })
+        }
+        Err(e) => {
+            let payload = decode_text(parts.payload, "payload")?;
+            parse_text(&payload, "payload")?;
+            Err(e)
+        }
+    }
+}
+
+/// A JWS whose header, key and signature length passed [`prepare_header_lean`]; the payload is
+/// not read yet.
+#[derive(Debug)]
+pub struct PreparedLean<'t, 'k> {
+    /// The header's text.
+    pub header_json: String,
+    /// The header's `kid`, when it is a string.
+    pub kid: Option<String>,
+    /// The header's `typ`, when it is a string (all the claim checks read of the header).
+    pub typ: Option<String>,
+    /// The allowed algorithm named by the header.
+    pub alg: Algorithm,
+    /// The key selected from the set.
+    pub key: &'k PublicJwk,
+    /// The key's position in the set.
+    pub key_index: usize,
+    /// The signature bytes, of the right length.
+    pub signature: Vec<u8>,
+    /// Length of the signing input `header.payload` at the start of the token.
+    pub signing_input_len: usize,
+    /// The payload part, still base64url.
+    pub payload: &'t str,
 }
 
 /// A JWS whose header, key and signature length passed [`prepare_header`]; the payload is not
@@ -176,15 +233,15 @@ impl<'k> PreparedHeader<'_, 'k> {
 /// The signature length a key produces: the modulus length in bytes for RSA, 64 for P-256.
 pub fn signature_len(key: &PublicJwk) -> usize {
     match &key.material {
-        KeyMaterial::Rsa(k) => crate::jose::jwk::rsa_signature_len(k),
+        KeyMaterial::Rsa(k) => k.size,
         KeyMaterial::P256(_) => 64,
     }
 }
 
 /// The header's `alg`, checked against the allow-list.
-pub fn header_alg(header: &Map<String, Value>, rules: &SignatureRules) -> Result<Algorithm> {
-    let name = match header.get("alg") {
-        Some(Value::String(s)) => s.as_str(),
+pub fn header_alg(header: &dyn Members, rules: &SignatureRules) -> Result<Algorithm> {
+    let name = match header.member("alg") {
+        Some(Member::Str(s)) => s,
         _ => return Err(Error::new(Code::JwsInvalid, "the JWS header has no alg (RFC 7515 §4.1.1)")),
     };
     match Algorithm::from_name(name) {
@@ -199,14 +256,14 @@ pub fn header_alg(header: &Map<String, Value>, rules: &SignatureRules) -> Result
     }
 }
 
-fn check_crit(header: &Map<String, Value>) -> Result<()> {
-    match header.get("crit") {
+fn check_crit(header: &dyn Members) -> Result<()> {
+    match header.member("crit") {
         None => Ok(()),
-        Some(Value::Array(a)) if !a.is_empty() => Err(Error::new(
+        Some(Member::Array(a)) if !a.is_empty() => Err(Error::new(
             Code::JwsInvalid,
             format!(
                 "the header marks {} as critical; no JWS extension is supported (RFC 7515 §4.1.11)",
-                a.iter().map(|v| v.as_str().unwrap_or("?")).collect::<Vec<_>>().join(", ")
+                a.iter().map(|v| v.unwrap_or("?")).collect::<Vec<_>>().join(", ")
             ),
         )),
         Some(_) => Err(Error::new(Code::JwsInvalid, "the header's crit is not a non-empty array (RFC 7515 §4.1.11)")),
@@ -219,19 +276,19 @@ pub fn verify_signature(alg: Algorithm, key: &PublicJwk, signing_input: &[u8], s
     let failed = || Error::new(Code::JwsSignatureVerificationFailed, "the token's signature does not verify");
     let ok = match (&key.material, alg) {
         (KeyMaterial::Rsa(k), Algorithm::RS256) => {
-            k.verify(rsa::Pkcs1v15Sign::new::<Sha256>(), &Sha256::digest(signing_input), signature).is_ok()
+            k.key.verify(rsa::Pkcs1v15Sign::new::<Sha256>(), &Sha256::digest(signing_input), signature).is_ok()
         }
         #[cfg(feature = "more-algorithms")]
         (KeyMaterial::Rsa(k), Algorithm::RS384) => {
-            k.verify(rsa::Pkcs1v15Sign::new::<Sha384>(), &Sha384::digest(signing_input), signature).is_ok()
+            k.key.verify(rsa::Pkcs1v15Sign::new::<Sha384>(), &Sha384::digest(signing_input), signature).is_ok()
         }
         #[cfg(feature = "more-algorithms")]
         (KeyMaterial::Rsa(k), Algorithm::RS512) => {
-            k.verify(rsa::Pkcs1v15Sign::new::<Sha512>(), &Sha512::digest(signing_input), signature).is_ok()
+            k.key.verify(rsa::Pkcs1v15Sign::new::<Sha512>(), &Sha512::digest(signing_input), signature).is_ok()
         }
         #[cfg(feature = "more-algorithms")]
         (KeyMaterial::Rsa(k), Algorithm::PS256) => {
-            k.verify(rsa::Pss::<Sha256>::new(), &Sha256::digest(signing_input), signature).is_ok()
+            k.key.verify(rsa::Pss::<Sha256>::new(), &Sha256::digest(signing_input), signature).is_ok()
         }
         (KeyMaterial::P256(k), Algorithm::ES256) => {
             use p256::ecdsa::signature::Verifier as _;

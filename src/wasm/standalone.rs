@@ -9,8 +9,7 @@ use wasm_bindgen::prelude::*;
 use super::keys::KeyStore;
 use super::{io, js_error, object, parse_json, seconds_option};
 use crate::error::{Code, Error, Result};
-use crate::jose::compact;
-use crate::verifier::{self, TokenCache, VerifiedToken, Verifier};
+use crate::verifier::{self, CacheTimes, TokenCache, Verifier};
 
 /// For checking that a platform's signature check agrees with this crate's: the canonical public
 /// JWK (JSON) when `jwk_json` is a usable key for `alg` and `signature_len` is the length that
@@ -57,24 +56,32 @@ struct Pending {
 }
 
 enum Stage {
-    Header { header: serde_json::Map<String, serde_json::Value>, header_json: String, alg: crate::jose::Algorithm, payload: String },
+    Header { header_json: String, typ: Option<String>, payload: String },
     /// A malformed payload (reported before the signature), or the claim checks' result.
-    Judged(core::result::Result<Result<VerifiedToken>, Error>),
+    Judged(Judgement),
+}
+
+/// A malformed payload (the outer error), or the claim checks' result.
+type Judgement = core::result::Result<Result<Judged>, Error>;
+
+/// A payload whose claims passed, waiting for its signature check.
+struct Judged {
+    /// The result, `{ payload, protectedHeader }` (JSON).
+    out: String,
+    /// For the verified-token cache.
+    times: CacheTimes,
+    /// Whether `verifyClaims` already handed `out` to JavaScript (which keeps it until the
+    /// signature verified), so `verifyFinish` need not send it again.
+    given: bool,
 }
 
 impl VerifierInner {
-    fn judge(&self, stage: Stage, now: u64) -> core::result::Result<Result<VerifiedToken>, Error> {
+    fn judge(&self, stage: Stage, now: u64) -> Judgement {
         match stage {
             Stage::Judged(j) => j,
-            Stage::Header { header, header_json, alg, payload } => {
-                let (claims, payload_json) = compact::decode_payload(&payload)?;
-                let jws = crate::jose::verify::VerifiedJws {
-                    header,
-                    claims,
-                    alg,
-                    json: compact::RawJson { header: header_json, payload: payload_json },
-                };
-                Ok(self.verifier.borrow().finish(jws, now))
+            Stage::Header { header_json, typ, payload } => {
+                let checked = self.verifier.borrow().finish_lean(&header_json, typ.as_deref(), &payload, now)?;
+                Ok(checked.map(|(out, times)| Judged { out, times, given: false }))
             }
         }
     }
@@ -129,7 +136,7 @@ impl VerifierInner {
         }
         let v = self.verifier.borrow();
         let cache = self.keys.cache.borrow();
-        let p = match v.prepare_header_with(cache.as_ref(), token) {
+        let p = match v.prepare_lean_with(cache.as_ref(), token) {
             Ok(p) => p,
             Err(e) => {
                 let fetch = no_io
@@ -137,11 +144,8 @@ impl VerifierInner {
                 return if fetch { Ok(None) } else { Err(e) };
             }
         };
-        if no_io {
-            let kid = p.header.get("kid").and_then(serde_json::Value::as_str);
-            if cache.as_ref().is_none_or(|c| c.wants_fetch(kid, now)) {
-                return Ok(None);
-            }
+        if no_io && cache.as_ref().is_none_or(|c| c.wants_fetch(p.kid.as_deref(), now)) {
+            return Ok(None);
         }
         // One array crosses: a 20-byte little-endian head (handle, key generation, key index,
         // algorithm index, signing input length), then the signature.
@@ -150,7 +154,7 @@ impl VerifierInner {
         let head = [(self.keys.generation.get() & 0xffff_ffff) as u32, p.key_index as u32, alg as u32, p.signing_input_len as u32];
         let entry = Pending {
             token: self.tokens.borrow().1.enabled().then(|| token.to_owned()),
-            stage: Stage::Header { header: p.header, header_json: p.header_json, alg: p.alg, payload: p.payload.to_owned() },
+            stage: Stage::Header { header_json: p.header_json, typ: p.typ, payload: p.payload.to_owned() },
         };
         let mut pending = self.pending.borrow_mut();
         pending.0 = pending.0.wrapping_add(1);
@@ -167,16 +171,29 @@ impl VerifierInner {
         Ok(Some(js_sys::Uint8Array::from(out.as_slice()).into()))
     }
 
-    /// Read and judge a prepared token's payload while the platform checks its signature.
-    fn judge_pending(&self, handle: u32, now: u64) {
-        let Some(p) = self.pending.borrow_mut().1.remove(&handle) else { return };
-        let judged = Pending { token: p.token, stage: Stage::Judged(self.judge(p.stage, now)) };
-        self.pending.borrow_mut().1.insert(handle, judged);
+    /// Read and judge a prepared token's payload while the platform checks its signature: the
+    /// result (JSON) when the claims passed, for JavaScript to parse meanwhile and to return
+    /// only once the signature verified.
+    fn judge_pending(&self, handle: u32, now: u64) -> Option<String> {
+        let p = self.pending.borrow_mut().1.remove(&handle)?;
+        let keep = p.token.is_some();
+        let mut judged = self.judge(p.stage, now);
+        let early = match &mut judged {
+            Ok(Ok(j)) => {
+                j.given = true;
+                // The cache needs the text too; otherwise it leaves at once.
+                Some(if keep { j.out.clone() } else { core::mem::take(&mut j.out) })
+            }
+            _ => None,
+        };
+        self.pending.borrow_mut().1.insert(handle, Pending { token: p.token, stage: Stage::Judged(judged) });
+        early
     }
 
     /// The end of a prepared token, once the platform said whether its signature holds: a
     /// malformed payload first, then the signature, then the claims (the order of `verify`).
-    fn finish(&self, handle: u32, signature_ok: bool, now: u64) -> Result<String> {
+    /// The result (JSON), or `None` when `verifyClaims` already gave it.
+    fn finish(&self, handle: u32, signature_ok: bool, now: u64) -> Result<Option<String>> {
         let p = self.pending.borrow_mut().1.remove(&handle).ok_or_else(|| {
             Error::new(Code::Internal, "the verification was forgotten before its signature check ended (too many at once)")
         })?;
@@ -184,13 +201,12 @@ impl VerifierInner {
         if !signature_ok {
             return Err(Error::new(Code::JwsSignatureVerificationFailed, "the token's signature does not verify"));
         }
-        let verified = claims?;
-        let out = verified.to_json_string();
+        let judged = claims?;
         if let Some(token) = p.token {
             let v = self.verifier.borrow();
-            self.tokens.borrow_mut().1.put(&token, &verified, out.clone(), v.claim_rules());
+            self.tokens.borrow_mut().1.put(&token, judged.times, judged.out.clone(), v.claim_rules());
         }
-        Ok(out)
+        Ok((!judged.given).then_some(judged.out))
     }
 
     fn verify_loaded(&self, token: &str, now: u64) -> Result<String> {
@@ -201,7 +217,7 @@ impl VerifierInner {
         let cache = self.keys.cache.borrow();
         let verified = v.verify_with(cache.as_ref(), token, now)?;
         let out = verified.to_json_string();
-        self.tokens.borrow_mut().1.put(token, &verified, out.clone(), v.claim_rules());
+        self.tokens.borrow_mut().1.put(token, CacheTimes::of(&verified.claims), out.clone(), v.claim_rules());
         Ok(out)
     }
 }
@@ -281,21 +297,24 @@ impl WasmVerifier {
         Ok(self.inner.prepare_loaded(token, io::now(), false).map_err(js_error)?.unwrap_or(JsValue::NULL))
     }
 
-    /// Judge the payload of a prepared token (call it while the platform checks the signature).
+    /// Judge the payload of a prepared token (call it while the platform checks the signature):
+    /// the result, JSON `{ payload, protectedHeader }`, when the claims passed, which must not be
+    /// used unless `verifyFinish` then succeeds; undefined otherwise (`verifyFinish` says why).
     #[wasm_bindgen(js_name = verifyClaims)]
-    pub fn verify_claims(&self, handle: u32) {
-        self.inner.judge_pending(handle, io::now());
+    pub fn verify_claims(&self, handle: u32) -> Option<String> {
+        self.inner.judge_pending(handle, io::now())
     }
 
-    /// The claim checks after the platform's signature check (`signatureOk`), as JSON
-    /// `{ payload, protectedHeader }`. With `signatureOk` undefined the prepared token is dropped.
+    /// The claim checks after the platform's signature check (`signatureOk`): the result, JSON
+    /// `{ payload, protectedHeader }`, or undefined when `verifyClaims` returned it already; an
+    /// error when the token is refused. With `signatureOk` undefined the prepared token is dropped.
     #[wasm_bindgen(js_name = verifyFinish)]
-    pub fn verify_finish(&self, handle: u32, signature_ok: Option<bool>) -> core::result::Result<String, JsValue> {
+    pub fn verify_finish(&self, handle: u32, signature_ok: Option<bool>) -> core::result::Result<Option<String>, JsValue> {
         match signature_ok {
             Some(ok) => self.inner.finish(handle, ok, io::now()).map_err(js_error),
             None => {
                 self.inner.pending.borrow_mut().1.remove(&handle);
-                Ok(String::new())
+                Ok(None)
             }
         }
     }
