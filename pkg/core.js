@@ -331,14 +331,17 @@ export function _signatureBackend() {
   return platformBackend;
 }
 
-const encoder = new TextEncoder();
 /** The module's algorithms, in its order (verifyPrepare names them by index). */
 const ALGS = ['RS256', 'RS384', 'RS512', 'PS256', 'ES256'];
-/** A prepared verification: a 20-byte little-endian head, then the signature. */
+/**
+ * A prepared verification: a 20-byte little-endian head (handle, key generation, key index,
+ * algorithm index, signature length), the signature, then the signing input.
+ */
 function prepared(bytes) {
   const v = new DataView(bytes.buffer, bytes.byteOffset, 20);
+  const end = 20 + v.getUint32(16, true);
   return [v.getUint32(0, true), v.getUint32(4, true), v.getUint32(8, true), ALGS[v.getUint32(12, true)],
-    bytes.subarray(20), v.getUint32(16, true)];
+    bytes.subarray(20, end), bytes.subarray(end)];
 }
 const isThenable = (v) => v !== null && typeof v === 'object' && typeof v.then === 'function';
 
@@ -395,12 +398,15 @@ export class Verifier {
     return key;
   }
 
-  /** The platform's signature check: true / false, or undefined when it could not decide. */
-  #platformCheck(token, key, alg, signature, inputLength) {
+  /**
+   * The platform's signature check: true / false, a promise of the raw answer, or undefined when
+   * it could not decide.
+   */
+  #platformCheck(key, alg, signature, data) {
     if (!key) return undefined;
     try {
-      const ok = this.#backend.verify(alg, key, signature, encoder.encode(token.slice(0, inputLength)));
-      return isThenable(ok) ? ok.then((v) => v === true, () => undefined) : ok === true;
+      const ok = this.#backend.verify(alg, key, signature, data);
+      return isThenable(ok) ? ok : ok === true;
     } catch {
       return undefined;
     }
@@ -427,17 +433,21 @@ export class Verifier {
       // The usual case needs no I/O: no detour through the module's futures.
       const r = this.#inner.verifyPrepareNow(token) ?? await this.#inner.verifyPrepare(token);
       if (typeof r === 'string') return json(r);
-      const [handle, generation, index, alg, signature, inputLength] = prepared(r);
+      const [handle, generation, index, alg, signature, data] = prepared(r);
       let key = this.#platformKey(generation, index, alg);
       if (isThenable(key)) key = await key;
-      let ok = this.#platformCheck(token, key, alg, signature, inputLength);
+      let ok = this.#platformCheck(key, alg, signature, data);
       let early;
       if (isThenable(ok)) {
         // The payload is read and judged, and the result parsed, while the platform checks the
         // signature; the result is returned only if the signature then verifies.
         const text = this.#inner.verifyClaims(handle);
         if (text !== undefined) early = json(text);
-        ok = await ok;
+        try {
+          ok = (await ok) === true;
+        } catch {
+          ok = undefined;
+        }
       }
       const text = this.#finish(token, handle, ok);
       return text === undefined ? early : json(text);
@@ -458,9 +468,9 @@ export class Verifier {
       if (!this.#backend?.sync) return json(this.#inner.verifySync(token));
       const r = this.#inner.verifyPrepareSync(token);
       if (typeof r === 'string') return json(r);
-      const [handle, generation, index, alg, signature, inputLength] = prepared(r);
+      const [handle, generation, index, alg, signature, data] = prepared(r);
       const key = this.#platformKey(generation, index, alg);
-      return json(this.#finish(token, handle, this.#platformCheck(token, key, alg, signature, inputLength)));
+      return json(this.#finish(token, handle, this.#platformCheck(key, alg, signature, data)));
     });
   }
 

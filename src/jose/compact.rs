@@ -188,71 +188,7 @@ pub fn header_kid_unverified(token: &str, max_bytes: usize) -> Option<Option<Str
 /// RFC 7519 §7.2 step 10: a JOSE header or claims set with duplicate names MUST be rejected, else
 /// two parsers may read two different tokens).
 pub fn parse_object_strict(bytes: &[u8]) -> core::result::Result<Map<String, Value>, String> {
-    use serde::de::Deserializer as _;
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let v = (&mut de).deserialize_any(Strict).map_err(|e| e.to_string())?;
-    de.end().map_err(|e| e.to_string())?;
-    match v {
-        Value::Object(m) => Ok(m),
-        _ => Err("it is not an object".into()),
-    }
-}
-
-/// A `serde_json::Value` visitor that refuses duplicate member names.
-struct Strict;
-
-impl<'de> serde::de::DeserializeSeed<'de> for Strict {
-    type Value = Value;
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> core::result::Result<Value, D::Error> {
-        d.deserialize_any(Strict)
-    }
-}
-
-impl<'de> serde::de::Visitor<'de> for Strict {
-    type Value = Value;
-    fn expecting(&self, f: &mut core::fmt::Formatter) -> core::fmt::Result {
-        f.write_str("JSON")
-    }
-    fn visit_bool<E>(self, v: bool) -> core::result::Result<Value, E> {
-        Ok(Value::Bool(v))
-    }
-    fn visit_i64<E>(self, v: i64) -> core::result::Result<Value, E> {
-        Ok(v.into())
-    }
-    fn visit_u64<E>(self, v: u64) -> core::result::Result<Value, E> {
-        Ok(v.into())
-    }
-    fn visit_f64<E>(self, v: f64) -> core::result::Result<Value, E> {
-        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
-    }
-    fn visit_str<E>(self, v: &str) -> core::result::Result<Value, E> {
-        Ok(Value::String(v.to_owned()))
-    }
-    fn visit_string<E>(self, v: String) -> core::result::Result<Value, E> {
-        Ok(Value::String(v))
-    }
-    fn visit_unit<E>(self) -> core::result::Result<Value, E> {
-        Ok(Value::Null)
-    }
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> core::result::Result<Value, A::Error> {
-        let mut out = Vec::new();
-        while let Some(v) = seq.next_element_seed(Strict)? {
-            out.push(v);
-        }
-        Ok(Value::Array(out))
-    }
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut access: A) -> core::result::Result<Value, A::Error> {
-        use serde::de::Error as _;
-        let mut m = Map::new();
-        while let Some(k) = access.next_key::<String>()? {
-            if m.contains_key(&k) {
-                return Err(A::Error::custom(format!("the member {k:?} appears twice")));
-            }
-            let v = access.next_value_seed(Strict)?;
-            m.insert(k, v);
-        }
-        Ok(Value::Object(m))
-    }
+    crate::jose::json::parse_object(bytes).map(crate::jose::json::Object::into_map)
 }
 
 #[cfg(test)]

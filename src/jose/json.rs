@@ -1,8 +1,9 @@
-//! JOSE headers and claims sets read without copying: the same parser and the same strictness as
-//! [`parse_object_strict`](crate::jose::compact::parse_object_strict) (serde_json's grammar,
-//! duplicate member names refused at any depth), but the strings borrow from the text and the
-//! members stay in a list instead of a map of owned strings. A verification reads a handful of
-//! members once, so building a `serde_json::Map` per token cost more than the checks themselves.
+//! JOSE headers and claims sets read without copying: serde_json's grammar, duplicate member names
+//! refused at any depth (RFC 7515 §5.2 step 4, RFC 7519 §7.2 step 10), strings borrowed from the
+//! text and members kept in a list instead of a map of owned strings. A verification reads a
+//! handful of members once, so building a `serde_json::Map` per token cost more than the checks
+//! themselves. [`parse_object_strict`](crate::jose::compact::parse_object_strict) is this reader
+//! plus [`Object::into_map`], so the two accept exactly the same texts.
 //!
 //! [`Members`] is what the header and claim checks read, so both forms give the same answers.
 
@@ -32,19 +33,39 @@ pub enum Json<'a> {
     Object(Object<'a>),
 }
 
+impl Json<'_> {
+    /// The value as a `serde_json::Value` (owned strings).
+    pub fn into_value(self) -> Value {
+        match self {
+            Json::Null => Value::Null,
+            Json::Bool(b) => Value::Bool(b),
+            Json::U64(n) => n.into(),
+            Json::I64(n) => n.into(),
+            Json::F64(f) => serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number),
+            Json::Str(s) => Value::String(s.into_owned()),
+            Json::Array(a) => Value::Array(a.into_iter().map(Json::into_value).collect()),
+            Json::Object(o) => Value::Object(o.into_map()),
+        }
+    }
+}
+
 /// A JSON object's members, in order; no name appears twice.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Object<'a>(pub Vec<(Cow<'a, str>, Json<'a>)>);
 
 impl<'a> Object<'a> {
+    /// The object as a `serde_json::Map` (owned strings).
+    pub fn into_map(self) -> Map<String, Value> {
+        self.0.into_iter().map(|(k, v)| (k.into_owned(), v.into_value())).collect()
+    }
+
     /// The member called `name`.
     pub fn get(&self, name: &str) -> Option<&Json<'a>> {
         self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v)
     }
 }
 
-/// Parse a JSON object with the rules of
-/// [`parse_object_strict`](crate::jose::compact::parse_object_strict), borrowing from `text`.
+/// Parse a JSON object, refusing duplicate member names at any depth, borrowing from `text`.
 pub fn parse_object(text: &[u8]) -> core::result::Result<Object<'_>, String> {
     let mut de = serde_json::Deserializer::from_slice(text);
     let v = (&mut de).deserialize_any(Lean).map_err(|e| e.to_string())?;
@@ -109,7 +130,7 @@ impl<'de> Visitor<'de> for Lean {
         Ok(Json::U64(v))
     }
     fn visit_f64<E>(self, v: f64) -> core::result::Result<Self::Value, E> {
-        // As in `parse_object_strict`: a number that is not finite (never from JSON text) is null.
+        // A number that is not finite (never from JSON text) is null, as in serde_json.
         Ok(if v.is_finite() { Json::F64(v) } else { Json::Null })
     }
     fn visit_borrowed_str<E>(self, v: &'de str) -> core::result::Result<Self::Value, E> {
@@ -135,8 +156,7 @@ impl<'de> Visitor<'de> for Lean {
         let mut members: Vec<(Cow<'de, str>, Json<'de>)> = Vec::new();
         let mut names = std::collections::BTreeSet::new();
         while let Some(k) = access.next_key_seed(Name)? {
-            // RFC 7515 §5.2 step 4, RFC 7519 §7.2 step 10; refused where `parse_object_strict`
-            // refuses it, with its message.
+            // RFC 7515 §5.2 step 4, RFC 7519 §7.2 step 10: refused at the second occurrence.
             let twice = if members.len() < PAIRWISE_MAX {
                 members.iter().any(|(other, _)| *other == k)
             } else {

@@ -148,10 +148,12 @@ impl VerifierInner {
             return Ok(None);
         }
         // One array crosses: a 20-byte little-endian head (handle, key generation, key index,
-        // algorithm index, signing input length), then the signature.
+        // algorithm index, signature length), the signature, then the signing input (the
+        // token's `header.payload`, so JavaScript need not encode it again).
         let alg = crate::jose::Algorithm::ALL.iter().position(|a| *a == p.alg).unwrap_or_default();
-        let mut out = Vec::with_capacity(16 + p.signature.len());
-        let head = [(self.keys.generation.get() & 0xffff_ffff) as u32, p.key_index as u32, alg as u32, p.signing_input_len as u32];
+        let input = token.as_bytes().get(..p.signing_input_len).unwrap_or_default();
+        let mut out = Vec::with_capacity(20 + p.signature.len() + input.len());
+        let head = [(self.keys.generation.get() & 0xffff_ffff) as u32, p.key_index as u32, alg as u32, p.signature.len() as u32];
         let entry = Pending {
             token: self.tokens.borrow().1.enabled().then(|| token.to_owned()),
             stage: Stage::Header { header_json: p.header_json, typ: p.typ, payload: p.payload.to_owned() },
@@ -168,6 +170,7 @@ impl VerifierInner {
             out.extend_from_slice(&v.to_le_bytes());
         }
         out.extend_from_slice(&p.signature);
+        out.extend_from_slice(input);
         Ok(Some(js_sys::Uint8Array::from(out.as_slice()).into()))
     }
 
@@ -269,7 +272,7 @@ impl WasmVerifier {
 
     /// Like `verify`, but stops before the signature check so the platform (WebCrypto) can do
     /// it: resolves to the cached result (a JSON string) or to
-    /// a `Uint8Array` (a 20-byte head, then the signature: see `prepare_loaded`); then call
+    /// a `Uint8Array` (a 20-byte head, the signature, the signing input: see `prepare_loaded`); then call
     /// `verifyFinish`.
     #[wasm_bindgen(js_name = verifyPrepare)]
     pub async fn verify_prepare(&self, token: String) -> core::result::Result<JsValue, JsValue> {
