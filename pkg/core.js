@@ -333,16 +333,9 @@ export function _signatureBackend() {
 
 /** The module's algorithms, in its order (verifyPrepare names them by index). */
 const ALGS = ['RS256', 'RS384', 'RS512', 'PS256', 'ES256'];
-/**
- * A prepared verification: a 20-byte little-endian head (handle, key generation, key index,
- * algorithm index, signature length), the signature, then the signing input.
- */
-function prepared(bytes) {
-  const v = new DataView(bytes.buffer, bytes.byteOffset, 20);
-  const end = 20 + v.getUint32(16, true);
-  return [v.getUint32(0, true), v.getUint32(4, true), v.getUint32(8, true), ALGS[v.getUint32(12, true)],
-    bytes.subarray(20, end), bytes.subarray(end)];
-}
+/** The module's memory (for the verifier's views of a prepared verification). */
+let wasmMemory = null;
+const memory = () => (wasmMemory ??= glue.wasmMemory());
 const isThenable = (v) => v !== null && typeof v === 'object' && typeof v.then === 'function';
 
 /**
@@ -358,6 +351,8 @@ export class Verifier {
   #backend;
   #keys = new Map();
   #keysGeneration = -1;
+  #headAt = 0;
+  #head = null;
 
   constructor(options = {}) {
     const { onWarning, crypto, ...rest } = options && typeof options === 'object' ? options : { options };
@@ -367,11 +362,28 @@ export class Verifier {
     this.#onWarning = typeof onWarning === 'function' ? onWarning : (w) => console.warn(`oidc-wasm: ${w}`);
     this.#backend = crypto === 'wasm' ? null : platformBackend;
     this.#inner = call('new Verifier()', () => new (built(glue, 'WasmVerifier', 'verifier'))(arg(rest, 'the verifier options')));
+    this.#headAt = this.#inner.headAddress();
   }
 
   #warn() {
     const w = this.#inner.takeWarnings();
     if (w !== undefined) for (const m of json(w)) this.#onWarning(m);
+  }
+
+  /**
+   * Prepared verification `handle`, as the module describes it in its memory (nothing is
+   * copied): [generation, key index, alg, signature address, signature length, signing input
+   * address, its length]. The bytes stay put until verifyFinish.
+   */
+  #prepared(handle) {
+    const buffer = memory().buffer;
+    if (this.#head?.buffer !== buffer) this.#head = new Uint32Array(buffer, this.#headAt, 8);
+    const h = this.#head;
+    // Another verification may have been prepared while this one awaited its keys.
+    if (h[0] !== handle && !(this.#inner.describe(handle) && h[0] === handle)) {
+      throw new AuthError('ERR_INTERNAL', 'the prepared verification was forgotten (too many at once)', { kind: 'internal' });
+    }
+    return [h[1], h[2], ALGS[h[3]], h[4], h[5], h[6], h[7]];
   }
 
   /** The platform key for key `index` of the set of `generation` (null: the platform refused it). */
@@ -402,10 +414,14 @@ export class Verifier {
    * The platform's signature check: true / false, a promise of the raw answer, or undefined when
    * it could not decide.
    */
-  #platformCheck(key, alg, signature, data) {
+  #platformCheck(key, alg, signatureAt, signatureLength, dataAt, dataLength) {
     if (!key) return undefined;
     try {
-      const ok = this.#backend.verify(alg, key, signature, data);
+      // Views of the module's memory, made now (the memory may have grown since the prepare):
+      // WebCrypto copies the bytes at the call, node:crypto verifies before returning.
+      const buffer = memory().buffer;
+      const ok = this.#backend.verify(alg, key, new Uint8Array(buffer, signatureAt, signatureLength),
+        new Uint8Array(buffer, dataAt, dataLength));
       return isThenable(ok) ? ok : ok === true;
     } catch {
       return undefined;
@@ -433,10 +449,11 @@ export class Verifier {
       // The usual case needs no I/O: no detour through the module's futures.
       const r = this.#inner.verifyPrepareNow(token) ?? await this.#inner.verifyPrepare(token);
       if (typeof r === 'string') return json(r);
-      const [handle, generation, index, alg, signature, data] = prepared(r);
+      const handle = r;
+      const [generation, index, alg, ...bytes] = this.#prepared(handle);
       let key = this.#platformKey(generation, index, alg);
       if (isThenable(key)) key = await key;
-      let ok = this.#platformCheck(key, alg, signature, data);
+      let ok = this.#platformCheck(key, alg, ...bytes);
       let early;
       if (isThenable(ok)) {
         // The payload is read and judged, and the result parsed, while the platform checks the
@@ -468,9 +485,10 @@ export class Verifier {
       if (!this.#backend?.sync) return json(this.#inner.verifySync(token));
       const r = this.#inner.verifyPrepareSync(token);
       if (typeof r === 'string') return json(r);
-      const [handle, generation, index, alg, signature, data] = prepared(r);
+      const handle = r;
+      const [generation, index, alg, ...bytes] = this.#prepared(handle);
       const key = this.#platformKey(generation, index, alg);
-      return json(this.#finish(token, handle, this.#platformCheck(key, alg, signature, data)));
+      return json(this.#finish(token, handle, this.#platformCheck(key, alg, ...bytes)));
     });
   }
 

@@ -14,7 +14,8 @@ use crate::jose::compact::{
 };
 use crate::jose::json::{Member, Members};
 use crate::jose::verify::{
-    prepare_header, prepare_header_lean, verify_signature, PreparedHeader, PreparedJws, PreparedLean, SignatureRules, VerifiedJws,
+    prepare_header, prepare_header_memo, verify_signature, HeaderMemo, PreparedHeader, PreparedJws, PreparedLean, SignatureRules,
+    VerifiedJws,
 };
 use crate::jose::Algorithm;
 use crate::url::{parse_configured, Url};
@@ -268,14 +269,21 @@ impl Verifier {
 
     /// [`Verifier::prepare_header_with`] without building the header as a `serde_json::Map` (see
     /// [`prepare_header_lean`]): the same checks and errors.
-    pub fn prepare_lean_with<'t, 'c>(&self, cache: Option<&'c JwksCache>, token: &'t str) -> Result<PreparedLean<'t, 'c>> {
+    /// `memo` remembers the last header's outcome (see [`prepare_header_memo`]): clear it when
+    /// the key set changes.
+    pub fn prepare_lean_with<'t, 'c>(
+        &self,
+        cache: Option<&'c JwksCache>,
+        token: &'t str,
+        memo: &mut Option<HeaderMemo>,
+    ) -> Result<PreparedLean<'t, 'c>> {
         let keys = cache.and_then(JwksCache::keys).ok_or_else(|| {
             Error::new(
                 Code::JwksNotLoaded,
                 "no signing keys are loaded yet: call verify() (which fetches them) or importJwksCache() first",
             )
         })?;
-        prepare_header_lean(token, keys, &self.signature)
+        prepare_header_memo(token, keys, &self.signature, memo)
     }
 
     /// [`Verifier::finish`] for a token prepared by [`Verifier::prepare_lean_with`]: reads its

@@ -8,7 +8,7 @@ use oidc_wasm::jose::compact::{decode_text, parse_text};
 use oidc_wasm::jose::json;
 use oidc_wasm::jose::jwk::PublicJwk;
 use oidc_wasm::jose::jwks::JwkSet;
-use oidc_wasm::jose::verify::{prepare_header_lean, prepare_jws, verify_jws, verify_signature, SignatureRules};
+use oidc_wasm::jose::verify::{prepare_header_lean, prepare_header_memo, prepare_jws, verify_jws, verify_signature, SignatureRules};
 use oidc_wasm::jose::Algorithm;
 use oidc_wasm::Code;
 use serde_json::{json, Map, Value};
@@ -263,6 +263,30 @@ fn the_in_place_reading_decides_every_attack_case_alike() {
             verify_signature(p.alg, p.key, &input(p.signing_input_len), &p.signature)
         });
         assert_eq!(format!("{map:?}"), format!("{lean:?}"), "{}", c["name"]);
+    }
+}
+
+/// A header's remembered checks (`prepare_header_memo`) change nothing: each case gives what
+/// `prepare_header_lean` gives, whichever token of the same key set came just before.
+#[test]
+fn a_remembered_header_decides_every_attack_case_alike() {
+    let cases = attack_catalogue();
+    let outcome = |r: oidc_wasm::Result<oidc_wasm::jose::verify::PreparedLean<'_, '_>>| {
+        r.map(|p| (p.alg, p.key_index, p.signature, p.signing_input_len, p.payload.to_owned(), p.kid, p.typ, p.header_json))
+    };
+    for c in &cases {
+        let keys = set(c["keys"].as_array().unwrap());
+        let algorithms: Vec<Algorithm> =
+            c["algorithms"].as_array().unwrap().iter().map(|a| Algorithm::from_name(a.as_str().unwrap()).unwrap()).collect();
+        let rules = SignatureRules { algorithms, ..Default::default() };
+        let token = c["token"].as_str().unwrap();
+        let expected = format!("{:?}", outcome(prepare_header_lean(token, &keys, &rules)));
+        for before in cases.iter().filter(|b| b["keys"] == c["keys"]) {
+            let mut memo = None;
+            let _ = prepare_header_memo(before["token"].as_str().unwrap(), &keys, &rules, &mut memo);
+            let got = format!("{:?}", outcome(prepare_header_memo(token, &keys, &rules, &mut memo)));
+            assert_eq!(got, expected, "{} after {}", c["name"], before["name"]);
+        }
     }
 }
 

@@ -1,5 +1,7 @@
 //! JWS signature verification (RFC 7515 §5.2) with an algorithm allow-list (RFC 8725 §3.1).
 
+use std::rc::Rc;
+
 use serde_json::{Map, Value};
 #[cfg(feature = "wasm-crypto")]
 use sha2::{Digest, Sha256};
@@ -146,11 +148,11 @@ pub fn prepare_header_lean<'t, 'k>(token: &'t str, keys: &'k JwkSet, rules: &Sig
     let header = parse_text(&header_json, "header")?;
     match header_checks(&header, parts.signature, keys, rules) {
         Ok((alg, key_index, key, signature)) => {
-            let owned = |name: &str| header.member(name).and_then(|m| m.as_str()).map(str::to_owned);
+            let owned = |name: &str| header.member(name).and_then(|m| m.as_str()).map(Rc::from);
             Ok(PreparedLean {
                 kid: owned("kid"),
                 typ: owned("typ"),
-                header_json,
+                header_json: Rc::from(header_json.as_str()),
                 alg,
                 key,
                 key_index,
@@ -167,16 +169,83 @@ pub fn prepare_header_lean<'t, 'k>(token: &'t str, keys: &'k JwkSet, rules: &Sig
     }
 }
 
+/// What [`prepare_header_lean`] concluded about one header part with one key set, to reuse for
+/// the next token whose header part is the same text: tokens from one issuer usually share it
+/// byte for byte, so only the signature (and later the payload) differ.
+#[derive(Clone, Debug)]
+pub struct HeaderMemo {
+    segment: String,
+    header_json: Rc<str>,
+    kid: Option<Rc<str>>,
+    typ: Option<Rc<str>>,
+    alg: Algorithm,
+    key_index: usize,
+}
+
+/// [`prepare_header_lean`], reusing `memo` when the token's header part is the text it holds, and
+/// remembering this header otherwise. The caller must clear `memo` whenever the key set or the
+/// rules change. The outcome is the same either way: the header's checks (`alg`, `crit`, `kid`,
+/// key selection) depend only on the header, the key set and the rules, so for the same three
+/// only the signature's decoding and length remain to check, in the order
+/// [`prepare_header_lean`] checks them.
+pub fn prepare_header_memo<'t, 'k>(
+    token: &'t str,
+    keys: &'k JwkSet,
+    rules: &SignatureRules,
+    memo: &mut Option<HeaderMemo>,
+) -> Result<PreparedLean<'t, 'k>> {
+    let parts = split_parts(token, rules.max_token_bytes)?;
+    if let Some(m) = memo.as_ref().filter(|m| m.segment == parts.header) {
+        if let Some(key) = keys.keys().get(m.key_index) {
+            let signature = decode_signature(parts.signature).and_then(|s| {
+                if s.len() == signature_len(key) {
+                    Ok(s)
+                } else {
+                    Err(Error::new(Code::JwsSignatureVerificationFailed, "the token's signature does not verify"))
+                }
+            });
+            return match signature {
+                Ok(signature) => Ok(PreparedLean {
+                    header_json: m.header_json.clone(),
+                    kid: m.kid.clone(),
+                    typ: m.typ.clone(),
+                    alg: m.alg,
+                    key,
+                    key_index: m.key_index,
+                    signature,
+                    signing_input_len: parts.signing_input_len,
+                    payload: parts.payload,
+                }),
+                Err(e) => {
+                    let payload = decode_text(parts.payload, "payload")?;
+                    parse_text(&payload, "payload")?;
+                    Err(e)
+                }
+            };
+        }
+    }
+    let p = prepare_header_lean(token, keys, rules)?;
+    *memo = Some(HeaderMemo {
+        segment: parts.header.to_owned(),
+        header_json: p.header_json.clone(),
+        kid: p.kid.clone(),
+        typ: p.typ.clone(),
+        alg: p.alg,
+        key_index: p.key_index,
+    });
+    Ok(p)
+}
+
 /// A JWS whose header, key and signature length passed [`prepare_header_lean`]; the payload is
 /// not read yet.
 #[derive(Debug)]
 pub struct PreparedLean<'t, 'k> {
     /// The header's text.
-    pub header_json: String,
+    pub header_json: Rc<str>,
     /// The header's `kid`, when it is a string.
-    pub kid: Option<String>,
+    pub kid: Option<Rc<str>>,
     /// The header's `typ`, when it is a string (all the claim checks read of the header).
-    pub typ: Option<String>,
+    pub typ: Option<Rc<str>>,
     /// The allowed algorithm named by the header.
     pub alg: Algorithm,
     /// The key selected from the set.

@@ -23,6 +23,12 @@ pub fn signature_check_input(jwk_json: &str, alg: &str, signature_len: usize) ->
     (key.usable_for(alg) && crate::jose::verify::signature_len(&key) == signature_len).then(|| key.public.to_string())
 }
 
+/// The module's memory, for the views `WasmVerifier::headAddress` describes.
+#[wasm_bindgen(js_name = wasmMemory)]
+pub fn wasm_memory() -> JsValue {
+    wasm_bindgen::memory()
+}
+
 /// This crate's own signature check of `signature` over `message` with a JWK (JSON): whether it
 /// verifies. A key that does not parse is an error.
 #[wasm_bindgen(js_name = verifySignatureWasm)]
@@ -43,8 +49,15 @@ struct VerifierInner {
     keys: Rc<KeyStore>,
     timeout_ms: u32,
     tokens: RefCell<(u64, TokenCache)>,
-    /// Tokens whose signature the platform is checking, by handle.
-    pending: RefCell<(u32, std::collections::BTreeMap<u32, Pending>)>,
+    /// Tokens whose signature the platform is checking, with their handles, in the order they
+    /// were last touched (the last handle given, and the list: usually one or a few entries).
+    pending: RefCell<(u32, std::collections::VecDeque<(u32, Pending)>)>,
+    /// The last header's checks, for the key set of the generation it holds.
+    header_memo: RefCell<(u64, Option<crate::jose::verify::HeaderMemo>)>,
+    /// What the last prepared verification gives JavaScript, read there from wasm memory (so
+    /// nothing is allocated on the JavaScript side): handle, key generation, key index,
+    /// algorithm index, then address and length of the signature and of the signing input.
+    head: core::cell::Cell<[u32; 8]>,
 }
 
 /// A token handed to the platform's signature check: its header, then (once `verifyClaims` ran
@@ -52,11 +65,17 @@ struct VerifierInner {
 struct Pending {
     /// The token, kept only when the verified-token cache is on.
     token: Option<String>,
+    /// The signature, then the signing input: JavaScript hands views of these bytes to the
+    /// platform, which copies them at the call (WebCrypto's "get a copy of the bytes held by",
+    /// node:crypto's synchronous verify). They stay here, unmoved, until the verification ends.
+    bytes: Vec<u8>,
+    /// Its description for JavaScript (see `VerifierInner::head`).
+    head: [u32; 8],
     stage: Stage,
 }
 
 enum Stage {
-    Header { header_json: String, typ: Option<String>, payload: String },
+    Header { header_json: Rc<str>, typ: Option<Rc<str>>, payload: String },
     /// A malformed payload (reported before the signature), or the claim checks' result.
     Judged(Judgement),
 }
@@ -92,6 +111,12 @@ impl VerifierInner {
 const MAX_PENDING: usize = 4096;
 
 impl VerifierInner {
+    fn take_pending(&self, handle: u32) -> Option<Pending> {
+        let mut pending = self.pending.borrow_mut();
+        let i = pending.1.iter().position(|(h, _)| *h == handle)?;
+        pending.1.remove(i).map(|(_, p)| p)
+    }
+
     fn cached(&self, token: &str, now: u64) -> Option<String> {
         let mut t = self.tokens.borrow_mut();
         if t.0 != self.keys.generation.get() {
@@ -121,10 +146,8 @@ impl VerifierInner {
         self.keys.prepare(token, max).await
     }
 
-    /// A cached result as a string, or everything the platform needs to check the signature:
-    /// the bytes of a `Uint8Array` (see `prepare_loaded`).
-    /// A cached result as a string, or everything the platform needs to check the signature:
-    /// the bytes of a `Uint8Array` (see `prepare_loaded`). With `no_io`,
+    /// A cached result as a string, or the handle (a number) of a verification whose signature
+    /// the platform is to check, described in `head`. With `no_io`,
     /// `None` when the token needs I/O first (discovery, or a JWKS fetch the cache policy wants
     /// for it), so `verifyPrepare` must be awaited instead.
     fn prepare_loaded(&self, token: &str, now: u64, no_io: bool) -> Result<Option<JsValue>> {
@@ -136,7 +159,11 @@ impl VerifierInner {
         }
         let v = self.verifier.borrow();
         let cache = self.keys.cache.borrow();
-        let p = match v.prepare_lean_with(cache.as_ref(), token) {
+        let mut memo = self.header_memo.borrow_mut();
+        if memo.0 != self.keys.generation.get() {
+            *memo = (self.keys.generation.get(), None);
+        }
+        let p = match v.prepare_lean_with(cache.as_ref(), token, &mut memo.1) {
             Ok(p) => p,
             Err(e) => {
                 let fetch = no_io
@@ -147,38 +174,44 @@ impl VerifierInner {
         if no_io && cache.as_ref().is_none_or(|c| c.wants_fetch(p.kid.as_deref(), now)) {
             return Ok(None);
         }
-        // One array crosses: a 20-byte little-endian head (handle, key generation, key index,
-        // algorithm index, signature length), the signature, then the signing input (the
-        // token's `header.payload`, so JavaScript need not encode it again).
         let alg = crate::jose::Algorithm::ALL.iter().position(|a| *a == p.alg).unwrap_or_default();
         let input = token.as_bytes().get(..p.signing_input_len).unwrap_or_default();
-        let mut out = Vec::with_capacity(20 + p.signature.len() + input.len());
-        let head = [(self.keys.generation.get() & 0xffff_ffff) as u32, p.key_index as u32, alg as u32, p.signature.len() as u32];
-        let entry = Pending {
-            token: self.tokens.borrow().1.enabled().then(|| token.to_owned()),
-            stage: Stage::Header { header_json: p.header_json, typ: p.typ, payload: p.payload.to_owned() },
-        };
+        let mut bytes = p.signature;
+        bytes.extend_from_slice(input);
         let mut pending = self.pending.borrow_mut();
         pending.0 = pending.0.wrapping_add(1);
         let handle = pending.0;
+        let at = bytes.as_ptr() as usize as u32;
+        let sig_len = bytes.len() - input.len();
+        let head = [
+            handle,
+            (self.keys.generation.get() & 0xffff_ffff) as u32,
+            p.key_index as u32,
+            alg as u32,
+            at,
+            sig_len as u32,
+            at + sig_len as u32,
+            input.len() as u32,
+        ];
+        self.head.set(head);
+        let entry = Pending {
+            token: self.tokens.borrow().1.enabled().then(|| token.to_owned()),
+            bytes,
+            head,
+            stage: Stage::Header { header_json: p.header_json, typ: p.typ, payload: p.payload.to_owned() },
+        };
         if pending.1.len() >= MAX_PENDING {
-            pending.1.pop_first();
+            pending.1.pop_front();
         }
-        pending.1.insert(handle, entry);
-        out.extend_from_slice(&handle.to_le_bytes());
-        for v in head {
-            out.extend_from_slice(&v.to_le_bytes());
-        }
-        out.extend_from_slice(&p.signature);
-        out.extend_from_slice(input);
-        Ok(Some(js_sys::Uint8Array::from(out.as_slice()).into()))
+        pending.1.push_back((handle, entry));
+        Ok(Some(JsValue::from(handle)))
     }
 
     /// Read and judge a prepared token's payload while the platform checks its signature: the
     /// result (JSON) when the claims passed, for JavaScript to parse meanwhile and to return
     /// only once the signature verified.
     fn judge_pending(&self, handle: u32, now: u64) -> Option<String> {
-        let p = self.pending.borrow_mut().1.remove(&handle)?;
+        let p = self.take_pending(handle)?;
         let keep = p.token.is_some();
         let mut judged = self.judge(p.stage, now);
         let early = match &mut judged {
@@ -189,7 +222,7 @@ impl VerifierInner {
             }
             _ => None,
         };
-        self.pending.borrow_mut().1.insert(handle, Pending { token: p.token, stage: Stage::Judged(judged) });
+        self.pending.borrow_mut().1.push_back((handle, Pending { token: p.token, bytes: p.bytes, head: p.head, stage: Stage::Judged(judged) }));
         early
     }
 
@@ -197,7 +230,7 @@ impl VerifierInner {
     /// malformed payload first, then the signature, then the claims (the order of `verify`).
     /// The result (JSON), or `None` when `verifyClaims` already gave it.
     fn finish(&self, handle: u32, signature_ok: bool, now: u64) -> Result<Option<String>> {
-        let p = self.pending.borrow_mut().1.remove(&handle).ok_or_else(|| {
+        let p = self.take_pending(handle).ok_or_else(|| {
             Error::new(Code::Internal, "the verification was forgotten before its signature check ended (too many at once)")
         })?;
         let claims = self.judge(p.stage, now)?;
@@ -250,6 +283,8 @@ impl WasmVerifier {
                     timeout_ms,
                     tokens: RefCell::new((0, TokenCache::new(token_cache))),
                     pending: RefCell::new((0, Default::default())),
+                    header_memo: RefCell::new((0, None)),
+                    head: Default::default(),
                 }),
             })
         };
@@ -272,7 +307,7 @@ impl WasmVerifier {
 
     /// Like `verify`, but stops before the signature check so the platform (WebCrypto) can do
     /// it: resolves to the cached result (a JSON string) or to
-    /// a `Uint8Array` (a 20-byte head, the signature, the signing input: see `prepare_loaded`); then call
+    /// the handle of a prepared verification (see `prepare_loaded` and `headAddress`); then call
     /// `verifyFinish`.
     #[wasm_bindgen(js_name = verifyPrepare)]
     pub async fn verify_prepare(&self, token: String) -> core::result::Result<JsValue, JsValue> {
@@ -300,6 +335,23 @@ impl WasmVerifier {
         Ok(self.inner.prepare_loaded(token, io::now(), false).map_err(js_error)?.unwrap_or(JsValue::NULL))
     }
 
+    /// The address in wasm memory of eight u32s describing the last prepared verification: its
+    /// handle, key generation, key index, algorithm index (in `Algorithm::ALL`), then address and
+    /// length of the signature and of the signing input, valid until `verifyFinish`.
+    #[wasm_bindgen(js_name = headAddress)]
+    pub fn head_address(&self) -> u32 {
+        self.inner.head.as_ptr() as usize as u32
+    }
+
+    /// Describe the prepared verification `handle` at `headAddress` again (another one may have
+    /// been prepared since, while JavaScript awaited): false when there is no such verification.
+    pub fn describe(&self, handle: u32) -> bool {
+        let pending = self.inner.pending.borrow();
+        let Some((_, p)) = pending.1.iter().find(|(h, _)| *h == handle) else { return false };
+        self.inner.head.set(p.head);
+        true
+    }
+
     /// Judge the payload of a prepared token (call it while the platform checks the signature):
     /// the result, JSON `{ payload, protectedHeader }`, when the claims passed, which must not be
     /// used unless `verifyFinish` then succeeds; undefined otherwise (`verifyFinish` says why).
@@ -316,7 +368,7 @@ impl WasmVerifier {
         match signature_ok {
             Some(ok) => self.inner.finish(handle, ok, io::now()).map_err(js_error),
             None => {
-                self.inner.pending.borrow_mut().1.remove(&handle);
+                self.inner.take_pending(handle);
                 Ok(None)
             }
         }
