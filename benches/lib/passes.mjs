@@ -51,7 +51,7 @@ export async function runPasses({ contenders, sets, passes = 5, repeatPasses = 3
     // fast figures by 20-30 % from pass to pass).
     const ref = [...warm].find(([c]) => c.id === 'jose')?.[1] ?? Math.min(...warm.values());
     const groups = [contenders.filter((c) => warm.get(c) <= 3 * ref), contenders.filter((c) => warm.get(c) > 3 * ref)];
-    for (const group of groups) {
+    for (const group of groups.filter((g) => g.length > 0)) {
       const order = [...group];
       for (let p = 0; p < passes; p++) {
         for (const c of order) out[alg][c.id].all.push((await pass(c, tokens, n, now)) * 1000 / n);
