@@ -372,8 +372,9 @@ export class Verifier {
 
   /**
    * Prepared verification `handle`, as the module describes it in its memory (nothing is
-   * copied): [generation, key index, alg, signature address, signature length, signing input
-   * address, its length]. The bytes stay put until verifyFinish.
+   * copied): a Uint32Array of [handle, generation, key index, alg index, signature address,
+   * signature length, signing input address, its length], to read before any await (the next
+   * prepare rewrites it). The bytes it points at stay put until verifyFinish.
    */
   #prepared(handle) {
     const buffer = memory().buffer;
@@ -383,7 +384,7 @@ export class Verifier {
     if (h[0] !== handle && !(this.#inner.describe(handle) && h[0] === handle)) {
       throw new AuthError('ERR_INTERNAL', 'the prepared verification was forgotten (too many at once)', { kind: 'internal' });
     }
-    return [h[1], h[2], ALGS[h[3]], h[4], h[5], h[6], h[7]];
+    return h;
   }
 
   /** The platform key for key `index` of the set of `generation` (null: the platform refused it). */
@@ -414,14 +415,13 @@ export class Verifier {
    * The platform's signature check: true / false, a promise of the raw answer, or undefined when
    * it could not decide.
    */
-  #platformCheck(key, alg, signatureAt, signatureLength, dataAt, dataLength) {
+  #platformCheck(key, alg, h) {
     if (!key) return undefined;
     try {
-      // Views of the module's memory, made now (the memory may have grown since the prepare):
-      // WebCrypto copies the bytes at the call, node:crypto verifies before returning.
+      // Views of the module's memory (h is read after the last call into the module): WebCrypto
+      // copies the bytes at the call, node:crypto verifies before returning.
       const buffer = memory().buffer;
-      const ok = this.#backend.verify(alg, key, new Uint8Array(buffer, signatureAt, signatureLength),
-        new Uint8Array(buffer, dataAt, dataLength));
+      const ok = this.#backend.verify(alg, key, new Uint8Array(buffer, h[4], h[5]), new Uint8Array(buffer, h[6], h[7]));
       return isThenable(ok) ? ok : ok === true;
     } catch {
       return undefined;
@@ -450,10 +450,13 @@ export class Verifier {
       const r = this.#inner.verifyPrepareNow(token) ?? await this.#inner.verifyPrepare(token);
       if (typeof r === 'string') return json(r);
       const handle = r;
-      const [generation, index, alg, ...bytes] = this.#prepared(handle);
-      let key = this.#platformKey(generation, index, alg);
+      let h = this.#prepared(handle);
+      const alg = ALGS[h[3]];
+      let key = this.#platformKey(h[1], h[2], alg);
       if (isThenable(key)) key = await key;
-      let ok = this.#platformCheck(key, alg, ...bytes);
+      // Read again: fetching the key may have grown the memory or prepared another token.
+      h = this.#prepared(handle);
+      let ok = this.#platformCheck(key, alg, h);
       let early;
       if (isThenable(ok)) {
         // The payload is read and judged, and the result parsed, while the platform checks the
@@ -486,9 +489,11 @@ export class Verifier {
       const r = this.#inner.verifyPrepareSync(token);
       if (typeof r === 'string') return json(r);
       const handle = r;
-      const [generation, index, alg, ...bytes] = this.#prepared(handle);
-      const key = this.#platformKey(generation, index, alg);
-      return json(this.#finish(token, handle, this.#platformCheck(key, alg, ...bytes)));
+      let h = this.#prepared(handle);
+      const alg = ALGS[h[3]];
+      const key = this.#platformKey(h[1], h[2], alg);
+      h = this.#prepared(handle); // fetching the key may have grown the memory
+      return json(this.#finish(token, handle, this.#platformCheck(key, alg, h)));
     });
   }
 

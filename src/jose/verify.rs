@@ -10,7 +10,7 @@ use sha2::{Sha384, Sha512};
 
 use crate::error::{Code, Error, Result};
 use crate::jose::compact::{
-    decode_payload, decode_signature, decode_text, parse_text, split_parts, split_unverified, RawJson, DEFAULT_MAX_TOKEN_BYTES,
+    decode_payload, decode_signature, decode_text, parse_text, split_parts, split_unverified, Parts, RawJson, DEFAULT_MAX_TOKEN_BYTES,
 };
 use crate::jose::json::{Member, Members};
 use crate::jose::jwk::{KeyMaterial, PublicJwk};
@@ -124,6 +124,8 @@ pub fn prepare_header<'t, 'k>(token: &'t str, keys: &'k JwkSet, rules: &Signatur
 }
 
 fn header_checks<'k>(header: &dyn Members, signature: &str, keys: &'k JwkSet, rules: &SignatureRules) -> Result<(Algorithm, usize, &'k PublicJwk, Vec<u8>)> {
+    // The signature is decoded first (a malformed one is reported before any header rule), its
+    // length checked once the key is known.
     let signature = decode_signature(signature)?;
     let alg = header_alg(header, rules)?;
     check_crit(header)?;
@@ -133,17 +135,35 @@ fn header_checks<'k>(header: &dyn Members, signature: &str, keys: &'k JwkSet, ru
         Some(_) => return Err(Error::new(Code::JwsInvalid, "the header's kid is not a string")),
     };
     let (key_index, key) = keys.select_indexed(alg, kid)?;
-    if signature.len() != signature_len(key) {
-        return Err(Error::new(Code::JwsSignatureVerificationFailed, "the token's signature does not verify"));
+    Ok((alg, key_index, key, of_length(signature, key)?))
+}
+
+/// The signature, when it has the length `key`'s signatures have.
+fn of_length(signature: Vec<u8>, key: &PublicJwk) -> Result<Vec<u8>> {
+    if signature.len() == signature_len(key) {
+        Ok(signature)
+    } else {
+        Err(Error::new(Code::JwsSignatureVerificationFailed, "the token's signature does not verify"))
     }
-    Ok((alg, key_index, key, signature))
+}
+
+/// `e`, unless the payload part is malformed: that is reported first, as [`decode_unverified`](crate::jose::compact::decode_unverified)
+/// reads the payload before anything is judged.
+fn after_payload(payload: &str, e: Error) -> Error {
+    match decode_text(payload, "payload").and_then(|text| parse_text(&text, "payload").map(drop)) {
+        Err(malformed) => malformed,
+        Ok(()) => e,
+    }
 }
 
 /// [`prepare_header`] without building a `serde_json::Map` of the header: the same checks, in the
 /// same order, with the same errors, on the header read in place (see [`crate::jose::json`]). Only
 /// what comes later is kept: its text, `kid` and `typ`.
 pub fn prepare_header_lean<'t, 'k>(token: &'t str, keys: &'k JwkSet, rules: &SignatureRules) -> Result<PreparedLean<'t, 'k>> {
-    let parts = split_parts(token, rules.max_token_bytes)?;
+    prepare_parts_lean(split_parts(token, rules.max_token_bytes)?, keys, rules)
+}
+
+fn prepare_parts_lean<'t, 'k>(parts: Parts<'t>, keys: &'k JwkSet, rules: &SignatureRules) -> Result<PreparedLean<'t, 'k>> {
     let header_json = decode_text(parts.header, "header")?;
     let header = parse_text(&header_json, "header")?;
     match header_checks(&header, parts.signature, keys, rules) {
@@ -161,11 +181,7 @@ pub fn prepare_header_lean<'t, 'k>(token: &'t str, keys: &'k JwkSet, rules: &Sig
                 payload: parts.payload,
             })
         }
-        Err(e) => {
-            let payload = decode_text(parts.payload, "payload")?;
-            parse_text(&payload, "payload")?;
-            Err(e)
-        }
+        Err(e) => Err(after_payload(parts.payload, e)),
     }
 }
 
@@ -197,14 +213,7 @@ pub fn prepare_header_memo<'t, 'k>(
     let parts = split_parts(token, rules.max_token_bytes)?;
     if let Some(m) = memo.as_ref().filter(|m| m.segment == parts.header) {
         if let Some(key) = keys.keys().get(m.key_index) {
-            let signature = decode_signature(parts.signature).and_then(|s| {
-                if s.len() == signature_len(key) {
-                    Ok(s)
-                } else {
-                    Err(Error::new(Code::JwsSignatureVerificationFailed, "the token's signature does not verify"))
-                }
-            });
-            return match signature {
+            return match decode_signature(parts.signature).and_then(|s| of_length(s, key)) {
                 Ok(signature) => Ok(PreparedLean {
                     header_json: m.header_json.clone(),
                     kid: m.kid.clone(),
@@ -216,15 +225,11 @@ pub fn prepare_header_memo<'t, 'k>(
                     signing_input_len: parts.signing_input_len,
                     payload: parts.payload,
                 }),
-                Err(e) => {
-                    let payload = decode_text(parts.payload, "payload")?;
-                    parse_text(&payload, "payload")?;
-                    Err(e)
-                }
+                Err(e) => Err(after_payload(parts.payload, e)),
             };
         }
     }
-    let p = prepare_header_lean(token, keys, rules)?;
+    let p = prepare_parts_lean(parts, keys, rules)?;
     *memo = Some(HeaderMemo {
         segment: parts.header.to_owned(),
         header_json: p.header_json.clone(),
