@@ -153,7 +153,7 @@ export class OidcClient {
 
   constructor(options) {
     const { crypto, ...rest } = options && typeof options === 'object' ? options : {};
-    this.#inner = call('new OidcClient()', () => new glue.WasmClient(arg(options && typeof options === 'object' ? rest : options ?? {}, 'the client options')));
+    this.#inner = call('new OidcClient()', () => new (built(glue, 'WasmClient', 'client'))(arg(options && typeof options === 'object' ? rest : options ?? {}, 'the client options')));
     // ID token signatures are checked by the platform's crypto where there is one (as Verifier does).
     if (crypto !== 'wasm' && platformBackend) this.#inner.setSignatureBackend(platformCheckFor(platformBackend));
   }
@@ -250,17 +250,17 @@ export async function createOidcClient(options) {
 
 /** The authorization response parameters of a callback URL: { code, state, error, error_description, iss }. */
 export function parseCallbackUrl(url) {
-  return call('parseCallbackUrl()', () => json(glue.parseCallbackUrl(String(url))));
+  return call('parseCallbackUrl()', () => json(built(glue, 'parseCallbackUrl', 'client')(String(url))));
 }
 
 /** A fresh PKCE pair (RFC 7636, S256). */
 export function createPkcePair() {
-  return call('createPkcePair()', () => json(glue.createPkcePair()));
+  return call('createPkcePair()', () => json(built(glue, 'createPkcePair', 'client')()));
 }
 
 /** The S256 code_challenge of a code_verifier (RFC 7636 §4.2). */
 export function pkceChallenge(codeVerifier) {
-  return call('pkceChallenge()', () => glue.pkceChallenge(String(codeVerifier)));
+  return call('pkceChallenge()', () => built(glue, 'pkceChallenge', 'client')(String(codeVerifier)));
 }
 
 /** Decode a JWT WITHOUT verifying its signature or claims: { header, claims }. Trust nothing in it. */

@@ -10,15 +10,17 @@ cd "$(dirname "$0")/.."
 # shellcheck disable=SC1091
 . .build/env.sh
 declare -A FEATURES=(
-  [full]="auth0,device,more-algorithms,verifier,wasm-crypto"
-  [no-auth0]="device,more-algorithms,verifier,wasm-crypto"
-  [no-device]="auth0,more-algorithms,verifier,wasm-crypto"
-  [no-more-algorithms]="auth0,device,verifier,wasm-crypto"
-  [no-verifier]="auth0,device,more-algorithms,wasm-crypto"
-  [no-wasm-crypto]="auth0,device,more-algorithms,verifier"
-  [minimal]=""
+  [full]="client,auth0,device,more-algorithms,verifier,wasm-crypto"
+  [no-auth0]="client,device,more-algorithms,verifier,wasm-crypto"
+  [no-device]="client,auth0,more-algorithms,verifier,wasm-crypto"
+  [no-more-algorithms]="client,auth0,device,verifier,wasm-crypto"
+  [no-verifier]="client,auth0,device,more-algorithms,wasm-crypto"
+  [no-wasm-crypto]="client,auth0,device,more-algorithms,verifier"
+  [minimal]="client"
+  [verifier-only]="verifier,more-algorithms,wasm-crypto"
+  [verifier-platform-only]="verifier"
 )
-ORDER=(full no-auth0 no-device no-more-algorithms no-verifier no-wasm-crypto minimal)
+ORDER=(full no-auth0 no-device no-more-algorithms no-verifier no-wasm-crypto minimal verifier-only verifier-platform-only)
 [ $# -gt 0 ] && ORDER=("$@")
 for v in "${ORDER[@]}"; do
   [ -n "${FEATURES[$v]+x}" ] || { echo "unknown variant $v (${!FEATURES[*]})" >&2; exit 2; }
@@ -42,17 +44,19 @@ for (const v of process.argv.slice(2)) {
   const dir = `.build/size/${v}`;
   const wasm = sizes(readFileSync(`${dir}/oidc_wasm_bg.wasm`));
   const total = { raw: 0, gzip: 0, brotli: 0 };
-  for (const f of ['oidc_wasm_bg.wasm', 'oidc_wasm.js', 'core.js', 'spa.js', 'browser.js']) {
+  // The SPA session (spa.js) counts only where there is a client to log in with.
+  const client = readFileSync(`${dir}/oidc_wasm.js`, 'utf8').includes('class WasmClient');
+  for (const f of ['oidc_wasm_bg.wasm', 'oidc_wasm.js', 'core.js', ...(client ? ['spa.js'] : []), 'browser.js']) {
     const s = sizes(readFileSync(`${dir}/${f}`));
     for (const k of Object.keys(total)) total[k] += s[k];
   }
   rows.push({ variant: v, wasm, browserTotal: total });
 }
 const full = rows.find((r) => r.variant === 'full');
-console.log('variant               wasm raw  wasm gzip  browser total gzip  brotli  saved vs full (gzip)');
+console.log('variant                   wasm raw  wasm gzip  browser total gzip  brotli  saved vs full (gzip)');
 for (const r of rows) {
   const saved = full ? `${full.browserTotal.gzip - r.browserTotal.gzip}` : '-';
-  console.log(`${r.variant.padEnd(20)}  ${String(r.wasm.raw).padStart(8)}  ${String(r.wasm.gzip).padStart(9)}  ${String(r.browserTotal.gzip).padStart(18)}  ${String(r.browserTotal.brotli).padStart(6)}  ${saved.padStart(20)}`);
+  console.log(`${r.variant.padEnd(24)}  ${String(r.wasm.raw).padStart(8)}  ${String(r.wasm.gzip).padStart(9)}  ${String(r.browserTotal.gzip).padStart(18)}  ${String(r.browserTotal.brotli).padStart(6)}  ${saved.padStart(20)}`);
 }
 writeFileSync('.build/size/report.json', `${JSON.stringify(rows, null, 2)}\n`);
 JS

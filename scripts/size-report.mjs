@@ -1,6 +1,7 @@
 // Size report of the npm package: every shipped file raw, gzip -9 and brotli (quality 11), and
-// the total a browser downloads (wasm + glue + shim + SPA session). With --check, fails when the browser
-// total (gzip) or the wasm (raw) exceeds scripts/size-budget.json. Sizes are deterministic.
+// the total a browser downloads (wasm + glue + shim + SPA session), then the same for the
+// `oidc-wasm/verifier` entry point (its own module, glue and shim). With --check, fails when a
+// browser total (gzip) or a wasm (raw) exceeds scripts/size-budget.json. Sizes are deterministic.
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
 
@@ -21,7 +22,12 @@ const browser = { file: 'browser total (wasm + glue + shim + spa)', raw: 0, gzip
 for (const f of files.filter((f) => browserFiles.includes(f.file))) {
   for (const k of ['raw', 'gzip', 'brotli']) browser[k] += f[k];
 }
-const rows = [...files, browser];
+const verifierFiles = ['verifier/oidc_wasm_bg.wasm', 'verifier/oidc_wasm.js', 'verifier/core.js', 'verifier/browser.js'].map(measure);
+const verifierBrowser = { file: 'verifier browser total (wasm + glue + shim)', raw: 0, gzip: 0, brotli: 0 };
+for (const f of verifierFiles) {
+  for (const k of ['raw', 'gzip', 'brotli']) verifierBrowser[k] += f[k];
+}
+const rows = [...files, browser, ...verifierFiles, verifierBrowser];
 const w = Math.max(...rows.map((r) => r.file.length));
 console.log(`${'file'.padEnd(w)}  ${'raw'.padStart(8)}  ${'gzip -9'.padStart(8)}  ${'brotli'.padStart(8)}`);
 for (const r of rows) {
@@ -36,9 +42,15 @@ if (process.argv.includes('--check')) {
   const over = [];
   if (wasm.raw > budget.wasm_raw) over.push(`wasm ${wasm.raw} B raw > budget ${budget.wasm_raw} B`);
   if (browser.gzip > budget.browser_total_gzip) over.push(`browser total ${browser.gzip} B gzip > budget ${budget.browser_total_gzip} B`);
+  const verifierWasm = verifierFiles[0];
+  if (verifierWasm.raw > budget.verifier_wasm_raw) over.push(`verifier wasm ${verifierWasm.raw} B raw > budget ${budget.verifier_wasm_raw} B`);
+  if (verifierBrowser.gzip > budget.verifier_browser_total_gzip) {
+    over.push(`verifier browser total ${verifierBrowser.gzip} B gzip > budget ${budget.verifier_browser_total_gzip} B`);
+  }
   if (over.length) {
     console.error(`size budget exceeded: ${over.join('; ')}.\nFind where the bytes go (twiggy top pkg/oidc_wasm_bg.wasm) or, if the growth is wanted, raise scripts/size-budget.json and say why in the commit.`);
     process.exit(1);
   }
-  console.log(`size budget ok: wasm ${wasm.raw}/${budget.wasm_raw} B raw, browser total ${browser.gzip}/${budget.browser_total_gzip} B gzip`);
+  console.log(`size budget ok: wasm ${wasm.raw}/${budget.wasm_raw} B raw, browser total ${browser.gzip}/${budget.browser_total_gzip} B gzip; `
+    + `verifier wasm ${verifierWasm.raw}/${budget.verifier_wasm_raw} B raw, browser total ${verifierBrowser.gzip}/${budget.verifier_browser_total_gzip} B gzip`);
 }

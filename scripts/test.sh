@@ -21,6 +21,7 @@ if cargo clippy --version >/dev/null 2>&1; then
   cargo clippy --locked --all-targets -- -D warnings
   cargo clippy --locked --target wasm32-unknown-unknown --lib -- -D warnings
   cargo clippy --locked --target wasm32-unknown-unknown --lib --no-default-features -- -D warnings
+  cargo clippy --locked --target wasm32-unknown-unknown --lib --no-default-features --features verifier -- -D warnings
 fi
 
 step "cargo check of the fuzz targets (so API changes cannot break them unnoticed)"
@@ -29,7 +30,7 @@ cargo check -q --manifest-path fuzz/Cargo.toml --bins
 step "build the npm package (size budget checked)"
 bash scripts/build.sh
 
-step "the smallest build (no Cargo feature), for its size and for tests/runtimes/features.test.mjs"
+step "the smallest login build (Cargo feature client alone), for its size and for tests/runtimes/features.test.mjs"
 bash scripts/size-features.sh minimal
 
 step "wasm layer tests in Node and headless Chromium (wasm-bindgen-test)"

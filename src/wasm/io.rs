@@ -1,7 +1,9 @@
 //! The I/O the core leaves out, done with the host's web APIs: `fetch`, the clock and the random
 //! source. These exist in browsers, Node, Deno and workerd alike, looked up on `globalThis`.
 
-use js_sys::{Promise, Uint8Array};
+use js_sys::Promise;
+#[cfg(feature = "client")]
+use js_sys::Uint8Array;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -14,6 +16,7 @@ extern "C" {
     #[wasm_bindgen(js_name = fetch)]
     fn global_fetch(request: &web_sys::Request) -> Promise;
 
+    #[cfg(feature = "client")]
     #[wasm_bindgen(js_namespace = crypto, js_name = getRandomValues, catch)]
     fn get_random_values(buf: &Uint8Array) -> core::result::Result<JsValue, JsValue>;
 
@@ -27,6 +30,7 @@ pub fn now() -> u64 {
 }
 
 /// `N` bytes from `crypto.getRandomValues`.
+#[cfg(feature = "client")]
 pub fn random<const N: usize>() -> Result<[u8; N]> {
     let arr = Uint8Array::new_with_length(N as u32);
     get_random_values(&arr).map_err(|_| {

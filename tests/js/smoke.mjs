@@ -1,10 +1,13 @@
 // The smoke suite every runtime runs against the packed npm package: Node, Deno, workerd and
 // headless Chromium. `oidc` is the package's module namespace; `env` says where the local
-// provider is. Uses only web-standard APIs. Returns [{ name, ok, error? }].
+// provider is, and `env.entry` which entry point `oidc` is: 'main' (default) runs every check,
+// 'verifier' (oidc-wasm/verifier) the verifier's and checks that the login API is left out.
+// Uses only web-standard APIs. Returns [{ name, ok, error? }].
 import { loginByHttp } from './http-login.mjs';
 
 export async function runSmoke(oidc, env) {
-  const { issuer, clientId = 'oidc-wasm-spa', redirectUri, httpLogin = true } = env;
+  const { issuer, clientId = 'oidc-wasm-spa', redirectUri, httpLogin = true, entry = 'main' } = env;
+  const full = entry === 'main';
   const results = [];
   const check = async (name, fn) => {
     try {
@@ -25,6 +28,8 @@ export async function runSmoke(oidc, env) {
     }
     throw new Error(`expected ${code}, but it did not fail`);
   };
+  // The login API's checks; the verifier entry point has none of it.
+  const clientCheck = full ? check : async () => {};
 
   await check('init() loads the module once and the API is ready', async () => {
     const a = oidc.init();
@@ -34,7 +39,7 @@ export async function runSmoke(oidc, env) {
     assert(oidc.isReady(), 'isReady() after init()');
   });
 
-  await check('PKCE S256 matches RFC 7636 Appendix B', async () => {
+  await clientCheck('PKCE S256 matches RFC 7636 Appendix B', async () => {
     assert(oidc.pkceChallenge('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk') === 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', 'challenge');
     const p = oidc.createPkcePair();
     assert(p.code_verifier.length === 43 && p.code_challenge_method === 'S256', 'pair shape');
@@ -42,7 +47,7 @@ export async function runSmoke(oidc, env) {
     assert(oidc.createPkcePair().code_verifier !== p.code_verifier, 'fresh randomness');
   });
 
-  await check('bad configuration is refused at construction with a code', async () => {
+  await clientCheck('bad configuration is refused at construction with a code', async () => {
     await rejects(() => new oidc.OidcClient({ issuer }), 'ERR_CONFIG_MISSING_CLIENT_ID');
     await rejects(() => new oidc.OidcClient({ clientId }), 'ERR_CONFIG_MISSING_ISSUER');
     await rejects(() => new oidc.OidcClient({ issuer: 'http://op.example', clientId }), 'ERR_CONFIG_INSECURE_ISSUER');
@@ -53,7 +58,7 @@ export async function runSmoke(oidc, env) {
     assert(e.kind === 'config', 'kind config');
   });
 
-  await check('garbage input gives typed errors, never a crash', async () => {
+  await clientCheck('garbage input gives typed errors, never a crash', async () => {
     await rejects(() => oidc.decodeJwtUnverified('a.b'), 'ERR_JWT_MALFORMED');
     await rejects(() => oidc.decodeJwtUnverified('x'.repeat(20000)), 'ERR_JWT_MALFORMED');
     await rejects(() => oidc.parseCallbackUrl('::'), 'ERR_INVALID_ARGUMENT');
@@ -63,18 +68,27 @@ export async function runSmoke(oidc, env) {
     assert(oidc.createPkcePair().code_verifier.length === 43, 'module still alive');
   });
 
-  const client = await oidc.createOidcClient({
+  if (!full) {
+    await check('the verifier entry point has the Verifier and leaves the login API out', async () => {
+      assert(typeof oidc.createVerifier === 'function' && typeof oidc.Verifier === 'function', 'createVerifier, Verifier');
+      for (const name of ['OidcClient', 'createOidcClient', 'createPkcePair', 'AuthClient']) assert(!(name in oidc), `${name} exported`);
+      await rejects(() => oidc.decodeJwtUnverified('a.b'), 'ERR_JWT_MALFORMED');
+      assert(!('WasmClient' in oidc._glue) && typeof oidc._glue.WasmVerifier === 'function', 'the module is the verifier-only build');
+    });
+  }
+
+  const client = full && await oidc.createOidcClient({
     domain: issuer, clientId, authorizationParams: { redirect_uri: redirectUri, scope: 'openid profile email offline_access' },
   });
 
-  await check('discovery against the local provider', async () => {
+  await clientCheck('discovery against the local provider', async () => {
     const m = await client.discover();
     assert(m.issuer === issuer, `issuer ${m.issuer}`);
     assert(typeof m.token_endpoint === 'string' && typeof m.jwks_uri === 'string', 'endpoints');
     assert((await client.discover()) === m, 'discovery is memoized');
   });
 
-  await check('client credentials: refused in a browser page, sent elsewhere', async () => {
+  await clientCheck('client credentials: refused in a browser page, sent elsewhere', async () => {
     if (typeof document !== 'undefined') {
       await rejects(() => client.clientCredentials({ clientSecret: 's3cret' }), 'ERR_CLIENT_SECRET_IN_BROWSER');
     } else {
@@ -84,19 +98,19 @@ export async function runSmoke(oidc, env) {
     }
   });
 
-  await check('discovery issuer mismatch is refused (OIDC Discovery §4.3)', async () => {
+  await clientCheck('discovery issuer mismatch is refused (OIDC Discovery §4.3)', async () => {
     // Same server, different configured issuer: its document names another issuer.
     const other = new oidc.OidcClient({ issuer: `${issuer}/`, clientId });
     await rejects(() => other.discover(), 'ERR_DISCOVERY_ISSUER_MISMATCH');
   });
 
-  await check('an unreachable provider is ERR_NETWORK', async () => {
+  await clientCheck('an unreachable provider is ERR_NETWORK', async () => {
     const down = new oidc.OidcClient({ issuer: 'http://127.0.0.1:9', clientId });
     const e = await rejects(() => down.discover(), 'ERR_NETWORK');
     assert(e.kind === 'network', 'kind network');
   });
 
-  await check('the /authorize URL carries PKCE, state, nonce and the Auth0 parameters', async () => {
+  await clientCheck('the /authorize URL carries PKCE, state, nonce and the Auth0 parameters', async () => {
     const { url, transaction } = await client.buildAuthorizeUrl({ audience: 'https://api.oidc-wasm.test', ui_locales: 'en', custom_flag: 'x' });
     const u = new URL(url);
     const q = u.searchParams;
@@ -110,7 +124,7 @@ export async function runSmoke(oidc, env) {
     await rejects(() => client.buildAuthorizeUrl({ state: 'mine' }), 'ERR_INVALID_ARGUMENT');
   });
 
-  await check('a callback with a foreign state is refused before the code is used', async () => {
+  await clientCheck('a callback with a foreign state is refused before the code is used', async () => {
     const { transaction } = await client.buildAuthorizeUrl();
     await rejects(() => client.handleCallback(`${redirectUri}?code=abc&state=forged`, transaction), 'ERR_CALLBACK_STATE_MISMATCH');
     const p = oidc.parseCallbackUrl(`${redirectUri}?code=abc&state=s1&iss=x`);
@@ -325,7 +339,7 @@ export async function runSmoke(oidc, env) {
     }
   });
 
-  if (httpLogin) {
+  if (httpLogin && full) {
     await check('login, callback and code exchange with the local provider', async () => {
       const { url, transaction } = await client.buildAuthorizeUrl({ audience: 'https://api.oidc-wasm.test' });
       const callback = await loginByHttp(url, { redirectUri });

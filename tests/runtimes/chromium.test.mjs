@@ -12,14 +12,14 @@ import { launchChromium } from '../js/chromium.mjs';
 
 let provider, server, browser, consumer, pkgDir;
 
-const PAGE = (head, entry) => `<!doctype html><html><head><meta charset="utf-8">${head}</head><body>
+const PAGE = (head, entry, smokeEntry = 'main') => `<!doctype html><html><head><meta charset="utf-8">${head}</head><body>
 <script type="module">
 import * as oidc from '${entry}';
 import { runSmoke } from '/consumer/smoke.mjs';
 window.__readyAtImport = oidc.isReady();
-window.__sync = (() => { try { oidc.createPkcePair(); return 'no error'; } catch (e) { return e.code; } })();
+window.__sync = (() => { try { oidc.decodeJwtUnverified('a.b.c'); return 'no error'; } catch (e) { return e.code; } })();
 const env = await (await fetch('/config.json')).json();
-window.__results = await runSmoke(oidc, env);
+window.__results = await runSmoke(oidc, { ...env, entry: '${smokeEntry}' });
 </script></body></html>`;
 
 before(async () => {
@@ -36,6 +36,10 @@ before(async () => {
   // esbuild keeps `new URL('./oidc_wasm_bg.wasm', import.meta.url)` as is: the asset goes next to the bundle.
   copyFileSync(join(pkgDir, 'oidc_wasm_bg.wasm'), join(dist, 'oidc_wasm_bg.wasm'));
   writeFileSync(join(consumer, 'bundled.html'), PAGE('', '/consumer/web-dist/bundle.js'));
+  // oidc-wasm/verifier through an import map: its own module, fetched from its own directory.
+  writeFileSync(join(consumer, 'verifier.html'),
+    PAGE('<script type="importmap">{"imports":{"oidc-wasm/verifier":"/consumer/node_modules/oidc-wasm/verifier/browser.js"}}</script>',
+      'oidc-wasm/verifier', 'verifier'));
   server = await startDemoServer({ port: 0, mounts: [['/consumer/', consumer]] });
   provider = await startProvider({ port: 0, clientOrigins: [server.origin], quiet: true });
   server.setConfig({ issuer: provider.issuer, redirectUri: `${server.origin}/callback`, httpLogin: false });
@@ -47,7 +51,7 @@ after(async () => {
   await Promise.allSettled([server?.close(), provider?.close()]);
 });
 
-for (const variant of ['importmap', 'bundled']) {
+for (const variant of ['importmap', 'bundled', 'verifier']) {
   test(`the packed package runs the smoke suite in Chromium (${variant})`, async () => {
     const page = await browser.newPage();
     const errors = [];

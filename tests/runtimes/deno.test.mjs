@@ -24,14 +24,17 @@ function deno(args, cwd) {
   });
 }
 
-test('the packed package runs the smoke suite in Deno', async () => {
+test('the packed package runs the smoke suite in Deno (both entry points)', async () => {
   writeFileSync(join(consumer, 'deno-entry.mjs'), `
 import * as oidc from 'oidc-wasm';
 import { runSmoke } from './smoke.mjs';
 const readyAtImport = oidc.isReady();
 const env = JSON.parse(Deno.args[0]);
 const results = await runSmoke(oidc, env);
-console.log(JSON.stringify({ runtime: 'deno ' + Deno.version.deno, readyAtImport, results }));
+// oidc-wasm/verifier, its own module, in the same process.
+const verifierEntry = await import('oidc-wasm/verifier');
+const verifierResults = await runSmoke(verifierEntry, { ...env, entry: 'verifier' });
+console.log(JSON.stringify({ runtime: 'deno ' + Deno.version.deno, readyAtImport, results, verifierResults }));
 `);
   const env = JSON.stringify({ issuer: provider.issuer, redirectUri: `${REDIRECT_ORIGIN}/callback` });
   const r = await deno(['run', '--quiet', '--no-prompt', '--allow-net=127.0.0.1', '--allow-read=.', '--node-modules-dir=manual', 'deno-entry.mjs', env], consumer);
@@ -40,6 +43,8 @@ console.log(JSON.stringify({ runtime: 'deno ' + Deno.version.deno, readyAtImport
   assert.equal(out.readyAtImport, true);
   for (const res of out.results) assert.ok(res.ok, `${res.name}: ${res.error}`);
   assert.ok(out.results.length >= 10);
+  for (const res of out.verifierResults) assert.ok(res.ok, `oidc-wasm/verifier: ${res.name}: ${res.error}`);
+  assert.ok(out.verifierResults.length >= 10);
 });
 
 test('without read permission, Deno reports ERR_INIT_FAILED instead of crashing', async () => {

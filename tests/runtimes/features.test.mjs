@@ -1,4 +1,4 @@
-// The smallest build (scripts/size-features.sh minimal: no Cargo feature) in Node: what it leaves
+// The smallest login build (scripts/size-features.sh minimal: the Cargo feature client alone) in Node: what it leaves
 // out answers ERR_FEATURE_NOT_BUILT; what it keeps still logs in with the local provider and
 // verifies the ID token's signature (RS256/ES256) with the platform's crypto, as it has no
 // arithmetic of its own. Skipped when that build is not there.

@@ -1,7 +1,7 @@
 // The smoke suite in Node, importing the packed package by its name (the "node" condition).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync, readFileSync } from 'node:fs';
+import { writeFileSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { packAndInstall } from './pack.mjs';
@@ -27,6 +27,24 @@ test('the packed package resolves to the node entry point and is ready at import
   const results = await runSmoke(oidc, { issuer: provider.issuer, redirectUri: `${REDIRECT_ORIGIN}/callback` });
   for (const r of results) assert.ok(r.ok, `${r.name}: ${r.error}`);
   assert.ok(results.length >= 10, `ran ${results.length} checks`);
+});
+
+test('oidc-wasm/verifier resolves to its own smaller module and passes the verifier checks', async () => {
+  const entry = join(consumer, 'node-verifier-entry.mjs');
+  writeFileSync(entry, "import * as oidc from 'oidc-wasm/verifier';\nexport { oidc };\nexport const readyAtImport = oidc.isReady();\n");
+  const { oidc, readyAtImport } = await import(pathToFileURL(entry).href);
+  assert.equal(readyAtImport, true);
+  const dir = join(consumer, 'node_modules/oidc-wasm');
+  const size = (f) => statSync(join(dir, f)).size;
+  assert.ok(size('verifier/oidc_wasm_bg.wasm') < size('oidc_wasm_bg.wasm') * 0.85,
+    `verifier module ${size('verifier/oidc_wasm_bg.wasm')} B, main ${size('oidc_wasm_bg.wasm')} B`);
+  const { runSmoke } = await import(pathToFileURL(join(consumer, 'smoke.mjs')).href);
+  const results = await runSmoke(oidc, { issuer: provider.issuer, entry: 'verifier' });
+  for (const r of results) assert.ok(r.ok, `${r.name}: ${r.error}`);
+  assert.ok(results.length >= 10, `ran ${results.length} checks`);
+  // Its TypeScript entry names only what it exports.
+  const dts = readFileSync(join(dir, 'verifier/index.d.ts'), 'utf8');
+  for (const name of dts.match(/export \{([^}]+)\}/)[1].split(',').map((n) => n.trim())) assert.ok(name in oidc, `${name} in the typings, not exported`);
 });
 
 test('the TypeScript error-code union lists exactly the codes the module has', async () => {

@@ -17,13 +17,14 @@ before(async () => {
   ({ consumer, pkgDir } = packAndInstall());
   provider = await startProvider({ port: 0, clientOrigins: [REDIRECT_ORIGIN], quiet: true });
   writeFileSync(join(consumer, 'worker-entry.mjs'), `
-import * as oidc from 'oidc-wasm';
+import * as main from 'oidc-wasm';
+import * as verifier from 'oidc-wasm/verifier';
 import { runSmoke } from './smoke.mjs';
-const readyAtImport = oidc.isReady();
+const readyAtImport = main.isReady() && verifier.isReady();
 export default {
   async fetch(request) {
     const env = await request.json();
-    const results = await runSmoke(oidc, env);
+    const results = await runSmoke(env.entry === 'verifier' ? verifier : main, env);
     return Response.json({ readyAtImport, results });
   },
 };
@@ -38,10 +39,17 @@ export default {
     conditions: ['workerd', 'worker', 'browser'],
     mainFields: ['module', 'main'],
     outfile: join(outdir, 'worker.mjs'),
-    external: ['*.wasm'],
     logLevel: 'error',
+    // As wrangler does: each .wasm import becomes a module of its own, under a name of its own.
+    plugins: [{
+      name: 'wasm-modules',
+      setup(b) {
+        b.onResolve({ filter: /\.wasm$/ }, (a) => ({ path: a.resolveDir.endsWith('verifier') ? './verifier_bg.wasm' : './oidc_wasm_bg.wasm', external: true }));
+      },
+    }],
   });
   copyFileSync(join(pkgDir, 'oidc_wasm_bg.wasm'), join(outdir, 'oidc_wasm_bg.wasm'));
+  copyFileSync(join(pkgDir, 'verifier', 'oidc_wasm_bg.wasm'), join(outdir, 'verifier_bg.wasm'));
   mf = new Miniflare({
     modules: true,
     scriptPath: join(outdir, 'worker.mjs'),
@@ -56,10 +64,10 @@ after(async () => {
   await provider?.close();
 });
 
-test('the packed package runs the smoke suite in workerd', async () => {
+for (const entry of ['main', 'verifier']) test(`the packed package runs the smoke suite in workerd (${entry} entry point)`, async () => {
   const res = await mf.dispatchFetch('http://worker.test/', {
     method: 'POST',
-    body: JSON.stringify({ issuer: provider.issuer, redirectUri: `${REDIRECT_ORIGIN}/callback` }),
+    body: JSON.stringify({ issuer: provider.issuer, redirectUri: `${REDIRECT_ORIGIN}/callback`, entry }),
   });
   const text = await res.text();
   assert.equal(res.status, 200, text);
