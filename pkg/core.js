@@ -338,6 +338,9 @@ let wasmMemory = null;
 const memory = () => (wasmMemory ??= glue.wasmMemory());
 const isThenable = (v) => v !== null && typeof v === 'object' && typeof v.then === 'function';
 
+/** Module-private: hands a JWKS fetch started before the module was loaded to a new Verifier. */
+const adoptJwksFetch = Symbol('adoptJwksFetch');
+
 /**
  * Verifies JWTs (access tokens for your API, or ID tokens) locally against the issuer's JWKS.
  * Keys are fetched once and cached (10 min, Cache-Control honoured); an unknown kid triggers one
@@ -524,12 +527,47 @@ export class Verifier {
 
   /** Release the verifier's WebAssembly memory. */
   free() { this.#inner.free(); }
+
+  /** @internal See createVerifier. */
+  [adoptJwksFetch](uri, pending) {
+    this.#inner.adoptJwksFetch(uri, pending);
+  }
 }
 
-/** Load the module if needed, then create a Verifier (options are validated at once). */
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * The module's first JWKS request (GET jwksUri, its Accept header and timeout), started while the
+ * module loads, for a jwksUri it accepts (https, or http on loopback); else undefined.
+ */
+function prefetchJwks(options) {
+  const uri = options?.jwksUri;
+  if (typeof uri !== 'string' || typeof fetch !== 'function' || typeof globalThis.AbortSignal?.timeout !== 'function') return undefined;
+  const seconds = options.jwksTimeout ?? 5;
+  if (typeof seconds !== 'number' || !(seconds >= 0 && seconds <= 600)) return undefined;
+  try {
+    const url = new URL(uri);
+    if (!(url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.has(url.hostname)))) return undefined;
+    const pending = fetch(uri, { headers: { accept: 'application/jwk-set+json, application/json' },
+      signal: AbortSignal.timeout(Math.max(1, seconds * 1000)) });
+    pending.catch(() => {}); // reported by the verification that needs the keys
+    return pending;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Load the module if needed, then create a Verifier (options are validated at once). When the
+ * module has to be loaded first (browsers) and `jwksUri` is given, the keys are fetched while it
+ * loads, so the first verification does not wait for them.
+ */
 export async function createVerifier(options) {
+  const keys = ready ? undefined : prefetchJwks(options);
   await init();
-  return new Verifier(options);
+  const verifier = new Verifier(options);
+  if (keys) verifier[adoptJwksFetch](options.jwksUri, keys);
+  return verifier;
 }
 
 const quoted = (s) => `"${String(s).replace(/[\\"]/g, '\\$&').replace(/[\r\n]/g, ' ')}"`;

@@ -24,9 +24,11 @@ module() {
   cargo build -q --profile "$PROFILE" --target wasm32-unknown-unknown --lib --no-default-features --features "$features"
   rm -f "$out"/oidc_wasm.js "$out"/oidc_wasm.d.ts "$out"/oidc_wasm_bg.wasm "$out"/oidc_wasm_bg.wasm.d.ts
   wasm-bindgen --target web --out-dir "$out" --out-name oidc_wasm "target/wasm32-unknown-unknown/$PROFILE/oidc_wasm.wasm"
-  # wasm-bindgen output uses these post-MVP features; every runtime we support has them.
+  # wasm-bindgen output uses these post-MVP features; every runtime we support has them. The
+  # producers and target_features sections are for toolchains, not for runtimes.
   wasm-opt "$OPT" --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
-    --enable-reference-types --enable-multivalue --converge "$out/oidc_wasm_bg.wasm" -o "$out/oidc_wasm_bg.wasm"
+    --enable-reference-types --enable-multivalue --converge --strip-producers --strip-target-features \
+    "$out/oidc_wasm_bg.wasm" -o "$out/oidc_wasm_bg.wasm"
 }
 
 # The whole package (every default feature).

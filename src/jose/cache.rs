@@ -112,6 +112,13 @@ impl JwksCache {
         r
     }
 
+    /// Count a fetch of `jwks_uri` made elsewhere (the JavaScript layer's early fetch, once it
+    /// succeeded) as the last attempt, for the cooldown. A failed one is not counted, so the next
+    /// verification fetches again at once, as it would have without it.
+    pub fn count_attempt(&mut self, now: u64) {
+        self.last_attempt = Some(now);
+    }
+
     /// Take a JWKS response. On success the keys are replaced and the warnings (keys skipped)
     /// returned. On failure (HTTP error, not JSON, no `keys`, or no usable key at all) the keys
     /// held so far are kept (stale-if-error) and the error is returned for the caller to report

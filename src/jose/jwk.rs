@@ -33,9 +33,41 @@ pub struct RsaKey {
     /// `k`, the modulus length in bytes (RFC 8017): the length of every signature. Kept here
     /// because computing it from the modulus costs more than the rest of a token's parsing.
     pub size: usize,
-    /// The key for this crate's own arithmetic.
+    /// The modulus and the exponent, big-endian without leading zeros, as checked at parse time.
     #[cfg(feature = "wasm-crypto")]
-    pub key: rsa::PublicKey,
+    n: Box<[u8]>,
+    #[cfg(feature = "wasm-crypto")]
+    e: Box<[u8]>,
+    /// The key for this crate's own arithmetic, built on its first use: its Montgomery
+    /// parameters cost more than the rest of a key's parsing, and a verifier whose signatures
+    /// the platform checks never needs them.
+    #[cfg(feature = "wasm-crypto")]
+    key: std::sync::OnceLock<rsa::PublicKey>,
+}
+
+#[cfg(feature = "wasm-crypto")]
+impl RsaKey {
+    /// The key for this crate's own arithmetic. None only if `rsa` refuses a key that passed
+    /// [`rsa_key_checks`], which mirrors its checks (a test holds them together); a signature
+    /// checked with no key does not verify.
+    pub fn public_key(&self) -> Option<&rsa::PublicKey> {
+        if let Some(k) = self.key.get() {
+            return Some(k);
+        }
+        let built = build_rsa_key(&self.n, &self.e).ok()?;
+        Some(self.key.get_or_init(|| built))
+    }
+}
+
+/// `rsa`'s own construction of a public key (the modulus size limits included).
+#[cfg(feature = "wasm-crypto")]
+#[inline(never)]
+fn build_rsa_key(n: &[u8], e: &[u8]) -> core::result::Result<rsa::PublicKey, rsa::Error> {
+    rsa::PublicKey::new_with_size_limits(
+        rsa::BoxedUint::from_be_slice_vartime(n),
+        rsa::BoxedUint::from_be_slice_vartime(e),
+        RSA_MIN_BITS..=RSA_MAX_BITS,
+    )
 }
 
 /// Without the `wasm-crypto` feature: the point is checked by the platform when it imports the
@@ -157,28 +189,41 @@ fn rsa_key(n: &[u8], e: &[u8]) -> Result<KeyMaterial> {
     if e.is_empty() || e.len() > 8 {
         return Err(invalid("the RSA exponent is not valid"));
     }
-    #[cfg(not(feature = "wasm-crypto"))]
-    {
-        // The checks rsa::PublicKey makes: an odd exponent of at least 3 (RFC 8017 §3.1).
-        let odd = e.last().is_some_and(|b| b & 1 == 1);
-        if !odd || (e.len() == 1 && e.first().is_some_and(|&b| b < 3)) {
-            return Err(invalid("the RSA key is not valid: the public exponent must be odd and at least 3"));
-        }
-        Ok(KeyMaterial::Rsa(RsaKey { size: bits.div_ceil(8) }))
-    }
-    #[cfg(feature = "wasm-crypto")]
-    {
-        rsa_checked(n, e, bits.div_ceil(8))
-    }
+    rsa_key_checks(n, e).map_err(|why| invalid(format!("the RSA key is not valid: {why}")))?;
+    Ok(KeyMaterial::Rsa(RsaKey {
+        size: bits.div_ceil(8),
+        #[cfg(feature = "wasm-crypto")]
+        n: n.into(),
+        #[cfg(feature = "wasm-crypto")]
+        e: e.into(),
+        #[cfg(feature = "wasm-crypto")]
+        key: std::sync::OnceLock::new(),
+    }))
 }
 
-#[cfg(feature = "wasm-crypto")]
-fn rsa_checked(n: &[u8], e: &[u8], size: usize) -> Result<KeyMaterial> {
-    let nb = rsa::BoxedUint::from_be_slice_vartime(n);
-    let eb = rsa::BoxedUint::from_be_slice_vartime(e);
-    let key = rsa::PublicKey::new_with_size_limits(nb, eb, RSA_MIN_BITS..=RSA_MAX_BITS)
-        .map_err(|err| invalid(format!("the RSA key is not valid: {err}")))?;
-    Ok(KeyMaterial::Rsa(RsaKey { size, key }))
+/// The checks `rsa::PublicKey::new_with_size_limits` makes once the modulus size is known to be
+/// in range, in its order and with its words, without building the key (RFC 8017 §3.1: n odd, e
+/// odd, 2 < e < n; `rsa` also caps e at 2^33 - 1). Every build makes them, with or without the
+/// crate's own arithmetic, so a key set means the same everywhere. `n` and `e` have no leading
+/// zeros, `n` is at least 2048 bits and `e` at most 8 bytes.
+fn rsa_key_checks(n: &[u8], e: &[u8]) -> core::result::Result<(), &'static str> {
+    const MAX_PUB_EXPONENT: u64 = (1 << 33) - 1;
+    let odd = |b: &[u8]| b.last().is_some_and(|x| x & 1 == 1);
+    let e_value = e.iter().fold(0u64, |acc, &b| (acc << 8) | u64::from(b));
+    // e < n holds: n has at least 256 bytes, e at most 8.
+    if !odd(n) {
+        return Err("invalid modulus");
+    }
+    if !odd(e) {
+        return Err("invalid exponent");
+    }
+    if e_value < 2 {
+        return Err("public exponent too small");
+    }
+    if e_value > MAX_PUB_EXPONENT {
+        return Err("public exponent too large");
+    }
+    Ok(())
 }
 
 #[cfg(feature = "wasm-crypto")]
@@ -198,4 +243,63 @@ fn ec_key(_x: &[u8], _y: &[u8]) -> Result<EcKey> {
 fn strip_leading_zeros(b: &[u8]) -> &[u8] {
     let i = b.iter().position(|&x| x != 0).unwrap_or(b.len());
     b.get(i..).unwrap_or_default()
+}
+
+#[cfg(all(test, feature = "wasm-crypto"))]
+mod tests {
+    use super::*;
+
+    /// The parse-time checks stand in for `rsa`'s construction of the key, which now waits for
+    /// the key's first use: they must accept and refuse exactly what it does, with its words.
+    #[test]
+    fn rsa_key_checks_decide_as_rsa_does() {
+        let mut odd_n = vec![0xC3u8; 256];
+        let even_n = {
+            let mut n = odd_n.clone();
+            n[255] = 0xC2;
+            n
+        };
+        let big_n = {
+            let mut n = vec![0xFFu8; 1024];
+            n[1023] = 0xFD;
+            n
+        };
+        odd_n[255] = 0xC1;
+        let exponents: [&[u8]; 12] = [
+            &[1],
+            &[2],
+            &[3],
+            &[4],
+            &[1, 0, 1],
+            &[1, 0, 0],
+            &[1, 0xFF, 0xFF, 0xFF, 0xFF],
+            &[2, 0, 0, 0, 1],
+            &[2, 0, 0, 0, 0],
+            &[0xFF; 8],
+            &[0x80, 0, 0, 0, 0, 0, 0, 1],
+            &[0xFF, 0xFF, 0xFF, 0xFF, 0xFF],
+        ];
+        let mut refused = 0;
+        for n in [&odd_n, &even_n, &big_n] {
+            for e in exponents {
+                let ours = rsa_key_checks(n, e).map_err(str::to_owned);
+                let theirs = build_rsa_key(n, e).map(|_| ()).map_err(|err| err.to_string());
+                assert_eq!(ours, theirs, "n of {} bytes ending {:#x}, e {e:?}", n.len(), n[n.len() - 1]);
+                refused += usize::from(ours.is_err());
+            }
+        }
+        assert!(refused > 12 && refused < 36, "both outcomes are exercised: {refused} refused");
+    }
+
+    #[test]
+    fn an_rsa_key_is_built_for_the_crates_own_arithmetic_on_first_use_only() {
+        let mut n = vec![0xC3u8; 256];
+        n[255] = 0xC1;
+        let Ok(KeyMaterial::Rsa(k)) = rsa_key(&n, &[1, 0, 1]) else { panic!("the key parses") };
+        assert_eq!(k.size, 256);
+        assert!(k.key.get().is_none(), "not built at parse time");
+        let first = k.public_key().map(|p| p as *const rsa::PublicKey);
+        assert!(first.is_some());
+        assert_eq!(k.public_key().map(|p| p as *const rsa::PublicKey), first, "built once");
+    }
 }

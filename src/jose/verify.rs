@@ -350,19 +350,19 @@ pub fn verify_signature(alg: Algorithm, key: &PublicJwk, signing_input: &[u8], s
     let failed = || Error::new(Code::JwsSignatureVerificationFailed, "the token's signature does not verify");
     let ok = match (&key.material, alg) {
         (KeyMaterial::Rsa(k), Algorithm::RS256) => {
-            k.key.verify(rsa::Pkcs1v15Sign::new::<Sha256>(), &Sha256::digest(signing_input), signature).is_ok()
+            k.public_key().is_some_and(|key| key.verify(rsa::Pkcs1v15Sign::new::<Sha256>(), &Sha256::digest(signing_input), signature).is_ok())
         }
         #[cfg(feature = "more-algorithms")]
         (KeyMaterial::Rsa(k), Algorithm::RS384) => {
-            k.key.verify(rsa::Pkcs1v15Sign::new::<Sha384>(), &Sha384::digest(signing_input), signature).is_ok()
+            k.public_key().is_some_and(|key| key.verify(rsa::Pkcs1v15Sign::new::<Sha384>(), &Sha384::digest(signing_input), signature).is_ok())
         }
         #[cfg(feature = "more-algorithms")]
         (KeyMaterial::Rsa(k), Algorithm::RS512) => {
-            k.key.verify(rsa::Pkcs1v15Sign::new::<Sha512>(), &Sha512::digest(signing_input), signature).is_ok()
+            k.public_key().is_some_and(|key| key.verify(rsa::Pkcs1v15Sign::new::<Sha512>(), &Sha512::digest(signing_input), signature).is_ok())
         }
         #[cfg(feature = "more-algorithms")]
         (KeyMaterial::Rsa(k), Algorithm::PS256) => {
-            k.key.verify(rsa::Pss::<Sha256>::new(), &Sha256::digest(signing_input), signature).is_ok()
+            k.public_key().is_some_and(|key| key.verify(rsa::Pss::<Sha256>::new(), &Sha256::digest(signing_input), signature).is_ok())
         }
         (KeyMaterial::P256(k), Algorithm::ES256) => {
             use p256::ecdsa::signature::Verifier as _;

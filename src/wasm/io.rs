@@ -58,7 +58,12 @@ pub async fn send(request: &HttpRequest, timeout_ms: u32) -> Result<HttpResponse
     init.set_signal(Some(&web_sys::AbortSignal::timeout_with_u32(timeout_ms)));
     let req = web_sys::Request::new_with_str_and_init(&request.url, &init)
         .map_err(|e| Error::new(Code::InvalidArgument, format!("fetch refuses the request to {}: {}", request.url, describe(&e))))?;
-    let resp = JsFuture::from(global_fetch(&req)).await.map_err(|e| network_error(&request.url, &e, timeout_ms))?;
+    receive(global_fetch(&req), &request.url, timeout_ms).await
+}
+
+/// Read the whole answer of a `fetch` already made (`pending`, a promise of a Response) to `url`.
+pub async fn receive(pending: Promise, url: &str, timeout_ms: u32) -> Result<HttpResponse> {
+    let resp = JsFuture::from(pending).await.map_err(|e| network_error(url, &e, timeout_ms))?;
     let resp: web_sys::Response = resp.dyn_into().map_err(|_| internal("fetch did not resolve to a Response"))?;
     let mut out = HttpResponse::new(resp.status(), String::new());
     let entries = resp.headers().entries();
@@ -75,12 +80,12 @@ pub async fn send(request: &HttpRequest, timeout_ms: u32) -> Result<HttpResponse
         if len > MAX_RESPONSE_BYTES {
             return Err(Error::new(
                 Code::ResponseTooLarge,
-                format!("{} answered {len} bytes, more than the limit of {MAX_RESPONSE_BYTES}", request.url),
+                format!("{url} answered {len} bytes, more than the limit of {MAX_RESPONSE_BYTES}"),
             ));
         }
     }
     let text = resp.text().map_err(|_| internal("Response.text"))?;
-    let body = JsFuture::from(text).await.map_err(|e| network_error(&request.url, &e, timeout_ms))?;
+    let body = JsFuture::from(text).await.map_err(|e| network_error(url, &e, timeout_ms))?;
     out.body = body.as_string().unwrap_or_default();
     Ok(out)
 }

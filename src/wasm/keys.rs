@@ -50,12 +50,51 @@ impl KeyStore {
             None => None,
         };
         let Some(req) = req else { return Ok(()) };
+        let timeout_ms = self.timeout_ms;
+        let task = self.run_fetch(Box::pin(async move { io::send(&req, timeout_ms).await }), false);
+        let _ = JsFuture::from(task).await;
+        self.error_if_empty()
+    }
+
+    /// Take a JWKS fetch the JavaScript layer started while the module loaded (`pending`, the
+    /// promise of `fetch(uri)` with the request `JwksCache::jwks_request` describes) as this
+    /// store's first fetch. Only for an empty cache of that `uri` with no fetch running; false otherwise (the
+    /// answer is then left unread and the store fetches when a verification needs keys).
+    #[cfg(feature = "verifier")]
+    pub fn adopt(self: &Rc<Self>, uri: &str, pending: Promise) -> bool {
+        if self.inflight.borrow().is_some() {
+            return false;
+        }
+        match self.cache.borrow().as_ref() {
+            Some(c) if c.uri() == uri && c.keys().is_none() => {}
+            _ => return false,
+        }
+        let (url, timeout_ms) = (uri.to_owned(), self.timeout_ms);
+        // It runs on its own; verifications wait for it through `inflight`.
+        let _running = self.run_fetch(Box::pin(async move { io::receive(pending, &url, timeout_ms).await }), true);
+        true
+    }
+
+    /// Run one JWKS fetch as the store's in-flight fetch: its answer replaces the keys, or its
+    /// failure is kept (stale-if-error, with a warning when keys are held). An `adopted` fetch
+    /// (see `adopt`) counts as the cache's attempt only once it succeeded. The promise settles
+    /// when it is done.
+    fn run_fetch(
+        self: &Rc<Self>,
+        // Boxed: one copy of this function serves both kinds of fetch.
+        fetch: core::pin::Pin<Box<dyn core::future::Future<Output = Result<crate::http::HttpResponse>>>>,
+        adopted: bool,
+    ) -> Promise {
         let me = self.clone();
         let task = future_to_promise(async move {
-            let result = io::send(&req, me.timeout_ms).await;
+            let result = fetch.await;
             let now = io::now();
             let outcome = match me.cache.borrow_mut().as_mut() {
-                Some(c) => result.and_then(|resp| c.process_jwks_response(&resp, now)),
+                Some(c) => result.and_then(|resp| c.process_jwks_response(&resp, now)).inspect(|_| {
+                    if adopted {
+                        c.count_attempt(now);
+                    }
+                }),
                 None => Ok(Vec::new()),
             };
             match outcome {
@@ -76,8 +115,7 @@ impl KeyStore {
             Ok(JsValue::UNDEFINED)
         });
         *self.inflight.borrow_mut() = Some(task.clone());
-        let _ = JsFuture::from(task).await;
-        self.error_if_empty()
+        task
     }
 
     /// Whether a fetch is running.

@@ -14,6 +14,11 @@ mod keys;
 #[cfg(feature = "verifier")]
 mod standalone;
 
+#[cfg(feature = "client")]
+pub use client::*;
+#[cfg(feature = "verifier")]
+pub use standalone::WasmVerifier;
+
 use wasm_bindgen::prelude::*;
 
 use crate::error::{Code, Error, Result};

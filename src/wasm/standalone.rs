@@ -421,6 +421,14 @@ impl WasmVerifier {
         run().map_err(js_error)
     }
 
+    /// Take the JWKS fetch the JavaScript layer started for `uri` while the module loaded (a
+    /// promise of the Response) as the first fetch of the keys; false when this verifier does
+    /// not want it (another jwks_uri, keys already held, a fetch running).
+    #[wasm_bindgen(js_name = adoptJwksFetch)]
+    pub fn adopt_jwks_fetch(&self, uri: &str, pending: js_sys::Promise) -> bool {
+        self.inner.keys.adopt(uri, pending)
+    }
+
     /// Warnings since the last call (keys skipped, a JWKS refresh that failed), as a JSON array;
     /// undefined when there are none.
     #[wasm_bindgen(js_name = takeWarnings)]

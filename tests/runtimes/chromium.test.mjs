@@ -40,6 +40,7 @@ before(async () => {
   writeFileSync(join(consumer, 'verifier.html'),
     PAGE('<script type="importmap">{"imports":{"oidc-wasm/verifier":"/consumer/node_modules/oidc-wasm/verifier/browser.js"}}</script>',
       'oidc-wasm/verifier', 'verifier'));
+  writeFileSync(join(consumer, 'blank.html'), '<!doctype html><meta charset="utf-8"><title>blank</title>\n');
   server = await startDemoServer({ port: 0, mounts: [['/consumer/', consumer]] });
   provider = await startProvider({ port: 0, clientOrigins: [server.origin], quiet: true });
   server.setConfig({ issuer: provider.issuer, redirectUri: `${server.origin}/callback`, httpLogin: false });
@@ -69,3 +70,38 @@ for (const variant of ['importmap', 'bundled', 'verifier']) {
     await page.close();
   });
 }
+
+test('in a browser, createVerifier fetches the keys while the module loads, and only once', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${server.origin}/consumer/blank.html`);
+  const out = await page.evaluate(async ({ issuer }) => {
+    const API = 'https://api.oidc-wasm.test';
+    const jwksHits = async () => (await (await fetch(`${issuer}/__test/stats`)).json()).routes.jwks ?? 0;
+    const { jwks_uri: jwksUri } = await (await fetch(`${issuer}/.well-known/openid-configuration`)).json();
+    const now = Math.floor(Date.now() / 1000);
+    const res = await fetch(`${issuer}/__test/sign`, { method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ header: {}, payload: { iss: issuer, aud: API, sub: 'auth0|alice', iat: now, exp: now + 300 } }) });
+    const { token } = await res.json();
+    const before = await jwksHits();
+    const oidc = await import('/consumer/node_modules/oidc-wasm/verifier/browser.js');
+    const loadedAtImport = oidc.isReady();
+    const v = await oidc.createVerifier({ issuer, audience: API, jwksUri });
+    // The keys arrive with no verification asking for them.
+    let polls = 0;
+    while (!v.exportJwksCache()?.jwks?.keys?.length && polls++ < 200) await new Promise((r) => setTimeout(r, 50));
+    const keysBeforeVerify = v.exportJwksCache()?.jwks?.keys?.length ?? 0;
+    const { payload } = await v.verify(token);
+    // Once the module is loaded, a new verifier fetches when a verification needs keys, as before.
+    const later = await oidc.createVerifier({ issuer, audience: API, jwksUri });
+    await new Promise((r) => setTimeout(r, 200));
+    const laterCache = later.exportJwksCache();
+    await later.verify(token);
+    return { loadedAtImport, keysBeforeVerify, sub: payload.sub, fetches: (await jwksHits()) - before, laterCache };
+  }, { issuer: provider.issuer });
+  await page.close();
+  assert.equal(out.loadedAtImport, false);
+  assert.ok(out.keysBeforeVerify > 0, 'keys held before the first verification');
+  assert.equal(out.sub, 'auth0|alice');
+  assert.equal(out.laterCache?.jwks ?? null, null, "no early fetch once the module is loaded");
+  assert.equal(out.fetches, 2, 'one fetch per verifier: the early one was used, not repeated');
+});

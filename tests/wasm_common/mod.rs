@@ -2,7 +2,7 @@
 //! run (tests/wasm_browser.rs): the real fetch, clock and random source of each runtime.
 //! `OIDC_WASM_TEST_ISSUER` (set at compile time by scripts/test.sh) points at the local provider.
 
-use oidc_wasm::wasm::{create_pkce_pair, decode_jwt_unverified, error_codes, parse_callback_url, pkce_challenge, WasmClient};
+use oidc_wasm::wasm::{create_pkce_pair, decode_jwt_unverified, error_codes, parse_callback_url, pkce_challenge, WasmClient, WasmVerifier};
 use serde_json::Value;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
@@ -71,4 +71,49 @@ async fn discovery_and_authorize_url_against_the_local_provider() {
         .await
         .unwrap_err();
     assert_eq!(code_of(e), "ERR_CALLBACK_STATE_MISMATCH");
+}
+
+/// `fetch(url)` through the runtime's global fetch: the promise of its Response.
+fn fetch(url: &str) -> js_sys::Promise {
+    let f: js_sys::Function = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("fetch")).unwrap().into();
+    f.call1(&JsValue::UNDEFINED, &JsValue::from_str(url)).unwrap().into()
+}
+
+async fn get_json(url: &str) -> Value {
+    use wasm_bindgen::JsCast;
+    let resp: web_sys::Response = wasm_bindgen_futures::JsFuture::from(fetch(url)).await.unwrap().dyn_into().unwrap();
+    json(&wasm_bindgen_futures::JsFuture::from(resp.text().unwrap()).await.unwrap().as_string().unwrap())
+}
+
+#[wasm_bindgen_test]
+async fn a_jwks_fetch_started_before_the_verifier_is_adopted_for_its_uri_only_and_not_repeated() {
+    let Some(issuer) = ISSUER else {
+        console_log!("OIDC_WASM_TEST_ISSUER not set at build time: provider tests skipped");
+        return;
+    };
+    let uri = get_json(&format!("{issuer}/.well-known/openid-configuration")).await["jwks_uri"].as_str().unwrap().to_owned();
+    let options = serde_json::json!({ "issuer": issuer, "audience": "https://api.oidc-wasm.test", "jwksUri": uri });
+    let hits = |s: &Value| s["routes"]["jwks"].as_u64().unwrap_or(0);
+    let before = hits(&get_json(&format!("{issuer}/__test/stats")).await);
+
+    let v = WasmVerifier::new(&options.to_string()).unwrap();
+    let pending = fetch(&uri);
+    assert!(!v.adopt_jwks_fetch("https://other.example/jwks", pending.clone()), "another jwks_uri");
+    assert!(v.adopt_jwks_fetch(&uri, pending.clone()), "its own jwks_uri, nothing held");
+    assert!(!v.adopt_jwks_fetch(&uri, pending), "a fetch is running");
+    // A verification waits for the adopted fetch (this one then fails on its own token).
+    assert_eq!(code_of(v.verify("not.a.jwt".into()).await.unwrap_err()), "ERR_JWT_MALFORMED");
+    let cache = json(&v.export_jwks_cache());
+    assert!(!cache["jwks"]["keys"].as_array().unwrap().is_empty(), "the adopted answer filled the cache");
+    assert!(!v.adopt_jwks_fetch(&uri, fetch(&uri)), "keys held");
+    let after = hits(&get_json(&format!("{issuer}/__test/stats")).await);
+    // The test's own two fetches; the verifier made none.
+    assert_eq!(after - before, 2);
+
+    // A fetch that fails is the verifier's first fetch failing: the error a verification gets.
+    let down = serde_json::json!({ "issuer": issuer, "audience": "a", "jwksUri": "http://127.0.0.1:9/jwks" });
+    let v = WasmVerifier::new(&down.to_string()).unwrap();
+    assert!(v.adopt_jwks_fetch("http://127.0.0.1:9/jwks", fetch("http://127.0.0.1:9/jwks")));
+    let e = v.verify("eyJhbGciOiJSUzI1NiIsImtpZCI6ImsifQ.e30.c2ln".into()).await.unwrap_err();
+    assert_eq!(code_of(e), "ERR_NETWORK");
 }
