@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Prepare the two builds the benchmark compares, without touching pkg/:
-#   benches/.out/pkg-size   a copy of pkg/ (release profile: opt-level "z" + wasm-opt -Oz; run scripts/build.sh first)
+#   benches/.out/pkg-size   a copy of pkg/ (release profile: opt-level "z" + wasm-opt -Oz; run scripts/build.sh first),
+#                           with its verifier/ entry point
 #   benches/.out/pkg-speed  the release-speed profile (opt-level 3) + wasm-opt -O3, with pkg/'s JS files
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +13,7 @@ OUT=benches/.out
 rm -rf "$OUT/pkg-size" "$OUT/pkg-speed"
 mkdir -p "$OUT/pkg-size" "$OUT/pkg-speed"
 cp pkg/*.js pkg/*.wasm pkg/*.d.ts pkg/package.json "$OUT/pkg-size/"
+cp -r pkg/verifier "$OUT/pkg-size/verifier"
 
 cargo build -q --profile release-speed --target wasm32-unknown-unknown --lib
 wasm-bindgen --target web --out-dir "$OUT/pkg-speed" --out-name oidc_wasm target/wasm32-unknown-unknown/release-speed/oidc_wasm.wasm

@@ -21,7 +21,11 @@ const ROOT = resolve(BENCH, '..');
 const OUT = join(BENCH, '.out');
 const PKG = { size: join(OUT, 'pkg-size'), speed: join(OUT, 'pkg-speed') };
 const BUILDS = ['size', 'speed'];
-const COLD = ['size', 'speed', 'jose'];
+const COLD = ['size', 'speed', 'verifier', 'jose'];
+/** The `oidc-wasm/verifier` entry point of the size build (the npm package's), for the cold starts. */
+const VERIFIER = join(PKG.size, 'verifier');
+/** What the benchmark imports from oidc-wasm: bundles keep only this, as jose's keep only its three functions. */
+const OIDC_EXPORTS = 'createVerifier, init';
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -65,13 +69,13 @@ const log = (m) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${
 // Builds: the two oidc-wasm packages, and bundles for the browser and workerd
 
 function prepareBuilds(rebuild) {
-  if (rebuild || !BUILDS.every((b) => existsSync(join(PKG[b], 'oidc_wasm_bg.wasm')))) {
+  if (rebuild || !BUILDS.every((b) => existsSync(join(PKG[b], 'oidc_wasm_bg.wasm'))) || !existsSync(join(VERIFIER, 'oidc_wasm_bg.wasm'))) {
     log('building benches/.out/pkg-size and pkg-speed (benches/build.sh; a few minutes)');
     execFileSync('bash', [join(BENCH, 'build.sh')], { stdio: ['ignore', 'inherit', 'inherit'] });
   }
   const info = {};
-  for (const b of BUILDS) {
-    const wasm = readFileSync(join(PKG[b], 'oidc_wasm_bg.wasm'));
+  for (const [b, dir] of [...BUILDS.map((b) => [b, PKG[b]]), ['verifier', VERIFIER]]) {
+    const wasm = readFileSync(join(dir, 'oidc_wasm_bg.wasm'));
     info[b] = { wasmBytes: wasm.length, wasmGzipBytes: gzipSync(wasm, { level: 9 }).length };
   }
   return info;
@@ -99,10 +103,14 @@ async function prepareWeb() {
   for (const b of BUILDS) {
     mkdirSync(join(web, b), { recursive: true });
     // esbuild keeps `new URL('./oidc_wasm_bg.wasm', import.meta.url)`: the .wasm goes next to the bundle.
-    await bundle({ entry: `export * from ${JSON.stringify(join(PKG[b], 'browser.js'))};\n`, outfile: join(web, b, 'oidc.js'),
+    await bundle({ entry: `export { ${OIDC_EXPORTS} } from ${JSON.stringify(join(PKG[b], 'browser.js'))};\n`, outfile: join(web, b, 'oidc.js'),
       platform: 'browser', conditions: ['browser'] });
     copyFileSync(join(PKG[b], 'oidc_wasm_bg.wasm'), join(web, b, 'oidc_wasm_bg.wasm'));
   }
+  mkdirSync(join(web, 'verifier'), { recursive: true });
+  await bundle({ entry: `export { ${OIDC_EXPORTS} } from ${JSON.stringify(join(VERIFIER, 'browser.js'))};\n`,
+    outfile: join(web, 'verifier', 'oidc.js'), platform: 'browser', conditions: ['browser'] });
+  copyFileSync(join(VERIFIER, 'oidc_wasm_bg.wasm'), join(web, 'verifier', 'oidc_wasm_bg.wasm'));
   mkdirSync(join(web, 'jose'), { recursive: true });
   await bundle({ entry: "export { jwtVerify, createLocalJWKSet, createRemoteJWKSet } from 'jose';\n", outfile: join(web, 'jose', 'jose.js'),
     platform: 'browser', conditions: ['browser'] });
@@ -115,10 +123,13 @@ async function prepareWorker() {
   mkdirSync(dir, { recursive: true });
   const conditions = ['workerd', 'worker', 'browser'];
   for (const b of BUILDS) {
-    await bundle({ entry: `export * from ${JSON.stringify(join(PKG[b], 'workerd.js'))};\n`, outfile: join(dir, `oidc-${b}.mjs`),
+    await bundle({ entry: `export { ${OIDC_EXPORTS} } from ${JSON.stringify(join(PKG[b], 'workerd.js'))};\n`, outfile: join(dir, `oidc-${b}.mjs`),
       conditions, plugins: [renameWasm(`${b}.wasm`)] });
     copyFileSync(join(PKG[b], 'oidc_wasm_bg.wasm'), join(dir, `${b}.wasm`));
   }
+  await bundle({ entry: `export { ${OIDC_EXPORTS} } from ${JSON.stringify(join(VERIFIER, 'workerd.js'))};\n`, outfile: join(dir, 'oidc-verifier.mjs'),
+    conditions, plugins: [renameWasm('verifier.wasm')] });
+  copyFileSync(join(VERIFIER, 'oidc_wasm_bg.wasm'), join(dir, 'verifier.wasm'));
   await bundle({ entry: "export { jwtVerify, createLocalJWKSet, createRemoteJWKSet } from 'jose';\n", outfile: join(dir, 'jose.mjs'), conditions });
   for (const f of ['passes.mjs', 'worker-bench.mjs', 'worker-cold.mjs']) copyFileSync(join(BENCH, 'lib', f), join(dir, f));
   return dir;
@@ -216,7 +227,7 @@ async function runNode(opts, fixtures, server) {
     log: (m) => log(`node: ${m}`) });
   log('node: cold starts (a new process per sample)');
   const libUrl = { size: pathToFileURL(join(PKG.size, 'node.js')).href, speed: pathToFileURL(join(PKG.speed, 'node.js')).href,
-    jose: import.meta.resolve('jose') };
+    verifier: pathToFileURL(join(VERIFIER, 'node.js')).href, jose: import.meta.resolve('jose') };
   const child = join(BENCH, 'lib', 'cold-node.mjs');
   const cold = await coldRounds(opts.coldSamples, fixtures, (alg, c) => new Promise((ok, fail) => {
     const args = JSON.stringify({ ...coldArgs(fixtures, alg, c, server.jwksUri), libUrl: libUrl[c] });
@@ -254,7 +265,7 @@ async function runChromium(opts, fixtures, server) {
     }
     await page.close();
     log('chromium: cold starts (a new browser context and page per sample)');
-    const lib = { size: '/web/size/oidc.js', speed: '/web/speed/oidc.js', jose: '/web/jose/jose.js' };
+    const lib = { size: '/web/size/oidc.js', speed: '/web/speed/oidc.js', verifier: '/web/verifier/oidc.js', jose: '/web/jose/jose.js' };
     const cold = await coldRounds(opts.coldSamples, fixtures, async (alg, c) => {
       const ctx = await browser.newContext();
       try {
@@ -282,6 +293,7 @@ async function runWorkerd(opts, fixtures, server) {
   const libModules = {
     size: [mod('ESModule', 'oidc-size.mjs'), mod('CompiledWasm', 'size.wasm')],
     speed: [mod('ESModule', 'oidc-speed.mjs'), mod('CompiledWasm', 'speed.wasm')],
+    verifier: [mod('ESModule', 'oidc-verifier.mjs'), mod('CompiledWasm', 'verifier.wasm')],
     jose: [mod('ESModule', 'jose.mjs')],
   };
   const workerdVersion = JSON.parse(readFileSync(join(ROOT, 'node_modules', 'workerd', 'package.json'), 'utf8')).version;
@@ -349,7 +361,8 @@ const STEADY_ROWS = [
   ['oidc-speed-wasm-sync', 'oidc-wasm speed verifySync, crypto: wasm'],
   ['jose', 'jose jwtVerify (local JWKS)'],
 ];
-const COLD_ROWS = [['size', 'oidc-wasm size'], ['speed', 'oidc-wasm speed'], ['jose', 'jose (createRemoteJWKSet)']];
+const COLD_ROWS = [['size', 'oidc-wasm size'], ['speed', 'oidc-wasm speed'], ['verifier', 'oidc-wasm/verifier (size)'],
+  ['jose', 'jose (createRemoteJWKSet)']];
 
 function table(header, rows) {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
