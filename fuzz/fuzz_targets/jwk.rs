@@ -5,7 +5,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use oidc_wasm::jose::jwk::PublicJwk;
+use oidc_wasm::jose::jwk::{KeyMaterial, PublicJwk};
 use oidc_wasm::jose::jwks::JwkSet;
 use oidc_wasm::jose::verify::verify_signature;
 use oidc_wasm::jose::Algorithm;
@@ -34,6 +34,14 @@ fuzz_target!(|data: &[u8]| {
     if let Value::Object(obj) = &value {
         if let Ok(key) = PublicJwk::from_json(obj) {
             keys.push(key);
+        }
+    }
+
+    // An RSA key is checked at parse time and built for the crate's own arithmetic on first use:
+    // every key that passed the checks must build.
+    for k in &keys {
+        if let KeyMaterial::Rsa(r) = &k.material {
+            assert!(r.public_key().is_some(), "an RSA key that passed the parse-time checks did not build");
         }
     }
 
