@@ -213,7 +213,11 @@ export class Verifier {
   free(): void;
 }
 
-/** Loads the module if needed and creates a Verifier. */
+/**
+ * Loads the module if needed and creates a Verifier. When the module still has to be loaded (in a
+ * browser) and `jwksUri` is given, the keys are fetched while it loads, so the first
+ * verification need not wait for them.
+ */
 export function createVerifier(options: VerifierOptions): Promise<Verifier>;
 /** A 401 / 403 Response with the RFC 6750 §3 WWW-Authenticate challenge for a refused token. */
 export function authErrorResponse(error: unknown, options?: { realm?: string; scope?: string }): Response;
