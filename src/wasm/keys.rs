@@ -49,7 +49,9 @@ impl KeyStore {
             Some(c) => fetch_before_verify(c, token, max_token_bytes, io::now()),
             None => None,
         };
-        let Some(req) = req else { return Ok(()) };
+        // No fetch now (keys fresh enough, or the cooldown since the last attempt): with no keys,
+        // the last fetch's error is the answer, not a bare "not loaded".
+        let Some(req) = req else { return self.error_if_empty() };
         let timeout_ms = self.timeout_ms;
         let task = self.run_fetch(Box::pin(async move { io::send(&req, timeout_ms).await }), false);
         let _ = JsFuture::from(task).await;

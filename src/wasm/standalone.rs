@@ -166,8 +166,11 @@ impl VerifierInner {
         let p = match v.prepare_lean_with(cache.as_ref(), token, &mut memo.1) {
             Ok(p) => p,
             Err(e) => {
+                // With no keys, the awaited path answers: it fetches, or gives the last fetch's error.
                 let fetch = no_io
-                    && cache.as_ref().is_none_or(|c| verifier::wants_fetch_before_verify(c, token, v.max_token_bytes(), now));
+                    && cache.as_ref().is_none_or(|c| {
+                        c.keys().is_none() || verifier::wants_fetch_before_verify(c, token, v.max_token_bytes(), now)
+                    });
                 return if fetch { Ok(None) } else { Err(e) };
             }
         };

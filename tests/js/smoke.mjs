@@ -258,6 +258,9 @@ export async function runSmoke(oidc, env) {
   await check('verifier: a JWKS endpoint that is down gives ERR_NETWORK, one that lies gives a typed error', async () => {
     const down = await oidc.createVerifier({ issuer, audience: API, jwksUri: 'http://127.0.0.1:9/jwks', jwksTimeout: 3 });
     await rejects(async () => down.verify(await sign(claims())), 'ERR_NETWORK');
+    // Within the refetch cooldown no new fetch is made; the failure is still the answer.
+    const again = await rejects(async () => down.verify(await sign(claims())), 'ERR_NETWORK');
+    assert(again.message.includes('127.0.0.1:9'), `names the endpoint: ${again.message}`);
     const lies = await oidc.createVerifier({ issuer, audience: API, jwksUri: `${issuer}/__test/stats` });
     await rejects(async () => lies.verify(await sign(claims())), 'ERR_JWKS_INVALID');
   });
