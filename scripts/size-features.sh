@@ -30,7 +30,8 @@ for v in "${ORDER[@]}"; do
   cargo build -q --locked --release --target wasm32-unknown-unknown --lib --no-default-features --features "${FEATURES[$v]}"
   wasm-bindgen --target web --out-dir "$out" --out-name oidc_wasm target/wasm32-unknown-unknown/release/oidc_wasm.wasm
   wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
-    --enable-reference-types --enable-multivalue --converge "$out/oidc_wasm_bg.wasm" -o "$out/oidc_wasm_bg.wasm"
+    --enable-reference-types --enable-multivalue --converge --strip-producers --strip-target-features \
+    "$out/oidc_wasm_bg.wasm" -o "$out/oidc_wasm_bg.wasm"
   for f in core.js spa.js browser.js node.js deno.js workerd.js index.d.ts package.json; do cp "pkg/$f" "$out/"; done
   echo "$v: built with features [${FEATURES[$v]}]"
 done
