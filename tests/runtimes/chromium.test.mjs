@@ -105,3 +105,23 @@ test('in a browser, createVerifier fetches the keys while the module loads, and 
   assert.equal(out.laterCache?.jwks ?? null, null, "no early fetch once the module is loaded");
   assert.equal(out.fetches, 2, 'one fetch per verifier: the early one was used, not repeated');
 });
+
+test('in a browser, no early JWKS fetch goes to a jwksUri the verifier refuses', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${server.origin}/consumer/blank.html`);
+  const out = await page.evaluate(async ({ issuer }) => {
+    const asked = [];
+    const real = globalThis.fetch;
+    globalThis.fetch = (input, init) => { asked.push(String(input?.url ?? input)); return real(input, init); };
+    const oidc = await import('/consumer/node_modules/oidc-wasm/verifier/browser.js');
+    const code = async (options) => { try { await oidc.createVerifier(options); return 'ok'; } catch (e) { return e.code; } };
+    const codes = [
+      await code({ issuer, audience: 'a', jwksUri: 'http://198.51.100.7/jwks' }),
+      await code({ issuer, audience: 'a', jwksUri: 'ftp://127.0.0.1/jwks' }),
+    ];
+    return { codes, asked: asked.filter((u) => !u.endsWith('.wasm')) };
+  }, { issuer: provider.issuer });
+  await page.close();
+  assert.deepEqual(out.codes, ['ERR_CONFIG_INVALID_OPTION', 'ERR_CONFIG_INVALID_OPTION']);
+  assert.deepEqual(out.asked, [], 'nothing fetched but the module');
+});

@@ -42,6 +42,10 @@ test('oidc-wasm/verifier resolves to its own smaller module and passes the verif
   const results = await runSmoke(oidc, { issuer: provider.issuer, entry: 'verifier' });
   for (const r of results) assert.ok(r.ok, `${r.name}: ${r.error}`);
   assert.ok(results.length >= 10, `ran ${results.length} checks`);
+  // The shared core.js, over the verifier-only module: the login API is a clear error, not a crash.
+  const core = await import(pathToFileURL(join(dir, 'verifier/core.js')).href);
+  assert.throws(() => new core.OidcClient({ issuer: provider.issuer, clientId: 'c' }), (e) => e.code === 'ERR_FEATURE_NOT_BUILT');
+  assert.throws(() => core.createPkcePair(), (e) => e.code === 'ERR_FEATURE_NOT_BUILT' && /"client"/.test(e.message));
   // Its TypeScript entry names only what it exports.
   const dts = readFileSync(join(dir, 'verifier/index.d.ts'), 'utf8');
   for (const name of dts.match(/export \{([^}]+)\}/)[1].split(',').map((n) => n.trim())) assert.ok(name in oidc, `${name} in the typings, not exported`);
