@@ -1,14 +1,11 @@
 //! Client configuration, validated once at construction so that every later step can rely on it.
 
-use serde::Deserialize;
-
 use crate::authorize::AuthorizeParams;
 use crate::error::{Code, Error, Result};
 use crate::url::{parse_configured, Url};
 
 /// The options a client is created with, as the JavaScript layer passes them (camelCase).
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default)]
 pub struct ClientOptions {
     /// The issuer identifier (any OpenID Provider, found through discovery). Exactly one of
     /// `issuer` and `domain` must be given.
@@ -19,8 +16,34 @@ pub struct ClientOptions {
     /// The client (application) id.
     pub client_id: Option<String>,
     /// Default `/authorize` parameters (`redirect_uri`, `audience`, `scope`, ...).
-    #[serde(default)]
     pub authorization_params: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ClientOptions {
+    /// Read the options object (`issuer`, `domain`, `clientId`, `authorizationParams`; other
+    /// members are left to their readers). A member that is null counts as absent. Errors:
+    /// `ERR_CONFIG_INVALID_OPTION` for a member of the wrong type.
+    pub fn from_json(o: &serde_json::Map<String, serde_json::Value>) -> Result<Self> {
+        use serde_json::Value;
+        let invalid = |name: &str, what: &str| {
+            Error::new(Code::ConfigInvalidOption, format!("the client options are not valid: {name} must be {what}"))
+        };
+        let string = |name: &str| match o.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(_) => Err(invalid(name, "a string")),
+        };
+        Ok(ClientOptions {
+            issuer: string("issuer")?,
+            domain: string("domain")?,
+            client_id: string("clientId")?,
+            authorization_params: match o.get("authorizationParams") {
+                None | Some(Value::Null) => serde_json::Map::new(),
+                Some(Value::Object(m)) => m.clone(),
+                Some(_) => return Err(invalid("authorizationParams", "an object")),
+            },
+        })
+    }
 }
 
 /// A validated client configuration.
@@ -141,7 +164,7 @@ mod tests {
     use super::*;
 
     fn opts(v: serde_json::Value) -> ClientOptions {
-        serde_json::from_value(v).unwrap()
+        ClientOptions::from_json(v.as_object().unwrap()).unwrap()
     }
 
     fn code(v: serde_json::Value) -> Code {

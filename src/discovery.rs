@@ -169,7 +169,7 @@ mod tests {
     use serde_json::json;
 
     fn config(v: Value) -> ClientConfig {
-        ClientConfig::new(serde_json::from_value::<ClientOptions>(v).unwrap()).unwrap()
+        ClientConfig::new(ClientOptions::from_json(v.as_object().unwrap()).unwrap()).unwrap()
     }
 
     fn doc(issuer: &str) -> Value {

@@ -21,7 +21,7 @@ fn config(extra: Value) -> ClientConfig {
     if let (Some(o), Value::Object(e)) = (v.as_object_mut(), extra) {
         o.extend(e);
     }
-    ClientConfig::new(serde_json::from_value::<ClientOptions>(v).unwrap()).unwrap()
+    ClientConfig::new(ClientOptions::from_json(v.as_object().unwrap()).unwrap()).unwrap()
 }
 
 fn metadata(cfg: &ClientConfig, iss_supported: bool) -> ProviderMetadata {

@@ -49,9 +49,7 @@ impl WasmClient {
                 return Err(Error::new(Code::ConfigInvalidOption, "httpTimeoutInSeconds must be above 0"));
             }
             let leeway = seconds_option(&raw, "leeway", DEFAULT_CLOCK_TOLERANCE as f64, 3600)? as u64;
-            let options: ClientOptions = serde_json::from_value(serde_json::Value::Object(raw))
-                .map_err(|e| Error::new(Code::ConfigInvalidOption, format!("the client options are not valid: {e}")))?;
-            let config = ClientConfig::new(options)?;
+            let config = ClientConfig::new(ClientOptions::from_json(&raw)?)?;
             let keys = KeyStore::new(timeout_ms);
             Ok(WasmClient {
                 inner: Rc::new(Inner { config, metadata: RefCell::new(None), keys, timeout_ms, leeway, platform: RefCell::new(None) }),
@@ -477,9 +475,15 @@ pub fn cache_key(client_id: &str, audience: Option<String>, scope: &str) -> Stri
 /// superset), or undefined.
 #[wasm_bindgen(js_name = findCacheKey)]
 pub fn find_cache_key(stored_json: &str, wanted: &str) -> Option<String> {
-    let stored: Vec<String> = serde_json::from_str(stored_json).unwrap_or_default();
-    let keys: Vec<crate::session::CacheKey> =
-        stored.iter().filter_map(|k| crate::session::CacheKey::from_storage_key(k)).collect();
+    // Read as any value (a typed read would bring serde's float formatting into the module);
+    // what is not a string is not a cache key.
+    let stored: serde_json::Value = serde_json::from_str(stored_json).unwrap_or_default();
+    let keys: Vec<crate::session::CacheKey> = stored
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|k| k.as_str().and_then(crate::session::CacheKey::from_storage_key))
+        .collect();
     let wanted = crate::session::CacheKey::from_storage_key(wanted)?;
     crate::session::find_key(&keys, &wanted).map(|k| k.storage_key())
 }

@@ -28,7 +28,10 @@ fn js_error(e: Error) -> JsValue {
     js_sys::JSON::parse(&e.to_json().to_string()).unwrap_or_else(|_| JsValue::from_str(e.message()))
 }
 
-fn parse_json<T: serde::de::DeserializeOwned>(s: &str, what: &str) -> Result<T> {
+/// A JSON text from JavaScript, read as any value. Callers check its shape themselves: a typed
+/// read (`from_str::<SomeType>`) would bring serde's float formatting, for its "invalid type:
+/// floating point" message, into the module (about 25 KB).
+fn parse_json(s: &str, what: &str) -> Result<serde_json::Value> {
     serde_json::from_str(s).map_err(|e| Error::new(Code::InvalidArgument, format!("{what} is not valid: {e}")))
 }
 
@@ -36,7 +39,10 @@ fn object(s: &str, what: &str) -> Result<serde_json::Map<String, serde_json::Val
     if s.is_empty() {
         return Ok(Default::default());
     }
-    parse_json(s, what)
+    match parse_json(s, what)? {
+        serde_json::Value::Object(m) => Ok(m),
+        _ => Err(Error::new(Code::InvalidArgument, format!("{what} is not valid: not a JSON object"))),
+    }
 }
 
 

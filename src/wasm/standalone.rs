@@ -17,7 +17,7 @@ use crate::verifier::{self, CacheTimes, TokenCache, Verifier};
 /// platform); undefined otherwise.
 #[wasm_bindgen(js_name = signatureCheckInput)]
 pub fn signature_check_input(jwk_json: &str, alg: &str, signature_len: usize) -> Option<String> {
-    let obj: serde_json::Map<String, serde_json::Value> = serde_json::from_str(jwk_json).ok()?;
+    let serde_json::Value::Object(obj) = serde_json::from_str(jwk_json).ok()? else { return None };
     let key = crate::jose::jwk::PublicJwk::from_json(&obj).ok()?;
     let alg = crate::jose::Algorithm::from_name(alg)?;
     (key.usable_for(alg) && crate::jose::verify::signature_len(&key) == signature_len).then(|| key.public.to_string())
@@ -404,7 +404,7 @@ impl WasmVerifier {
     #[wasm_bindgen(js_name = importJwksCache)]
     pub fn import_jwks_cache(&self, json: &str) -> core::result::Result<(), JsValue> {
         let run = || -> Result<()> {
-            let v: serde_json::Value = parse_json(json, "the JWKS cache")?;
+            let v = parse_json(json, "the JWKS cache")?;
             let mut cache = self.inner.keys.cache.borrow_mut();
             if cache.is_none() {
                 let uri = v.get("uri").and_then(serde_json::Value::as_str).ok_or_else(|| {
