@@ -126,6 +126,22 @@ impl KeyStore {
         self.inflight.borrow().is_some()
     }
 
+    /// `ERR_JWKS_NOT_LOADED` from a verification that makes no fetch (`verifySync`), with the
+    /// last fetch's failure when there was one: "not loaded yet" alone would hide it.
+    #[cfg(feature = "verifier")]
+    pub fn explain(&self, e: Error) -> Error {
+        match self.last_error.borrow().as_ref() {
+            Some(last) if e.code() == Code::JwksNotLoaded => Error::new(
+                Code::JwksNotLoaded,
+                format!(
+                    "no signing keys are loaded: the last JWKS fetch failed ({}); verify() fetches again once jwksCooldown has passed, or call importJwksCache()",
+                    last.message()
+                ),
+            ),
+            _ => e,
+        }
+    }
+
     fn error_if_empty(&self) -> Result<()> {
         let empty = self.cache.borrow().as_ref().is_none_or(|c| c.keys().is_none());
         match (empty, self.last_error.borrow().as_ref()) {

@@ -335,7 +335,8 @@ impl WasmVerifier {
     /// `verifyPrepare` with the keys already loaded, without any I/O.
     #[wasm_bindgen(js_name = verifyPrepareSync)]
     pub fn verify_prepare_sync(&self, token: &str) -> core::result::Result<JsValue, JsValue> {
-        Ok(self.inner.prepare_loaded(token, io::now(), false).map_err(js_error)?.unwrap_or(JsValue::NULL))
+        let prepared = self.inner.prepare_loaded(token, io::now(), false).map_err(|e| js_error(self.inner.keys.explain(e)))?;
+        Ok(prepared.unwrap_or(JsValue::NULL))
     }
 
     /// The address in wasm memory of eight u32s describing the last prepared verification: its
@@ -391,7 +392,7 @@ impl WasmVerifier {
     /// Verify with the keys already loaded, without any I/O.
     #[wasm_bindgen(js_name = verifySync)]
     pub fn verify_sync(&self, token: &str) -> core::result::Result<String, JsValue> {
-        self.inner.verify_loaded(token, io::now()).map_err(js_error)
+        self.inner.verify_loaded(token, io::now()).map_err(|e| js_error(self.inner.keys.explain(e)))
     }
 
     /// The JWKS cache as JSON, to keep between isolates (null before the first fetch).

@@ -261,6 +261,9 @@ export async function runSmoke(oidc, env) {
     // Within the refetch cooldown no new fetch is made; the failure is still the answer.
     const again = await rejects(async () => down.verify(await sign(claims())), 'ERR_NETWORK');
     assert(again.message.includes('127.0.0.1:9'), `names the endpoint: ${again.message}`);
+    // verifySync makes no fetch: no keys, and why.
+    const sync = await rejects(async () => down.verifySync(await sign(claims())), 'ERR_JWKS_NOT_LOADED');
+    assert(sync.message.includes('last JWKS fetch failed') && sync.message.includes('127.0.0.1:9'), `says why: ${sync.message}`);
     const lies = await oidc.createVerifier({ issuer, audience: API, jwksUri: `${issuer}/__test/stats` });
     await rejects(async () => lies.verify(await sign(claims())), 'ERR_JWKS_INVALID');
   });
