@@ -17,16 +17,12 @@ const measure = (f) => {
   };
 };
 const files = ['oidc_wasm_bg.wasm', 'oidc_wasm.js', 'core.js', 'spa.js', 'browser.js', 'node.js', 'deno.js', 'workerd.js'].map(measure);
+/** The sum of `rows` (raw, gzip, brotli) as one more row named `file`. */
+const total = (file, rows) => ({ file, ...Object.fromEntries(['raw', 'gzip', 'brotli'].map((k) => [k, rows.reduce((n, r) => n + r[k], 0)])) });
 const browserFiles = ['oidc_wasm_bg.wasm', 'oidc_wasm.js', 'core.js', 'spa.js', 'browser.js'];
-const browser = { file: 'browser total (wasm + glue + shim + spa)', raw: 0, gzip: 0, brotli: 0 };
-for (const f of files.filter((f) => browserFiles.includes(f.file))) {
-  for (const k of ['raw', 'gzip', 'brotli']) browser[k] += f[k];
-}
+const browser = total('browser total (wasm + glue + shim + spa)', files.filter((f) => browserFiles.includes(f.file)));
 const verifierFiles = ['verifier/oidc_wasm_bg.wasm', 'verifier/oidc_wasm.js', 'verifier/core.js', 'verifier/browser.js'].map(measure);
-const verifierBrowser = { file: 'verifier browser total (wasm + glue + shim)', raw: 0, gzip: 0, brotli: 0 };
-for (const f of verifierFiles) {
-  for (const k of ['raw', 'gzip', 'brotli']) verifierBrowser[k] += f[k];
-}
+const verifierBrowser = total('verifier browser total (wasm + glue + shim)', verifierFiles);
 const rows = [...files, browser, ...verifierFiles, verifierBrowser];
 const w = Math.max(...rows.map((r) => r.file.length));
 console.log(`${'file'.padEnd(w)}  ${'raw'.padStart(8)}  ${'gzip -9'.padStart(8)}  ${'brotli'.padStart(8)}`);
