@@ -356,6 +356,8 @@ export class Verifier {
   #keysGeneration = -1;
   #headAt = 0;
   #head = null;
+  /** The early JWKS fetch, until its answer is in the module: a promise of its error, if any. */
+  #keysArriving = null;
 
   constructor(options = {}) {
     const { onWarning, crypto, ...rest } = options && typeof options === 'object' ? options : { options };
@@ -447,6 +449,10 @@ export class Verifier {
   async verify(token) {
     token = String(token);
     if (!ready) await init();
+    if (this.#keysArriving) {
+      const failed = await this.#keysArriving;
+      if (failed) throw new AuthError(failed.code, failed.message, failed);
+    }
     try {
       if (!this.#backend) return json(await this.#inner.verify(token));
       // The usual case needs no I/O: no detour through the module's futures.
@@ -528,9 +534,23 @@ export class Verifier {
   /** Release the verifier's WebAssembly memory. */
   free() { this.#inner.free(); }
 
-  /** @internal See createVerifier. */
+  /**
+   * @internal See createVerifier: `pending` is the early JWKS fetch's answer, read (see
+   * prefetchJwks). Verifications wait for it; the module takes it as its first fetch.
+   */
   [adoptJwksFetch](uri, pending) {
-    this.#inner.adoptJwksFetch(uri, pending);
+    const arriving = pending.then((r) => {
+      try {
+        if (r.error) this.#inner.adoptJwksFailure(uri, String(r.error?.name ?? ''), String(r.error?.message ?? r.error));
+        else this.#inner.adoptJwksResponse(uri, r.status, r.headers, r.body);
+        return undefined;
+      } catch (e) {
+        return toAuthError(e); // what the verifications that waited for it get
+      } finally {
+        if (this.#keysArriving === arriving) this.#keysArriving = null;
+      }
+    });
+    this.#keysArriving = arriving;
   }
 }
 
@@ -538,7 +558,9 @@ const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /**
  * The module's first JWKS request (GET jwksUri, its Accept header and timeout), started while the
- * module loads, for a jwksUri it accepts (https, or http on loopback); else undefined.
+ * module loads, for a jwksUri it accepts (https, or http on loopback); else undefined. Its answer
+ * is read here too (status, headers as `name: value` lines, body), so the module takes it without
+ * I/O of its own: a promise of `{ status, headers, body }`, or of `{ error }`.
  */
 function prefetchJwks(options) {
   const uri = options?.jwksUri;
@@ -548,10 +570,14 @@ function prefetchJwks(options) {
   try {
     const url = new URL(uri);
     if (!(url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.has(url.hostname)))) return undefined;
-    const pending = fetch(uri, { headers: { accept: 'application/jwk-set+json, application/json' },
-      signal: AbortSignal.timeout(Math.max(1, seconds * 1000)) });
-    pending.catch(() => {}); // reported by the verification that needs the keys
-    return pending;
+    return fetch(uri, { headers: { accept: 'application/jwk-set+json, application/json' },
+      signal: AbortSignal.timeout(Math.max(1, seconds * 1000)) })
+      .then(async (r) => {
+        let headers = '';
+        r.headers.forEach((value, name) => { headers += `${name}: ${value}\n`; });
+        return { status: r.status, headers, body: await r.text() };
+      })
+      .catch((error) => ({ error }));
   } catch {
     return undefined;
   }
@@ -563,8 +589,13 @@ function prefetchJwks(options) {
  * loads, so the first verification does not wait for them.
  */
 export async function createVerifier(options) {
-  const keys = ready ? undefined : prefetchJwks(options);
-  await init();
+  const loaded = ready;
+  // The module's request goes out first: it is on the critical path (download, compile), the
+  // JWKS is not (it arrives while the module compiles). On one origin, the first request gets
+  // the connection the page already holds; the second waits for a new one.
+  const moduleLoad = init();
+  const keys = loaded ? undefined : prefetchJwks(options);
+  await moduleLoad;
   const verifier = new Verifier(options);
   if (keys) verifier[adoptJwksFetch](options.jwksUri, keys);
   return verifier;

@@ -62,7 +62,7 @@ pub async fn send(request: &HttpRequest, timeout_ms: u32) -> Result<HttpResponse
 }
 
 /// Read the whole answer of a `fetch` already made (`pending`, a promise of a Response) to `url`.
-pub async fn receive(pending: Promise, url: &str, timeout_ms: u32) -> Result<HttpResponse> {
+async fn receive(pending: Promise, url: &str, timeout_ms: u32) -> Result<HttpResponse> {
     let resp = JsFuture::from(pending).await.map_err(|e| network_error(url, &e, timeout_ms))?;
     let resp: web_sys::Response = resp.dyn_into().map_err(|_| internal("fetch did not resolve to a Response"))?;
     let mut out = HttpResponse::new(resp.status(), String::new());
@@ -76,28 +76,51 @@ pub async fn receive(pending: Promise, url: &str, timeout_ms: u32) -> Result<Htt
             out.headers.push((k, v));
         }
     }
-    if let Some(len) = out.header("content-length").and_then(|l| l.parse::<usize>().ok()) {
-        if len > MAX_RESPONSE_BYTES {
-            return Err(Error::new(
-                Code::ResponseTooLarge,
-                format!("{url} answered {len} bytes, more than the limit of {MAX_RESPONSE_BYTES}"),
-            ));
-        }
-    }
+    check_length(&out, url)?;
     let text = resp.text().map_err(|_| internal("Response.text"))?;
     let body = JsFuture::from(text).await.map_err(|e| network_error(url, &e, timeout_ms))?;
     out.body = body.as_string().unwrap_or_default();
     Ok(out)
 }
 
+/// The answer to `url` of a fetch the JavaScript layer made and read itself: its status, its
+/// headers as `name: value` lines, its body. Held to the same limit as `send`'s.
+#[cfg(feature = "verifier")]
+pub fn response_from_parts(url: &str, status: u16, headers: &str, body: String) -> Result<HttpResponse> {
+    let mut out = HttpResponse::new(status, body);
+    out.headers = headers
+        .lines()
+        .filter_map(|line| line.split_once(':'))
+        .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+        .collect();
+    check_length(&out, url)?;
+    Ok(out)
+}
+
+/// A `Content-Length` above the limit is refused before the body is read.
+fn check_length(response: &HttpResponse, url: &str) -> Result<()> {
+    match response.header("content-length").and_then(|l| l.parse::<usize>().ok()) {
+        Some(len) if len > MAX_RESPONSE_BYTES => Err(Error::new(
+            Code::ResponseTooLarge,
+            format!("{url} answered {len} bytes, more than the limit of {MAX_RESPONSE_BYTES}"),
+        )),
+        _ => Ok(()),
+    }
+}
+
 fn network_error(url: &str, e: &JsValue, timeout_ms: u32) -> Error {
     let name = js_sys::Reflect::get(e, &JsValue::from_str("name")).ok().and_then(|n| n.as_string()).unwrap_or_default();
+    fetch_failure(url, &name, &describe(e), timeout_ms)
+}
+
+/// The error for a fetch of `url` that failed with the JavaScript error `name` and `message`.
+pub fn fetch_failure(url: &str, name: &str, message: &str, timeout_ms: u32) -> Error {
     if name == "TimeoutError" || name == "AbortError" {
         Error::new(Code::Timeout, format!("{url} did not answer within {timeout_ms} ms; check the network or raise httpTimeoutInSeconds"))
     } else {
         Error::new(
             Code::Network,
-            format!("the request to {url} failed ({}); check that the server is up and allows this origin (CORS)", describe(e)),
+            format!("the request to {url} failed ({message}); check that the server is up and allows this origin (CORS)"),
         )
     }
 }

@@ -52,72 +52,69 @@ impl KeyStore {
         // No fetch now (keys fresh enough, or the cooldown since the last attempt): with no keys,
         // the last fetch's error is the answer, not a bare "not loaded".
         let Some(req) = req else { return self.error_if_empty() };
-        let timeout_ms = self.timeout_ms;
-        let task = self.run_fetch(Box::pin(async move { io::send(&req, timeout_ms).await }), false);
-        let _ = JsFuture::from(task).await;
-        self.error_if_empty()
-    }
-
-    /// Take a JWKS fetch the JavaScript layer started while the module loaded (`pending`, the
-    /// promise of `fetch(uri)` with the request `JwksCache::jwks_request` describes) as this
-    /// store's first fetch. Only for an empty cache of that `uri` with no fetch running; false otherwise (the
-    /// answer is then left unread and the store fetches when a verification needs keys).
-    #[cfg(feature = "verifier")]
-    pub fn adopt(self: &Rc<Self>, uri: &str, pending: Promise) -> bool {
-        if self.inflight.borrow().is_some() {
-            return false;
-        }
-        match self.cache.borrow().as_ref() {
-            Some(c) if c.uri() == uri && c.keys().is_none() => {}
-            _ => return false,
-        }
-        let (url, timeout_ms) = (uri.to_owned(), self.timeout_ms);
-        // It runs on its own; verifications wait for it through `inflight`.
-        let _running = self.run_fetch(Box::pin(async move { io::receive(pending, &url, timeout_ms).await }), true);
-        true
-    }
-
-    /// Run one JWKS fetch as the store's in-flight fetch: its answer replaces the keys, or its
-    /// failure is kept (stale-if-error, with a warning when keys are held). An `adopted` fetch
-    /// (see `adopt`) counts as the cache's attempt only once it succeeded. The promise settles
-    /// when it is done.
-    fn run_fetch(
-        self: &Rc<Self>,
-        // Boxed: one copy of this function serves both kinds of fetch.
-        fetch: core::pin::Pin<Box<dyn core::future::Future<Output = Result<crate::http::HttpResponse>>>>,
-        adopted: bool,
-    ) -> Promise {
-        let me = self.clone();
+        let (me, timeout_ms) = (self.clone(), self.timeout_ms);
         let task = future_to_promise(async move {
-            let result = fetch.await;
-            let now = io::now();
-            let outcome = match me.cache.borrow_mut().as_mut() {
-                Some(c) => result.and_then(|resp| c.process_jwks_response(&resp, now)).inspect(|_| {
-                    if adopted {
-                        c.count_attempt(now);
-                    }
-                }),
-                None => Ok(Vec::new()),
-            };
-            match outcome {
-                Ok(w) => {
-                    me.generation.set(me.generation.get() + 1);
-                    me.warnings.borrow_mut().extend(w);
-                    *me.last_error.borrow_mut() = None;
-                }
-                Err(e) => {
-                    let held = me.cache.borrow().as_ref().is_some_and(|c| c.keys().is_some());
-                    if held {
-                        me.warnings.borrow_mut().push(format!("JWKS refresh failed, verifying with the keys held: {e}"));
-                    }
-                    *me.last_error.borrow_mut() = Some(e);
-                }
-            }
+            let result = io::send(&req, timeout_ms).await;
+            me.settle(result, false);
             *me.inflight.borrow_mut() = None;
             Ok(JsValue::UNDEFINED)
         });
         *self.inflight.borrow_mut() = Some(task.clone());
-        task
+        let _ = JsFuture::from(task).await;
+        self.error_if_empty()
+    }
+
+    /// Take the answer to a JWKS fetch the JavaScript layer made and read while the module
+    /// loaded (GET `uri` with the request `JwksCache::jwks_request` describes) as this store's
+    /// first fetch, for an empty cache of that `uri` with no fetch running (else it is left
+    /// alone and the store fetches when a verification needs keys: `Ok(false)`). The error is
+    /// what a verification that waited for it gets: the fetch's own, as after `prepare`.
+    #[cfg(feature = "verifier")]
+    pub fn adopt(&self, uri: &str, result: Result<crate::http::HttpResponse>) -> Result<bool> {
+        if self.inflight.borrow().is_some() {
+            return Ok(false);
+        }
+        match self.cache.borrow().as_ref() {
+            Some(c) if c.uri() == uri && c.keys().is_none() => {}
+            _ => return Ok(false),
+        }
+        self.settle(result, true);
+        self.error_if_empty().map(|()| true)
+    }
+
+    /// The outcome of one JWKS fetch: its answer replaces the keys, or its failure is kept
+    /// (stale-if-error, with a warning when keys are held). An `adopted` fetch (see `adopt`)
+    /// counts as the cache's attempt only once it succeeded.
+    fn settle(&self, result: Result<crate::http::HttpResponse>, adopted: bool) {
+        let now = io::now();
+        let outcome = match self.cache.borrow_mut().as_mut() {
+            Some(c) => result.and_then(|resp| c.process_jwks_response(&resp, now)).inspect(|_| {
+                if adopted {
+                    c.count_attempt(now);
+                }
+            }),
+            None => Ok(Vec::new()),
+        };
+        match outcome {
+            Ok(w) => {
+                self.generation.set(self.generation.get() + 1);
+                self.warnings.borrow_mut().extend(w);
+                *self.last_error.borrow_mut() = None;
+            }
+            Err(e) => {
+                let held = self.cache.borrow().as_ref().is_some_and(|c| c.keys().is_some());
+                if held {
+                    self.warnings.borrow_mut().push(format!("JWKS refresh failed, verifying with the keys held: {e}"));
+                }
+                *self.last_error.borrow_mut() = Some(e);
+            }
+        }
+    }
+
+    /// The fetch timeout, in milliseconds.
+    #[cfg(feature = "verifier")]
+    pub fn timeout_ms(&self) -> u32 {
+        self.timeout_ms
     }
 
     /// Whether a fetch is running.

@@ -425,12 +425,20 @@ impl WasmVerifier {
         run().map_err(js_error)
     }
 
-    /// Take the JWKS fetch the JavaScript layer started for `uri` while the module loaded (a
-    /// promise of the Response) as the first fetch of the keys; false when this verifier does
-    /// not want it (another jwks_uri, keys already held, a fetch running).
-    #[wasm_bindgen(js_name = adoptJwksFetch)]
-    pub fn adopt_jwks_fetch(&self, uri: &str, pending: js_sys::Promise) -> bool {
-        self.inner.keys.adopt(uri, pending)
+    /// The answer to the JWKS fetch the JavaScript layer made for `uri` while the module loaded
+    /// (status, headers as `name: value` lines, body), taken as the first fetch of the keys;
+    /// false when this verifier does not want it (another jwks_uri, keys already held, a fetch
+    /// running). Throws what a verification that waited for it gets when it brought no keys.
+    #[wasm_bindgen(js_name = adoptJwksResponse)]
+    pub fn adopt_jwks_response(&self, uri: &str, status: u16, headers: &str, body: String) -> core::result::Result<bool, JsValue> {
+        self.inner.keys.adopt(uri, io::response_from_parts(uri, status, headers, body)).map_err(js_error)
+    }
+
+    /// `adoptJwksResponse` for that fetch failing: the JavaScript error's `name` and `message`.
+    #[wasm_bindgen(js_name = adoptJwksFailure)]
+    pub fn adopt_jwks_failure(&self, uri: &str, name: &str, message: &str) -> core::result::Result<bool, JsValue> {
+        let e = io::fetch_failure(uri, name, message, self.inner.keys.timeout_ms());
+        self.inner.keys.adopt(uri, Err(e)).map_err(js_error)
     }
 
     /// Warnings since the last call (keys skipped, a JWKS refresh that failed), as a JSON array;

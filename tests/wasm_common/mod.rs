@@ -86,7 +86,7 @@ async fn get_json(url: &str) -> Value {
 }
 
 #[wasm_bindgen_test]
-async fn a_jwks_fetch_started_before_the_verifier_is_adopted_for_its_uri_only_and_not_repeated() {
+async fn a_jwks_answer_fetched_before_the_verifier_is_adopted_for_its_uri_only_and_not_repeated() {
     let Some(issuer) = ISSUER else {
         console_log!("OIDC_WASM_TEST_ISSUER not set at build time: provider tests skipped");
         return;
@@ -96,24 +96,41 @@ async fn a_jwks_fetch_started_before_the_verifier_is_adopted_for_its_uri_only_an
     let hits = |s: &Value| s["routes"]["jwks"].as_u64().unwrap_or(0);
     let before = hits(&get_json(&format!("{issuer}/__test/stats")).await);
 
+    // What the JavaScript layer hands over: status, headers as lines, body.
+    let body = get_json(&uri).await.to_string();
+    let headers = "content-type: application/json\ncache-control: public, max-age=120\n";
     let v = WasmVerifier::new(&options.to_string()).unwrap();
-    let pending = fetch(&uri);
-    assert!(!v.adopt_jwks_fetch("https://other.example/jwks", pending.clone()), "another jwks_uri");
-    assert!(v.adopt_jwks_fetch(&uri, pending.clone()), "its own jwks_uri, nothing held");
-    assert!(!v.adopt_jwks_fetch(&uri, pending), "a fetch is running");
-    // A verification waits for the adopted fetch (this one then fails on its own token).
-    assert_eq!(code_of(v.verify("not.a.jwt".into()).await.unwrap_err()), "ERR_JWT_MALFORMED");
+    assert_eq!(v.adopt_jwks_response("https://other.example/jwks", 200, headers, body.clone()).ok(), Some(false), "another jwks_uri");
+    assert_eq!(v.adopt_jwks_response(&uri, 200, headers, body.clone()).ok(), Some(true), "its own jwks_uri, nothing held");
+    assert_eq!(v.adopt_jwks_response(&uri, 200, headers, body.clone()).ok(), Some(false), "keys held");
     let cache = json(&v.export_jwks_cache());
     assert!(!cache["jwks"]["keys"].as_array().unwrap().is_empty(), "the adopted answer filled the cache");
-    assert!(!v.adopt_jwks_fetch(&uri, fetch(&uri)), "keys held");
+    let ttl = cache["expires_at"].as_u64().unwrap() - cache["fetched_at"].as_u64().unwrap();
+    assert_eq!(ttl, 120, "its Cache-Control was read from the header lines");
+    // A verification uses those keys (this one then fails on its own token) without fetching.
+    assert_eq!(code_of(v.verify("not.a.jwt".into()).await.unwrap_err()), "ERR_JWT_MALFORMED");
+    let e = v.verify("eyJhbGciOiJSUzI1NiIsImtpZCI6InVua25vd24ifQ.e30.c2ln".into()).await.unwrap_err();
+    assert_eq!(code_of(e), "ERR_JWKS_NO_MATCHING_KEY", "an unknown kid within the cooldown: the adopted answer counted as the attempt");
     let after = hits(&get_json(&format!("{issuer}/__test/stats")).await);
-    // The test's own two fetches; the verifier made none.
-    assert_eq!(after - before, 2);
+    assert_eq!(after - before, 1, "the test's own fetch; the verifier made none");
 
-    // A fetch that fails is the verifier's first fetch failing: the error a verification gets.
+    // An answer that brings no keys is the first fetch failing: its error, and no cooldown.
+    let v = WasmVerifier::new(&options.to_string()).unwrap();
+    let e = v.adopt_jwks_response(&uri, 503, "", "busy".into()).unwrap_err();
+    assert_eq!(code_of(e), "ERR_UNEXPECTED_STATUS");
+    let e = v.adopt_jwks_response(&uri, 200, "content-length: 99999999\n", String::new()).unwrap_err();
+    assert_eq!(code_of(e), "ERR_RESPONSE_TOO_LARGE");
+    let e = v.adopt_jwks_failure(&uri, "TimeoutError", "signal timed out").unwrap_err();
+    assert_eq!(code_of(e), "ERR_TIMEOUT");
+    // The next verification fetches the keys itself.
+    let e = v.verify("eyJhbGciOiJSUzI1NiIsImtpZCI6InVua25vd24ifQ.e30.c2ln".into()).await.unwrap_err();
+    assert_eq!(code_of(e), "ERR_JWKS_NO_MATCHING_KEY");
+    assert_eq!(hits(&get_json(&format!("{issuer}/__test/stats")).await) - after, 1, "one fetch, by the verifier");
+
     let down = serde_json::json!({ "issuer": issuer, "audience": "a", "jwksUri": "http://127.0.0.1:9/jwks" });
     let v = WasmVerifier::new(&down.to_string()).unwrap();
-    assert!(v.adopt_jwks_fetch("http://127.0.0.1:9/jwks", fetch("http://127.0.0.1:9/jwks")));
+    let e = v.adopt_jwks_failure("http://127.0.0.1:9/jwks", "TypeError", "Failed to fetch").unwrap_err();
+    assert_eq!(code_of(e), "ERR_NETWORK");
     let e = v.verify("eyJhbGciOiJSUzI1NiIsImtpZCI6ImsifQ.e30.c2ln".into()).await.unwrap_err();
     assert_eq!(code_of(e), "ERR_NETWORK");
 }
