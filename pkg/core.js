@@ -356,8 +356,11 @@ export class Verifier {
   #keysGeneration = -1;
   #headAt = 0;
   #head = null;
-  /** The early JWKS fetch, until its answer is in the module: a promise of its error, if any. */
-  #keysArriving = null;
+  /**
+   * The requests under way for this verifier's keys (discovery, JWKS), one at a time, shared by
+   * the verifications that wait for them: it rejects with the error they then get.
+   */
+  #io = null;
 
   constructor(options = {}) {
     const { onWarning, crypto, ...rest } = options && typeof options === 'object' ? options : { options };
@@ -445,18 +448,48 @@ export class Verifier {
     return this.#inner.verifyFinish(handle, ok);
   }
 
+  #share(io) {
+    const shared = io.finally(() => { if (this.#io === shared) this.#io = null; });
+    shared.catch(() => {}); // reported to the verifications that wait for it, if any
+    this.#io = shared;
+    return shared;
+  }
+
+  /**
+   * Make the requests the module wants before `token` can be verified (`nextRequest`: the
+   * discovery document, the JWKS when its cache policy says so) and hand it the answers; or wait
+   * for those under way. The module decides what to fetch and what an answer means.
+   */
+  #load(token) {
+    if (this.#io) return this.#io;
+    let next = this.#inner.nextRequest(token); // throws the last fetch's error when it is all there is
+    if (next === undefined) return undefined;
+    return this.#share((async () => {
+      for (let i = 0; next !== undefined && i < 3; i++, next = this.#inner.nextRequest(token)) {
+        const { url, headers, timeoutMs } = json(next);
+        const r = await readAnswer(url, { headers, signal: globalThis.AbortSignal?.timeout?.(timeoutMs) });
+        if (r.error) this.#inner.receiveFailure(url, ...failure(r.error));
+        else this.#inner.receive(url, r.status, r.headers, r.body);
+      }
+    })());
+  }
+
   /** Verify a token (fetching keys when needed): { payload, protectedHeader }. */
   async verify(token) {
     token = String(token);
     if (!ready) await init();
-    if (this.#keysArriving) {
-      const failed = await this.#keysArriving;
-      if (failed) throw new AuthError(failed.code, failed.message, failed);
-    }
     try {
-      if (!this.#backend) return json(await this.#inner.verify(token));
-      // The usual case needs no I/O: no detour through the module's futures.
-      const r = this.#inner.verifyPrepareNow(token) ?? await this.#inner.verifyPrepare(token);
+      if (this.#io) await this.#io;
+      if (!this.#backend) {
+        await this.#load(token);
+        return json(this.#inner.verifySync(token));
+      }
+      // The usual case needs no I/O.
+      let r = this.#inner.verifyPrepareNow(token);
+      if (r === null) {
+        await this.#load(token);
+        r = this.#inner.verifyPrepareSync(token);
+      }
       if (typeof r === 'string') return json(r);
       const handle = r;
       let h = this.#prepared(handle);
@@ -535,32 +568,41 @@ export class Verifier {
   free() { this.#inner.free(); }
 
   /**
-   * @internal See createVerifier: `pending` is the early JWKS fetch's answer, read (see
-   * prefetchJwks). Verifications wait for it; the module takes it as its first fetch.
+   * @internal See createVerifier: `pending` is the early JWKS fetch's answer (see readAnswer),
+   * which the module takes as its first fetch of `uri` when it wants it. Verifications wait for it.
    */
   [adoptJwksFetch](uri, pending) {
-    const arriving = pending.then((r) => {
-      try {
-        if (r.error) this.#inner.adoptJwksFailure(uri, String(r.error?.name ?? ''), String(r.error?.message ?? r.error));
-        else this.#inner.adoptJwksResponse(uri, r.status, r.headers, r.body);
-        return undefined;
-      } catch (e) {
-        return toAuthError(e); // what the verifications that waited for it get
-      } finally {
-        if (this.#keysArriving === arriving) this.#keysArriving = null;
-      }
-    });
-    this.#keysArriving = arriving;
+    this.#share(pending.then((r) => {
+      if (r.error) this.#inner.adoptJwksFailure(uri, ...failure(r.error));
+      else this.#inner.adoptJwksResponse(uri, r.status, r.headers, r.body);
+    }));
   }
 }
+
+/**
+ * `fetch(url, init)` with its answer read whole: a promise of `{ status, headers, body }`, the
+ * headers as `name: value` lines, or of `{ error }` when the request or the body failed.
+ */
+async function readAnswer(url, init) {
+  try {
+    const r = await fetch(url, init);
+    let headers = '';
+    r.headers.forEach((value, name) => { headers += `${name}: ${value}\n`; });
+    return { status: r.status, headers, body: await r.text() };
+  } catch (error) {
+    return { error };
+  }
+}
+
+/** A failed fetch's error as the module takes it: its name and message. */
+const failure = (e) => [String(e?.name ?? ''), String(e?.message ?? e)];
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /**
  * The module's first JWKS request (GET jwksUri, its Accept header and timeout), started while the
- * module loads, for a jwksUri it accepts (https, or http on loopback); else undefined. Its answer
- * is read here too (status, headers as `name: value` lines, body), so the module takes it without
- * I/O of its own: a promise of `{ status, headers, body }`, or of `{ error }`.
+ * module loads, for a jwksUri it accepts (https, or http on loopback), its answer read (see
+ * readAnswer); else undefined.
  */
 function prefetchJwks(options) {
   const uri = options?.jwksUri;
@@ -570,14 +612,8 @@ function prefetchJwks(options) {
   try {
     const url = new URL(uri);
     if (!(url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.has(url.hostname)))) return undefined;
-    return fetch(uri, { headers: { accept: 'application/jwk-set+json, application/json' },
-      signal: AbortSignal.timeout(Math.max(1, seconds * 1000)) })
-      .then(async (r) => {
-        let headers = '';
-        r.headers.forEach((value, name) => { headers += `${name}: ${value}\n`; });
-        return { status: r.status, headers, body: await r.text() };
-      })
-      .catch((error) => ({ error }));
+    return readAnswer(uri, { headers: { accept: 'application/jwk-set+json, application/json' },
+      signal: AbortSignal.timeout(Math.max(1, seconds * 1000)) });
   } catch {
     return undefined;
   }

@@ -1,18 +1,24 @@
 //! The I/O the core leaves out, done with the host's web APIs: `fetch`, the clock and the random
 //! source. These exist in browsers, Node, Deno and workerd alike, looked up on `globalThis`.
 
+#[cfg(feature = "client")]
 use js_sys::Promise;
 #[cfg(feature = "client")]
 use js_sys::Uint8Array;
 use wasm_bindgen::prelude::*;
+#[cfg(feature = "client")]
 use wasm_bindgen::JsCast;
+#[cfg(feature = "client")]
 use wasm_bindgen_futures::JsFuture;
 
 use crate::error::{Code, Error, Result};
-use crate::http::{HttpRequest, HttpResponse, MAX_RESPONSE_BYTES};
+#[cfg(feature = "client")]
+use crate::http::HttpRequest;
+use crate::http::{HttpResponse, MAX_RESPONSE_BYTES};
 
 #[wasm_bindgen]
 extern "C" {
+    #[cfg(feature = "client")]
     #[wasm_bindgen(js_name = fetch)]
     fn global_fetch(request: &web_sys::Request) -> Promise;
 
@@ -41,6 +47,7 @@ pub fn random<const N: usize>() -> Result<[u8; N]> {
     Ok(out)
 }
 
+#[cfg(feature = "client")]
 /// Send a request with `fetch`, with a timeout, and read the whole answer.
 pub async fn send(request: &HttpRequest, timeout_ms: u32) -> Result<HttpResponse> {
     let init = web_sys::RequestInit::new();
@@ -61,6 +68,7 @@ pub async fn send(request: &HttpRequest, timeout_ms: u32) -> Result<HttpResponse
     receive(global_fetch(&req), &request.url, timeout_ms).await
 }
 
+#[cfg(feature = "client")]
 /// Read the whole answer of a `fetch` already made (`pending`, a promise of a Response) to `url`.
 async fn receive(pending: Promise, url: &str, timeout_ms: u32) -> Result<HttpResponse> {
     let resp = JsFuture::from(pending).await.map_err(|e| network_error(url, &e, timeout_ms))?;
@@ -108,6 +116,7 @@ fn check_length(response: &HttpResponse, url: &str) -> Result<()> {
     }
 }
 
+#[cfg(feature = "client")]
 fn network_error(url: &str, e: &JsValue, timeout_ms: u32) -> Error {
     let name = js_sys::Reflect::get(e, &JsValue::from_str("name")).ok().and_then(|n| n.as_string()).unwrap_or_default();
     fetch_failure(url, &name, &describe(e), timeout_ms)
@@ -125,10 +134,12 @@ pub fn fetch_failure(url: &str, name: &str, message: &str, timeout_ms: u32) -> E
     }
 }
 
+#[cfg(feature = "client")]
 fn describe(e: &JsValue) -> String {
     e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).or_else(|| e.as_string()).unwrap_or_else(|| "unknown error".into())
 }
 
+#[cfg(feature = "client")]
 fn internal(what: &str) -> Error {
     Error::new(Code::Internal, format!("the runtime's fetch API misbehaved ({what})"))
 }

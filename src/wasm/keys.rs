@@ -5,12 +5,15 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use js_sys::Promise;
+#[cfg(feature = "client")]
 use wasm_bindgen::JsValue;
+#[cfg(feature = "client")]
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
 use super::io;
 use crate::error::{Code, Error, Result};
 use crate::jose::cache::JwksCache;
+#[cfg(feature = "client")]
 use crate::verifier::fetch_before_verify;
 
 /// A JWKS cache with its in-flight fetch and the warnings it produced.
@@ -39,6 +42,7 @@ impl KeyStore {
     /// Fetch keys if the cache policy wants it for this token, sharing a fetch already running.
     /// A failed fetch keeps the keys held (stale-if-error) and leaves a warning; with no keys at
     /// all, the fetch's error is returned.
+    #[cfg(feature = "client")]
     pub async fn prepare(self: &Rc<Self>, token: &str, max_token_bytes: usize) -> Result<()> {
         let running = self.inflight.borrow().clone();
         if let Some(p) = running {
@@ -85,7 +89,7 @@ impl KeyStore {
     /// The outcome of one JWKS fetch: its answer replaces the keys, or its failure is kept
     /// (stale-if-error, with a warning when keys are held). An `adopted` fetch (see `adopt`)
     /// counts as the cache's attempt only once it succeeded.
-    fn settle(&self, result: Result<crate::http::HttpResponse>, adopted: bool) {
+    pub(super) fn settle(&self, result: Result<crate::http::HttpResponse>, adopted: bool) {
         let now = io::now();
         let outcome = match self.cache.borrow_mut().as_mut() {
             Some(c) => result.and_then(|resp| c.process_jwks_response(&resp, now)).inspect(|_| {
@@ -139,7 +143,7 @@ impl KeyStore {
         }
     }
 
-    fn error_if_empty(&self) -> Result<()> {
+    pub(super) fn error_if_empty(&self) -> Result<()> {
         let empty = self.cache.borrow().as_ref().is_none_or(|c| c.keys().is_none());
         match (empty, self.last_error.borrow().as_ref()) {
             (true, Some(e)) => {

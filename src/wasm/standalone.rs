@@ -47,7 +47,6 @@ pub fn verify_signature_wasm(jwk_json: &str, alg: &str, message: &[u8], signatur
 struct VerifierInner {
     verifier: RefCell<Verifier>,
     keys: Rc<KeyStore>,
-    timeout_ms: u32,
     tokens: RefCell<(u64, TokenCache)>,
     /// Tokens whose signature the platform is checking, with their handles, in the order they
     /// were last touched (the last handle given, and the list: usually one or a few entries).
@@ -126,24 +125,44 @@ impl VerifierInner {
         t.1.get(token, now).map(str::to_owned)
     }
 
-    /// Fetch the discovery document and the JWKS when the cache policy wants them.
-    async fn load(self: &Rc<Self>, token: &str) -> Result<()> {
-        let discovery = self.verifier.borrow().discovery_request();
-        if let Some(req) = discovery {
-            let resp = io::send(&req, self.timeout_ms).await?;
-            let mut v = self.verifier.borrow_mut();
-            if v.new_cache().is_none() {
-                v.process_discovery_response(&resp)?;
-                // Keep an imported cache for the same jwks_uri.
-                let fresh = v.new_cache();
-                let mut cache = self.keys.cache.borrow_mut();
-                if cache.as_ref().map(|c| c.uri()) != fresh.as_ref().map(|c| c.uri()) {
-                    *cache = fresh;
-                }
-            }
+    /// The request the cache policy wants before `token` can be verified: the discovery
+    /// document when no jwksUri was given, else the JWKS when `fetch_before_verify` wants it
+    /// (which counts it as the attempt for the cooldown). None when no I/O is wanted (a cached
+    /// result, or keys fresh enough); with no keys and no fetch wanted (the cooldown), the last
+    /// fetch's error.
+    fn next_request(&self, token: &str, now: u64) -> Result<Option<crate::http::HttpRequest>> {
+        if self.cached(token, now).is_some() {
+            return Ok(None);
         }
-        let max = self.verifier.borrow().max_token_bytes();
-        self.keys.prepare(token, max).await
+        let v = self.verifier.borrow();
+        if let Some(req) = v.discovery_request() {
+            return Ok(Some(req));
+        }
+        let req = self.keys.cache.borrow_mut().as_mut().and_then(|c| verifier::fetch_before_verify(c, token, v.max_token_bytes(), now));
+        match req {
+            Some(req) => Ok(Some(req)),
+            None => self.keys.error_if_empty().map(|()| None),
+        }
+    }
+
+    /// The answer to the request `next_request` gave (or its failure): the discovery document
+    /// (its error is the verification's), or the JWKS (a failure keeps the keys held, with a
+    /// warning; with no keys, its error is the verification's).
+    fn receive(&self, answer: Result<crate::http::HttpResponse>) -> Result<()> {
+        let mut v = self.verifier.borrow_mut();
+        if !v.needs_discovery() {
+            drop(v);
+            self.keys.settle(answer, false);
+            return self.keys.error_if_empty();
+        }
+        v.process_discovery_response(&answer?)?;
+        // Keep an imported cache for the same jwks_uri.
+        let fresh = v.new_cache();
+        let mut cache = self.keys.cache.borrow_mut();
+        if cache.as_ref().map(|c| c.uri()) != fresh.as_ref().map(|c| c.uri()) {
+            *cache = fresh;
+        }
+        Ok(())
     }
 
     /// A cached result as a string, or the handle (a number) of a verification whose signature
@@ -283,7 +302,6 @@ impl WasmVerifier {
                 inner: Rc::new(VerifierInner {
                     verifier: RefCell::new(verifier),
                     keys,
-                    timeout_ms,
                     tokens: RefCell::new((0, TokenCache::new(token_cache))),
                     pending: RefCell::new((0, Default::default())),
                     header_memo: RefCell::new((0, None)),
@@ -294,45 +312,43 @@ impl WasmVerifier {
         run().map_err(js_error)
     }
 
-    /// Verify a token, fetching the JWKS when the cache policy wants it. Resolves to JSON
-    /// `{ payload, protectedHeader }`.
-    pub async fn verify(&self, token: String) -> core::result::Result<String, JsValue> {
-        let inner = self.inner.clone();
-        let run = async move {
-            if let Some(hit) = inner.cached(&token, io::now()) {
-                return Ok(hit);
-            }
-            inner.load(&token).await?;
-            inner.verify_loaded(&token, io::now())
-        };
-        run.await.map_err(js_error)
+    /// The request to make before `token` can be verified (see `receive`), as JSON
+    /// `{ url, headers, timeoutMs }` (a GET): the discovery document, or the JWKS when the cache
+    /// policy wants it; undefined when no I/O is wanted. With no keys and no fetch wanted (within
+    /// the cooldown after a failed fetch), that fetch's error. JavaScript makes the request, one
+    /// at a time per verifier, and hands the answer to `receive` or `receiveFailure`.
+    #[wasm_bindgen(js_name = nextRequest)]
+    pub fn next_request(&self, token: &str) -> core::result::Result<Option<String>, JsValue> {
+        let req = self.inner.next_request(token, io::now()).map_err(js_error)?;
+        Ok(req.map(|r| {
+            let headers: serde_json::Map<String, serde_json::Value> = r.headers.into_iter().map(|(k, v)| (k, v.into())).collect();
+            serde_json::json!({ "url": r.url, "headers": headers, "timeoutMs": self.inner.keys.timeout_ms() }).to_string()
+        }))
     }
 
-    /// Like `verify`, but stops before the signature check so the platform (WebCrypto) can do
-    /// it: resolves to the cached result (a JSON string) or to
-    /// the handle of a prepared verification (see `prepare_loaded` and `headAddress`); then call
-    /// `verifyFinish`.
-    #[wasm_bindgen(js_name = verifyPrepare)]
-    pub async fn verify_prepare(&self, token: String) -> core::result::Result<JsValue, JsValue> {
-        let inner = self.inner.clone();
-        let run = async move {
-            if let Some(hit) = inner.cached(&token, io::now()) {
-                return Ok(JsValue::from_str(&hit));
-            }
-            inner.load(&token).await?;
-            Ok(inner.prepare_loaded(&token, io::now(), false)?.unwrap_or(JsValue::NULL))
-        };
-        run.await.map_err(js_error)
+    /// The answer to the request `nextRequest` gave: its status, its headers as `name: value`
+    /// lines, its body. Throws the verification's error when it brought no usable answer (a
+    /// discovery document refused, or no keys).
+    pub fn receive(&self, url: &str, status: u16, headers: &str, body: String) -> core::result::Result<(), JsValue> {
+        self.inner.receive(io::response_from_parts(url, status, headers, body)).map_err(js_error)
     }
 
-    /// `verifyPrepare` when it needs no I/O (the keys are loaded and the cache policy wants no
-    /// fetch for this token): its result, or null when `verifyPrepare` must be awaited instead.
+    /// `receive` for that request failing: the JavaScript error's `name` and `message`.
+    #[wasm_bindgen(js_name = receiveFailure)]
+    pub fn receive_failure(&self, url: &str, name: &str, message: &str) -> core::result::Result<(), JsValue> {
+        self.inner.receive(Err(io::fetch_failure(url, name, message, self.inner.keys.timeout_ms()))).map_err(js_error)
+    }
+
+    /// A verification up to the platform's signature check, when it needs no I/O (the keys are
+    /// loaded and the cache policy wants no fetch for this token): the cached result (a JSON
+    /// string) or the handle of a prepared verification (see `prepare_loaded` and `headAddress`;
+    /// then call `verifyFinish`); null when the requests of `nextRequest` must be made first.
     #[wasm_bindgen(js_name = verifyPrepareNow)]
     pub fn verify_prepare_now(&self, token: &str) -> core::result::Result<JsValue, JsValue> {
         Ok(self.inner.prepare_loaded(token, io::now(), true).map_err(js_error)?.unwrap_or(JsValue::NULL))
     }
 
-    /// `verifyPrepare` with the keys already loaded, without any I/O.
+    /// `verifyPrepareNow` with the keys already loaded, never null: without them, ERR_JWKS_NOT_LOADED.
     #[wasm_bindgen(js_name = verifyPrepareSync)]
     pub fn verify_prepare_sync(&self, token: &str) -> core::result::Result<JsValue, JsValue> {
         let prepared = self.inner.prepare_loaded(token, io::now(), false).map_err(|e| js_error(self.inner.keys.explain(e)))?;
