@@ -125,7 +125,12 @@ fn network_error(url: &str, e: &JsValue, timeout_ms: u32) -> Error {
 /// The error for a fetch of `url` that failed with the JavaScript error `name` and `message`.
 pub fn fetch_failure(url: &str, name: &str, message: &str, timeout_ms: u32) -> Error {
     if name == "TimeoutError" || name == "AbortError" {
-        Error::new(Code::Timeout, format!("{url} did not answer within {timeout_ms} ms; check the network or raise httpTimeoutInSeconds"))
+        Error::new(
+            Code::Timeout,
+            format!(
+                "{url} did not answer within {timeout_ms} ms; check the network or raise the timeout (jwksTimeout for a Verifier, httpTimeoutInSeconds for the client)"
+            ),
+        )
     } else {
         Error::new(
             Code::Network,

@@ -255,7 +255,7 @@ export async function runSmoke(oidc, env) {
     await rejects(() => cold.importJwksCache({ uri: 'https://other.example/jwks', jwks: cache.jwks, fetched_at: 1, expires_at: 2 }), 'ERR_INVALID_ARGUMENT');
   });
 
-  await check('verifier: a JWKS endpoint that is down gives ERR_NETWORK, one that lies gives a typed error', async () => {
+  await check('verifier: a JWKS endpoint that is down gives ERR_NETWORK, one that lies a typed error, one that hangs ERR_TIMEOUT', async () => {
     const down = await oidc.createVerifier({ issuer, audience: API, jwksUri: 'http://127.0.0.1:9/jwks', jwksTimeout: 3 });
     await rejects(async () => down.verify(await sign(claims())), 'ERR_NETWORK');
     // Within the refetch cooldown no new fetch is made; the failure is still the answer.
@@ -266,6 +266,10 @@ export async function runSmoke(oidc, env) {
     assert(sync.message.includes('last JWKS fetch failed') && sync.message.includes('127.0.0.1:9'), `says why: ${sync.message}`);
     const lies = await oidc.createVerifier({ issuer, audience: API, jwksUri: `${issuer}/__test/stats` });
     await rejects(async () => lies.verify(await sign(claims())), 'ERR_JWKS_INVALID');
+    // One that hangs: jwksTimeout ends the fetch (the endpoint would answer after 20 s).
+    const hangs = await oidc.createVerifier({ issuer, audience: API, jwksUri: `${issuer}/__test/slow?ms=20000`, jwksTimeout: 1 });
+    const late = await rejects(async () => hangs.verify(await sign(claims())), 'ERR_TIMEOUT');
+    assert(late.message.includes('/__test/slow') && late.message.includes('1000 ms'), `names the endpoint and the timeout: ${late.message}`);
   });
 
   await check('verifier: stale keys keep working when the JWKS endpoint goes down, with a warning', async () => {

@@ -7,6 +7,8 @@
 //                        provider's own key for header.alg (RS256 or ES256), the key's kid
 //                        unless the header sets one (null: no kid). For tests of token
 //                        verification with claims a real flow would not produce.
+//   GET  /__test/slow?ms=N  answers an empty JWKS after N ms (at most 30000), or never when
+//                        the client gives up first: an endpoint that hangs, for timeouts.
 //
 // They answer CORS for any origin so a page under test can call them too.
 
@@ -32,6 +34,18 @@ export function registerTestEndpoints(router, { stats, reset, signingKeys = [] }
   router.get(`${TEST_PREFIX}/stats`, async (ctx) => {
     cors(ctx);
     sendJson(ctx, 200, stats);
+  });
+
+  router.get(`${TEST_PREFIX}/slow`, async (ctx) => {
+    cors(ctx);
+    const ms = Math.min(Number(ctx.query.ms) || 0, 30000);
+    const gone = await new Promise((done) => {
+      const timer = setTimeout(() => done(false), ms);
+      ctx.res.once('close', () => { clearTimeout(timer); done(true); });
+    });
+    if (gone) return;
+    ctx.set('Cache-Control', 'no-store');
+    sendJson(ctx, 200, { keys: [] });
   });
 
   router.post(`${TEST_PREFIX}/reset`, async (ctx) => {
