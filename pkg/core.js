@@ -331,7 +331,7 @@ export function _signatureBackend() {
   return platformBackend;
 }
 
-/** The module's algorithms, in its order (verifyPrepare names them by index). */
+/** The module's algorithms, in its order (verifyPrepareNow names them by index). */
 const ALGS = ['RS256', 'RS384', 'RS512', 'PS256', 'ES256'];
 /** The module's memory (for the verifier's views of a prepared verification). */
 let wasmMemory = null;

@@ -1,5 +1,7 @@
-//! The JWKS fetches the core's cache policy asks for, done with `fetch`: at most one in flight
-//! per key store, shared by every verification waiting on it.
+//! The JWKS cache of a login client or a Verifier, with the fetches its cache policy asks for.
+//! The client's are made here with `fetch` (`prepare`: at most one in flight per key store,
+//! shared by every verification waiting on it); a Verifier's are made by the JavaScript layer,
+//! which hands the answers over (`settle` through `WasmVerifier::receive`, and `adopt`).
 
 use std::cell::RefCell;
 use std::rc::Rc;

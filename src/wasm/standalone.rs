@@ -1,5 +1,6 @@
 //! The standalone verifier (`createVerifier`), for APIs and edge workers: the Cargo feature
-//! `verifier`. The signature arithmetic may be handed to the platform (see `verifyPrepare`).
+//! `verifier`. The signature arithmetic may be handed to the platform (see `verifyPrepareNow`), and
+//! the requests for keys are made by the JavaScript layer (see `nextRequest`).
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -13,7 +14,7 @@ use crate::verifier::{self, CacheTimes, TokenCache, Verifier};
 
 /// For checking that a platform's signature check agrees with this crate's: the canonical public
 /// JWK (JSON) when `jwk_json` is a usable key for `alg` and `signature_len` is the length that
-/// key's signatures have (what `verifyPrepare` checks before handing a signature to the
+/// key's signatures have (what `verifyPrepareNow` checks before handing a signature to the
 /// platform); undefined otherwise.
 #[wasm_bindgen(js_name = signatureCheckInput)]
 pub fn signature_check_input(jwk_json: &str, alg: &str, signature_len: usize) -> Option<String> {
@@ -168,7 +169,7 @@ impl VerifierInner {
     /// A cached result as a string, or the handle (a number) of a verification whose signature
     /// the platform is to check, described in `head`. With `no_io`,
     /// `None` when the token needs I/O first (discovery, or a JWKS fetch the cache policy wants
-    /// for it), so `verifyPrepare` must be awaited instead.
+    /// for it), so the requests of `nextRequest` must be made first.
     fn prepare_loaded(&self, token: &str, now: u64, no_io: bool) -> Result<Option<JsValue>> {
         if let Some(hit) = self.cached(token, now) {
             return Ok(Some(JsValue::from_str(&hit)));
