@@ -105,7 +105,7 @@ pub fn response_from_parts(url: &str, status: u16, headers: &str, body: String) 
     Ok(out)
 }
 
-/// A `Content-Length` above the limit is refused before the body is read.
+/// A `Content-Length` above the limit is refused (by `send` before it reads the body).
 fn check_length(response: &HttpResponse, url: &str) -> Result<()> {
     match response.header("content-length").and_then(|l| l.parse::<usize>().ok()) {
         Some(len) if len > MAX_RESPONSE_BYTES => Err(Error::new(

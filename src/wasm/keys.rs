@@ -6,6 +6,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+#[cfg(feature = "client")]
 use js_sys::Promise;
 #[cfg(feature = "client")]
 use wasm_bindgen::JsValue;
@@ -21,6 +22,8 @@ use crate::verifier::fetch_before_verify;
 /// A JWKS cache with its in-flight fetch and the warnings it produced.
 pub struct KeyStore {
     pub cache: RefCell<Option<JwksCache>>,
+    /// The client's fetch under way (a Verifier's requests are tracked by the JavaScript layer).
+    #[cfg(feature = "client")]
     inflight: RefCell<Option<Promise>>,
     last_error: RefCell<Option<Error>>,
     pub warnings: RefCell<Vec<String>>,
@@ -33,6 +36,7 @@ impl KeyStore {
     pub fn new(timeout_ms: u32) -> Rc<Self> {
         Rc::new(KeyStore {
             cache: RefCell::new(None),
+            #[cfg(feature = "client")]
             inflight: RefCell::new(None),
             last_error: RefCell::new(None),
             warnings: RefCell::new(Vec::new()),
@@ -72,14 +76,11 @@ impl KeyStore {
 
     /// Take the answer to a JWKS fetch the JavaScript layer made and read while the module
     /// loaded (GET `uri` with the request `JwksCache::jwks_request` describes) as this store's
-    /// first fetch, for an empty cache of that `uri` with no fetch running (else it is left
+    /// first fetch, for an empty cache of that `uri` (else it is left
     /// alone and the store fetches when a verification needs keys: `Ok(false)`). The error is
     /// what a verification that waited for it gets: the fetch's own, as after `prepare`.
     #[cfg(feature = "verifier")]
     pub fn adopt(&self, uri: &str, result: Result<crate::http::HttpResponse>) -> Result<bool> {
-        if self.inflight.borrow().is_some() {
-            return Ok(false);
-        }
         match self.cache.borrow().as_ref() {
             Some(c) if c.uri() == uri && c.keys().is_none() => {}
             _ => return Ok(false),
@@ -121,12 +122,6 @@ impl KeyStore {
     #[cfg(feature = "verifier")]
     pub fn timeout_ms(&self) -> u32 {
         self.timeout_ms
-    }
-
-    /// Whether a fetch is running.
-    #[cfg(feature = "verifier")]
-    pub fn is_fetching(&self) -> bool {
-        self.inflight.borrow().is_some()
     }
 
     /// `ERR_JWKS_NOT_LOADED` from a verification that makes no fetch (`verifySync`), with the

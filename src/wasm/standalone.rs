@@ -174,7 +174,7 @@ impl VerifierInner {
         if let Some(hit) = self.cached(token, now) {
             return Ok(Some(JsValue::from_str(&hit)));
         }
-        if no_io && (self.verifier.borrow().needs_discovery() || self.keys.is_fetching()) {
+        if no_io && self.verifier.borrow().needs_discovery() {
             return Ok(None);
         }
         let v = self.verifier.borrow();
@@ -444,8 +444,7 @@ impl WasmVerifier {
 
     /// The answer to the JWKS fetch the JavaScript layer made for `uri` while the module loaded
     /// (status, headers as `name: value` lines, body), taken as the first fetch of the keys;
-    /// false when this verifier does not want it (another jwks_uri, keys already held, a fetch
-    /// running). Throws what a verification that waited for it gets when it brought no keys.
+    /// false when this verifier does not want it (another jwks_uri, keys already held). Throws what a verification that waited for it gets when it brought no keys.
     #[wasm_bindgen(js_name = adoptJwksResponse)]
     pub fn adopt_jwks_response(&self, uri: &str, status: u16, headers: &str, body: String) -> core::result::Result<bool, JsValue> {
         self.inner.keys.adopt(uri, io::response_from_parts(uri, status, headers, body)).map_err(js_error)
