@@ -139,6 +139,29 @@ impl HttpResponse {
 
     /// The body parsed as a JSON object, within the size limit.
     pub fn json_object(&self) -> Result<serde_json::Map<String, serde_json::Value>> {
+        self.check_size()?;
+        match serde_json::from_str::<serde_json::Value>(&self.body) {
+            Ok(serde_json::Value::Object(m)) => Ok(m),
+            Ok(_) => Err(self.not_json("JSON but not an object")),
+            Err(e) => Err(self.not_json(&format!("not JSON ({e}); check the endpoint URL"))),
+        }
+    }
+
+    /// The body as a JSON object read in place ([`crate::jose::json`]: strings borrowed from the
+    /// body, no map built), within the size limit. Unlike [`HttpResponse::json_object`], a member
+    /// name that appears twice in an object, at any depth, is refused.
+    pub fn json_object_in_place(&self) -> Result<crate::jose::json::Object<'_>> {
+        self.check_size()?;
+        crate::jose::json::parse_object(self.body.as_bytes()).map_err(|e| {
+            if e == crate::jose::json::NOT_AN_OBJECT {
+                self.not_json("JSON but not an object")
+            } else {
+                self.not_json(&format!("not JSON ({e}); check the endpoint URL"))
+            }
+        })
+    }
+
+    fn check_size(&self) -> Result<()> {
         if self.body.len() > MAX_RESPONSE_BYTES {
             return Err(Error::new(
                 Code::ResponseTooLarge,
@@ -146,16 +169,11 @@ impl HttpResponse {
             )
             .with_status(self.status));
         }
-        match serde_json::from_str::<serde_json::Value>(&self.body) {
-            Ok(serde_json::Value::Object(m)) => Ok(m),
-            Ok(_) => Err(Error::new(Code::ResponseNotJson, "the response body is JSON but not an object")
-                .with_status(self.status)),
-            Err(e) => Err(Error::new(
-                Code::ResponseNotJson,
-                format!("the response body is not JSON ({e}); check the endpoint URL"),
-            )
-            .with_status(self.status)),
-        }
+        Ok(())
+    }
+
+    fn not_json(&self, what: &str) -> Error {
+        Error::new(Code::ResponseNotJson, format!("the response body is {what}")).with_status(self.status)
     }
 
     /// If the body is an OAuth 2.0 error response (RFC 6749 §5.2: a JSON object with a string
@@ -207,7 +225,13 @@ mod tests {
         assert_eq!(HttpResponse::new(200, "[1]").json_object().unwrap_err().code(), Code::ResponseNotJson);
         assert_eq!(HttpResponse::new(200, "<html>").json_object().unwrap_err().code(), Code::ResponseNotJson);
         let big = format!("{{\"a\":\"{}\"}}", "x".repeat(MAX_RESPONSE_BYTES));
-        assert_eq!(HttpResponse::new(200, big).json_object().unwrap_err().code(), Code::ResponseTooLarge);
+        assert_eq!(HttpResponse::new(200, big.clone()).json_object().unwrap_err().code(), Code::ResponseTooLarge);
+        for r in [HttpResponse::new(200, "[1]"), HttpResponse::new(200, "<html>"), HttpResponse::new(200, r#"{"a":1,"a":2}"#)] {
+            assert_eq!(r.json_object_in_place().unwrap_err().code(), Code::ResponseNotJson, "{}", r.body);
+        }
+        assert!(HttpResponse::new(200, "[1]").json_object_in_place().unwrap_err().message().contains("not an object"));
+        assert_eq!(HttpResponse::new(200, big).json_object_in_place().unwrap_err().code(), Code::ResponseTooLarge);
+        assert_eq!(HttpResponse::new(200, r#"{"keys":[]}"#).json_object_in_place().unwrap().0.len(), 1);
     }
 
     #[test]

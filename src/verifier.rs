@@ -71,27 +71,27 @@ fn opt_err(name: &str, what: &str) -> Error {
     Error::new(Code::ConfigInvalidOption, format!("{name} must be {what}"))
 }
 
-fn strings(v: Option<&Value>, name: &str) -> Result<Vec<String>> {
+fn strings(v: Option<Member<'_>>, name: &str) -> Result<Vec<String>> {
     match v {
-        None | Some(Value::Null) => Ok(Vec::new()),
-        Some(Value::String(s)) => Ok(vec![s.clone()]),
-        Some(Value::Array(a)) => {
-            a.iter().map(|x| x.as_str().map(str::to_owned).ok_or_else(|| opt_err(name, "a string or an array of strings"))).collect()
+        None | Some(Member::Null) => Ok(Vec::new()),
+        Some(Member::Str(s)) => Ok(vec![s.to_owned()]),
+        Some(Member::Array(a)) => {
+            a.into_iter().map(|x| x.map(str::to_owned).ok_or_else(|| opt_err(name, "a string or an array of strings"))).collect()
         }
         Some(_) => Err(opt_err(name, "a string or an array of strings")),
     }
 }
 
-fn seconds(v: Option<&Value>, name: &str, default: u64) -> Result<u64> {
+fn seconds(v: Option<Member<'_>>, name: &str, default: u64) -> Result<u64> {
     match v {
-        None | Some(Value::Null) => Ok(default),
-        Some(Value::Number(n)) => n.as_u64().ok_or_else(|| opt_err(name, "a whole number of seconds ≥ 0")),
+        None | Some(Member::Null) => Ok(default),
+        Some(Member::Number(n, _)) => n.ok_or_else(|| opt_err(name, "a whole number of seconds ≥ 0")),
         Some(_) => Err(opt_err(name, "a whole number of seconds")),
     }
 }
 
 /// Parse an algorithm allow-list; `none` and HMAC are refused outright.
-pub fn parse_algorithms(v: Option<&Value>) -> Result<Option<Vec<Algorithm>>> {
+pub fn parse_algorithms(v: Option<Member<'_>>) -> Result<Option<Vec<Algorithm>>> {
     let names = strings(v, "algorithms")?;
     if names.is_empty() {
         return Ok(None);
@@ -125,9 +125,9 @@ impl Verifier {
     /// A verifier from the JavaScript options object (`issuer`, `audience`, `jwksUri`,
     /// `algorithms`, `clockTolerance`, `maxTokenAge`, `requiredClaims`, `requiredScopes`, `typ`,
     /// `maxTokenBytes`, `jwksMaxAge`, `jwksCooldown`). Errors: `ERR_CONFIG_*`.
-    pub fn from_options(o: &Map<String, Value>) -> Result<Self> {
-        let issuer = match o.get("issuer") {
-            Some(Value::String(s)) if !s.is_empty() => s.clone(),
+    pub fn from_options(o: &impl Members) -> Result<Self> {
+        let issuer = match o.member("issuer") {
+            Some(Member::Str(s)) if !s.is_empty() => s.to_owned(),
             _ => return Err(Error::new(Code::ConfigMissingIssuer, "issuer is required: the iss your tokens carry")),
         };
         let issuer_url = parse_configured(&issuer, "the issuer", Code::ConfigInvalidIssuer)?;
@@ -137,42 +137,42 @@ impl Verifier {
                 format!("the issuer {issuer:?} must use https (http is allowed only for localhost and 127.0.0.1)"),
             ));
         }
-        let audience = strings(o.get("audience"), "audience")?;
+        let audience = strings(o.member("audience"), "audience")?;
         if audience.is_empty() {
             return Err(Error::new(
                 Code::ConfigInvalidOption,
                 "audience is required: the API identifier your tokens must be issued for (RFC 8725 §3.9)",
             ));
         }
-        let algorithms = parse_algorithms(o.get("algorithms"))?;
-        let typ = match o.get("typ") {
-            None | Some(Value::Null) => None,
-            Some(Value::String(s)) => Some(s.clone()),
+        let algorithms = parse_algorithms(o.member("algorithms"))?;
+        let typ = match o.member("typ") {
+            None | Some(Member::Null) => None,
+            Some(Member::Str(s)) => Some(s.to_owned()),
             Some(_) => return Err(opt_err("typ", "a string such as \"at+jwt\"")),
         };
-        let max_token_bytes = seconds(o.get("maxTokenBytes"), "maxTokenBytes", DEFAULT_MAX_TOKEN_BYTES as u64)? as usize;
+        let max_token_bytes = seconds(o.member("maxTokenBytes"), "maxTokenBytes", DEFAULT_MAX_TOKEN_BYTES as u64)? as usize;
         let claims = ClaimRules {
             issuer: issuer.clone(),
             audience,
-            clock_tolerance: seconds(o.get("clockTolerance"), "clockTolerance", DEFAULT_CLOCK_TOLERANCE)?,
-            max_token_age: match o.get("maxTokenAge") {
-                None | Some(Value::Null) => None,
+            clock_tolerance: seconds(o.member("clockTolerance"), "clockTolerance", DEFAULT_CLOCK_TOLERANCE)?,
+            max_token_age: match o.member("maxTokenAge") {
+                None | Some(Member::Null) => None,
                 v => Some(seconds(v, "maxTokenAge", 0)?),
             },
-            required_claims: strings(o.get("requiredClaims"), "requiredClaims")?,
+            required_claims: strings(o.member("requiredClaims"), "requiredClaims")?,
             typ,
-            required_scopes: strings(o.get("requiredScopes"), "requiredScopes")?,
+            required_scopes: strings(o.member("requiredScopes"), "requiredScopes")?,
         };
-        let jwks_max_age = seconds(o.get("jwksMaxAge"), "jwksMaxAge", DEFAULT_MAX_AGE)?;
-        let jwks_cooldown = seconds(o.get("jwksCooldown"), "jwksCooldown", DEFAULT_COOLDOWN)?;
-        let jwks_uri = match o.get("jwksUri") {
-            None | Some(Value::Null) => None,
-            Some(Value::String(u)) => {
+        let jwks_max_age = seconds(o.member("jwksMaxAge"), "jwksMaxAge", DEFAULT_MAX_AGE)?;
+        let jwks_cooldown = seconds(o.member("jwksCooldown"), "jwksCooldown", DEFAULT_COOLDOWN)?;
+        let jwks_uri = match o.member("jwksUri") {
+            None | Some(Member::Null) => None,
+            Some(Member::Str(u)) => {
                 let url = parse_configured(u, "jwksUri", Code::ConfigInvalidOption)?;
                 if !(url.scheme() == "https" || (url.scheme() == "http" && url.is_loopback())) {
                     return Err(opt_err("jwksUri", "an https URL (http only on loopback)"));
                 }
-                Some(u.clone())
+                Some(u.to_owned())
             }
             Some(_) => return Err(opt_err("jwksUri", "a URL string")),
         };

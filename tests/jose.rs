@@ -27,7 +27,7 @@ fn jwk(v: &Value) -> PublicJwk {
 }
 
 fn set(keys: &[Value]) -> JwkSet {
-    JwkSet::from_json(&json!({ "keys": keys })).unwrap().0
+    JwkSet::parse(json!({ "keys": keys }).to_string().as_bytes()).unwrap().0
 }
 
 fn all_algs() -> SignatureRules {
@@ -337,13 +337,53 @@ fn bad_keys_are_refused_and_skipped_in_sets() {
     let mut doc = bad.to_vec();
     doc.push(json!("not an object"));
     doc.push(a2["jwk"].clone());
-    let (keys, warnings) = JwkSet::from_json(&json!({ "keys": doc })).unwrap();
+    let (keys, warnings) = JwkSet::parse(json!({ "keys": doc }).to_string().as_bytes()).unwrap();
     assert_eq!(keys.keys().len(), 1);
     assert_eq!(warnings.len(), bad.len() + 1);
     assert!(verify_jws(a2["token"].as_str().unwrap(), &keys, &all_algs()).is_ok());
     for broken in [json!([]), json!({}), json!({ "keys": {} }), json!("keys")] {
-        assert_eq!(JwkSet::from_json(&broken).unwrap_err().code(), Code::JwksInvalid);
+        assert_eq!(JwkSet::parse(broken.to_string().as_bytes()).unwrap_err().code(), Code::JwksInvalid);
     }
+    // RFC 7517 §4: a member name twice in a JWK. The document is refused (a parser may either
+    // refuse it or keep the last one; keeping one would let a set say two things at once).
+    let twice = format!(r#"{{"keys":[{{"kty":"RSA","kid":"a","kid":"b","n":{},"e":"AQAB"}}]}}"#, a2["jwk"]["n"]);
+    let e = JwkSet::parse(twice.as_bytes()).unwrap_err();
+    assert_eq!(e.code(), Code::JwksInvalid);
+    assert!(e.message().contains("\"kid\" appears twice"), "{}", e.message());
+}
+
+/// A JWK read from a `serde_json::Map` and from the in-place reader (what the module uses) is
+/// the same key, with the same canonical public members, for every vector key and every refusal.
+#[test]
+fn jwk_readers_agree() {
+    let mut keys: Vec<Value> = vectors().iter().filter_map(|v| v.get("jwk").cloned()).collect();
+    let a2 = vector("RFC 7515 A.2");
+    let n = a2["jwk"]["n"].as_str().unwrap();
+    keys.push(json!({ "kty": "RSA", "n": format!("AAAA{n}"), "e": "AAEAAQ", "kid": "leading zeros", "key_ops": ["verify"] }));
+    keys.push(json!({ "kty": "RSA", "n": n, "e": "AQAB", "key_ops": ["verify", 1] }));
+    keys.push(json!({ "kty": "RSA", "n": n, "e": "AQAB", "use": null, "alg": null, "kid": 7 }));
+    keys.push(json!({ "kty": "EC", "crv": "P-256", "x": "AA", "y": "AA" }));
+    assert!(keys.len() > 4);
+    for k in &keys {
+        let text = k.to_string();
+        let lean = oidc_wasm::jose::json::parse_object(text.as_bytes()).unwrap();
+        let (a, b) = (PublicJwk::from_json(k.as_object().unwrap()), PublicJwk::from_json(&lean));
+        match (a, b) {
+            (Ok(a), Ok(b)) => {
+                assert_eq!((&a.public, &a.kid, &a.alg, &a.key_use, &a.key_ops), (&b.public, &b.kid, &b.alg, &b.key_use, &b.key_ops), "{k}");
+                // The canonical members are JSON, and name the same key.
+                let public: Value = serde_json::from_str(&a.public).unwrap();
+                assert_eq!(public["kty"], k["kty"], "{k}");
+                let again = PublicJwk::from_json(public.as_object().unwrap()).unwrap();
+                assert_eq!(again.public, a.public, "{k}");
+            }
+            (Err(a), Err(b)) => assert_eq!((a.code(), a.message()), (b.code(), b.message()), "{k}"),
+            (a, b) => panic!("the readers disagree on {k}: {:?} / {:?}", a.map(|k| k.public), b.map(|k| k.public)),
+        }
+    }
+    // Leading zero octets are dropped from the canonical n and e (RFC 7518 §6.3.1.1).
+    let padded = PublicJwk::from_json(keys[keys.len() - 4].as_object().unwrap()).unwrap();
+    assert_eq!(padded.public, format!(r#"{{"e":"AQAB","kty":"RSA","n":"{n}"}}"#));
 }
 
 #[test]

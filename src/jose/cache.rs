@@ -2,10 +2,9 @@
 //! unknown `kid` may trigger a refetch, what happens when the endpoint is down or lies.
 //! Defaults follow panva/jose's remote JWK Set: 10 minutes max age, 30 s cooldown.
 
-use serde_json::{json, Value};
-
 use crate::error::{Code, Error, Result};
 use crate::http::{HttpRequest, HttpResponse};
+use crate::jose::json::{Json, Members as _, Object};
 use crate::jose::jwks::JwkSet;
 
 /// Default time keys are kept before a refetch, in seconds.
@@ -22,7 +21,8 @@ pub struct JwksCache {
     max_age: u64,
     cooldown: u64,
     keys: Option<JwkSet>,
-    raw: Value,
+    /// The JWK Set document the keys came from, as JSON text (for [`JwksCache::export`]).
+    raw: String,
     fetched_at: u64,
     expires_at: u64,
     last_attempt: Option<u64>,
@@ -47,7 +47,7 @@ impl JwksCache {
             max_age,
             cooldown,
             keys: None,
-            raw: Value::Null,
+            raw: String::new(),
             fetched_at: 0,
             expires_at: 0,
             last_attempt: None,
@@ -128,8 +128,8 @@ impl JwksCache {
             return Err(Error::new(Code::UnexpectedStatus, format!("the JWKS endpoint {} answered HTTP {}", self.uri, response.status))
                 .with_status(response.status));
         }
-        let doc = Value::Object(response.json_object()?);
-        let (keys, warnings) = JwkSet::from_json(&doc)?;
+        // Read in place: the keys are all that is kept of it, with the text for `export`.
+        let (keys, warnings) = JwkSet::from_object(&response.json_object_in_place()?)?;
         if keys.keys().is_empty() {
             return Err(Error::new(
                 Code::JwksInvalid,
@@ -140,30 +140,36 @@ impl JwksCache {
             .map(|s| s.clamp(CACHE_CONTROL_BOUNDS.0, CACHE_CONTROL_BOUNDS.1))
             .unwrap_or(self.max_age);
         self.keys = Some(keys);
-        self.raw = doc;
+        self.raw.clone_from(&response.body);
         self.fetched_at = now;
         self.expires_at = now.saturating_add(ttl);
         Ok(warnings)
     }
 
-    /// The cache as JSON, to keep between isolates (for example in a KV store).
-    pub fn export(&self) -> Value {
-        json!({ "uri": self.uri, "jwks": self.raw, "fetched_at": self.fetched_at, "expires_at": self.expires_at })
+    /// The cache as JSON text `{ uri, jwks, fetched_at, expires_at }`, to keep between isolates
+    /// (for example in a KV store); `jwks` is the document as the endpoint sent it.
+    pub fn export(&self) -> String {
+        let jwks = if self.raw.is_empty() { "null" } else { self.raw.as_str() };
+        // A JSON string: serde_json escapes the URI.
+        let uri = serde_json::Value::from(self.uri.as_str());
+        format!(r#"{{"uri":{uri},"jwks":{jwks},"fetched_at":{},"expires_at":{}}}"#, self.fetched_at, self.expires_at)
     }
 
-    /// Load an exported cache. Refused (`ERR_INVALID_ARGUMENT`) when it is for another URI or
-    /// malformed; keys that no longer parse are skipped with warnings.
-    pub fn import(&mut self, v: &Value) -> Result<Vec<String>> {
+    /// Load an exported cache (see [`JwksCache::export`]). Refused (`ERR_INVALID_ARGUMENT`) when
+    /// it is for another URI or malformed; keys that no longer parse are skipped with warnings.
+    pub fn import(&mut self, v: &Object<'_>) -> Result<Vec<String>> {
         let bad = |why: &str| Error::new(Code::InvalidArgument, format!("the JWKS cache to import {why}"));
-        if v.get("uri").and_then(Value::as_str) != Some(self.uri.as_str()) {
+        if v.member("uri").and_then(|m| m.as_str()) != Some(self.uri.as_str()) {
             return Err(bad("is for another jwks_uri"));
         }
-        let fetched_at = v.get("fetched_at").and_then(Value::as_u64).ok_or_else(|| bad("has no fetched_at"))?;
-        let expires_at = v.get("expires_at").and_then(Value::as_u64).ok_or_else(|| bad("has no expires_at"))?;
-        let doc = v.get("jwks").cloned().unwrap_or(Value::Null);
-        let (keys, warnings) = JwkSet::from_json(&doc)?;
+        let fetched_at = v.member("fetched_at").and_then(|m| m.as_u64()).ok_or_else(|| bad("has no fetched_at"))?;
+        let expires_at = v.member("expires_at").and_then(|m| m.as_u64()).ok_or_else(|| bad("has no expires_at"))?;
+        let Some(Json::Object(doc)) = v.get("jwks") else {
+            return Err(Error::new(Code::JwksInvalid, "the JWK Set is not a JSON object with a keys array (RFC 7517 §5)"));
+        };
+        let (keys, warnings) = JwkSet::from_object(doc)?;
         self.keys = Some(keys);
-        self.raw = doc;
+        self.raw = Json::Object(doc.clone()).into_value().to_string();
         self.fetched_at = fetched_at;
         self.expires_at = expires_at.min(fetched_at.saturating_add(CACHE_CONTROL_BOUNDS.1));
         Ok(warnings)
@@ -208,7 +214,9 @@ mod tests {
         assert!(!c.should_refetch_for_kid(Some("k1"), 5000));
         // The endpoint goes down or lies: keys are kept.
         for bad in [HttpResponse::new(503, "down"), HttpResponse::new(200, "<html>"), HttpResponse::new(200, r#"{"keys":[]}"#),
-            HttpResponse::new(200, r#"{"keys":[{"kty":"oct","k":"AAAA"}]}"#)] {
+            HttpResponse::new(200, r#"{"keys":[{"kty":"oct","k":"AAAA"}]}"#),
+            // RFC 7517 §4: a member name twice in a JWK; the whole document is refused.
+            HttpResponse::new(200, KEY.replace(r#""kid":"k1""#, r#""kid":"k1","kid":"k2""#))] {
             assert!(c.process_jwks_response(&bad, 2000).is_err());
             assert!(c.keys().unwrap().has_kid("k1"));
         }
@@ -234,11 +242,24 @@ mod tests {
         let mut c = JwksCache::new("u", DEFAULT_MAX_AGE, DEFAULT_COOLDOWN);
         c.process_jwks_response(&HttpResponse::new(200, KEY), 100).unwrap();
         let mut d = JwksCache::new("u", DEFAULT_MAX_AGE, DEFAULT_COOLDOWN);
-        d.import(&c.export()).unwrap();
+        let exported = c.export();
+        let parse = |t: &str| crate::jose::json::parse_object(t.as_bytes()).map(|o| o.0.into_iter().map(|(k, v)| (k.into_owned(), v.into_value())).collect::<serde_json::Map<_, _>>());
+        assert_eq!(parse(&exported).unwrap()["jwks"], serde_json::from_str::<serde_json::Value>(KEY).unwrap(), "the document as sent");
+        let obj = crate::jose::json::parse_object(exported.as_bytes()).unwrap();
+        d.import(&obj).unwrap();
         assert!(d.keys().unwrap().has_kid("k1"));
         assert_eq!(d.freshness(699), Freshness::Fresh);
+        // Exported again, it is the same document.
+        assert_eq!(parse(&d.export()).unwrap(), parse(&exported).unwrap());
         let mut other = JwksCache::new("v", DEFAULT_MAX_AGE, DEFAULT_COOLDOWN);
-        assert_eq!(other.import(&c.export()).unwrap_err().code(), Code::InvalidArgument);
-        assert_eq!(d.import(&serde_json::json!({"uri": "u"})).unwrap_err().code(), Code::InvalidArgument);
+        assert_eq!(other.import(&obj).unwrap_err().code(), Code::InvalidArgument);
+        let no_times = crate::jose::json::parse_object(br#"{"uri":"u"}"#).unwrap();
+        assert_eq!(d.import(&no_times).unwrap_err().code(), Code::InvalidArgument);
+        let no_jwks = crate::jose::json::parse_object(br#"{"uri":"u","fetched_at":1,"expires_at":2,"jwks":null}"#).unwrap();
+        assert_eq!(d.import(&no_jwks).unwrap_err().code(), Code::JwksInvalid);
+        // An empty cache exports null keys; a URI with quotes stays one JSON string.
+        let e = JwksCache::new("https://op.example/\"jwks\"", DEFAULT_MAX_AGE, DEFAULT_COOLDOWN).export();
+        assert_eq!(parse(&e).unwrap()["uri"], "https://op.example/\"jwks\"");
+        assert_eq!(parse(&e).unwrap()["jwks"], serde_json::Value::Null);
     }
 }

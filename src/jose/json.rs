@@ -65,6 +65,9 @@ impl<'a> Object<'a> {
     }
 }
 
+/// The error of [`parse_object`] for a text that is JSON but not an object.
+pub const NOT_AN_OBJECT: &str = "it is not an object";
+
 /// Parse a JSON object, refusing duplicate member names at any depth, borrowing from `text`.
 pub fn parse_object(text: &[u8]) -> core::result::Result<Object<'_>, String> {
     let mut de = serde_json::Deserializer::from_slice(text);
@@ -72,7 +75,7 @@ pub fn parse_object(text: &[u8]) -> core::result::Result<Object<'_>, String> {
     de.end().map_err(|e| e.to_string())?;
     match v {
         Json::Object(o) => Ok(o),
-        _ => Err("it is not an object".into()),
+        _ => Err(NOT_AN_OBJECT.into()),
     }
 }
 
@@ -154,15 +157,21 @@ impl<'de> Visitor<'de> for Lean {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> core::result::Result<Self::Value, A::Error> {
         let mut members: Vec<(Cow<'de, str>, Json<'de>)> = Vec::new();
-        let mut names = std::collections::BTreeSet::new();
+        // Made only for a large object: most never need it (nor its drop).
+        let mut names: Option<std::collections::BTreeSet<Cow<'de, str>>> = None;
         while let Some(k) = access.next_key_seed(Name)? {
             // RFC 7515 §5.2 step 4, RFC 7519 §7.2 step 10: refused at the second occurrence.
             let twice = if members.len() < PAIRWISE_MAX {
                 members.iter().any(|(other, _)| *other == k)
             } else {
-                if names.is_empty() {
-                    names.extend(members.iter().map(|(other, _)| other.clone()));
-                }
+                let names = names.get_or_insert_with(|| {
+                    // Inserted one by one: `collect` would sort first, and bring a sort into the module.
+                    let mut set = std::collections::BTreeSet::new();
+                    for (other, _) in &members {
+                        set.insert(other.clone());
+                    }
+                    set
+                });
                 !names.insert(k.clone())
             };
             if twice {
@@ -184,7 +193,9 @@ pub enum Member<'a> {
     Number(Option<u64>, f64),
     /// An array: each element's string, or `None` for an element that is not a string.
     Array(Vec<Option<&'a str>>),
-    /// Anything else (null, a boolean, an object).
+    /// `null`.
+    Null,
+    /// Anything else (a boolean, an object).
     Other,
 }
 
@@ -201,6 +212,7 @@ impl Members for Map<String, Value> {
             Value::String(s) => Member::Str(s),
             Value::Number(n) => Member::Number(n.as_u64(), n.as_f64().unwrap_or(f64::NAN)),
             Value::Array(a) => Member::Array(a.iter().map(Value::as_str).collect()),
+            Value::Null => Member::Null,
             _ => Member::Other,
         })
     }
@@ -214,6 +226,7 @@ impl Members for Object<'_> {
             Json::I64(n) => Member::Number(None, *n as f64),
             Json::F64(f) => Member::Number(None, *f),
             Json::Array(a) => Member::Array(a.iter().map(|v| if let Json::Str(s) = v { Some(s.as_ref()) } else { None }).collect()),
+            Json::Null => Member::Null,
             _ => Member::Other,
         })
     }

@@ -4,9 +4,9 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
-use serde_json::{Map, Value};
 
 use crate::error::{Code, Error, Result};
+use crate::jose::json::{Member, Members};
 use crate::jose::Algorithm;
 
 /// Smallest accepted RSA modulus (RFC 7518 §3.3: 2048 bits or larger).
@@ -89,69 +89,98 @@ pub struct PublicJwk {
     pub key_ops: Option<Vec<String>>,
     /// The key.
     pub material: KeyMaterial,
-    /// The public members alone, canonical (`kty` with `n`, `e` or `crv`, `x`, `y`), to hand the
-    /// key to a platform's WebCrypto.
-    pub public: Value,
+    /// The public members alone as a JSON object, canonical (`kty` with `n`, `e` or `crv`, `x`,
+    /// `y`; base64url without leading zero octets in `n` and `e`), to hand the key to a
+    /// platform's WebCrypto.
+    pub public: String,
 }
 
 fn invalid(msg: impl Into<String>) -> Error {
     Error::new(Code::JwkInvalid, msg)
 }
 
-fn b64_member(obj: &Map<String, Value>, name: &str) -> Result<Vec<u8>> {
-    let s = obj.get(name).and_then(Value::as_str).ok_or_else(|| invalid(format!("the JWK has no string member {name}")))?;
-    URL_SAFE_NO_PAD.decode(s).map_err(|_| invalid(format!("the JWK member {name} is not base64url without padding")))
+/// A base64url member and its decoded bytes.
+fn b64_member<'a>(obj: &'a impl Members, name: &str) -> Result<(&'a str, Vec<u8>)> {
+    let s = obj.member(name).and_then(|m| m.as_str()).ok_or_else(|| invalid(format!("the JWK has no string member {name}")))?;
+    let bytes = URL_SAFE_NO_PAD.decode(s).map_err(|_| invalid(format!("the JWK member {name} is not base64url without padding")))?;
+    Ok((s, bytes))
 }
 
-fn opt_str(obj: &Map<String, Value>, name: &str) -> Result<Option<String>> {
-    match obj.get(name) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s.clone())),
+fn opt_str(obj: &impl Members, name: &str) -> Result<Option<String>> {
+    match obj.member(name) {
+        None | Some(Member::Null) => Ok(None),
+        Some(Member::Str(s)) => Ok(Some(s.to_owned())),
         Some(_) => Err(invalid(format!("the JWK member {name} is not a string"))),
     }
 }
 
+/// `b` in base64url without its leading zero octets: `text` itself (its canonical encoding, the
+/// decoder refusing any other) when it has none.
+fn canonical_b64<'t>(text: &'t str, b: &[u8]) -> std::borrow::Cow<'t, str> {
+    if b.first() == Some(&0) {
+        // Rare (RFC 7518 §6.3.1.1 forbids them): kept off the common path.
+        return stripped_b64(b).into();
+    }
+    text.into()
+}
+
+#[cold]
+#[inline(never)]
+fn stripped_b64(b: &[u8]) -> String {
+    URL_SAFE_NO_PAD.encode(strip_leading_zeros(b))
+}
+
+/// The pieces of a JSON text, joined (no formatting machinery on the path of every key).
+fn joined(parts: &[&str]) -> String {
+    let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for p in parts {
+        out.push_str(p);
+    }
+    out
+}
+
 impl PublicJwk {
-    /// Read a public JWK from its JSON object. Errors: `ERR_JWK_INVALID` with a message that
-    /// says what is wrong.
-    pub fn from_json(obj: &Map<String, Value>) -> Result<Self> {
-        let kty = obj.get("kty").and_then(Value::as_str).ok_or_else(|| invalid("the JWK has no kty"))?;
+    /// Read a public JWK from its JSON object (a `serde_json::Map`, or an object read in place
+    /// by [`crate::jose::json`]). Errors: `ERR_JWK_INVALID` with a message that says what is
+    /// wrong.
+    pub fn from_json(obj: &impl Members) -> Result<Self> {
+        let kty = obj.member("kty").and_then(|m| m.as_str()).ok_or_else(|| invalid("the JWK has no kty"))?;
         let kid = opt_str(obj, "kid")?;
         let alg = opt_str(obj, "alg")?;
         let key_use = opt_str(obj, "use")?;
-        let key_ops = match obj.get("key_ops") {
-            None | Some(Value::Null) => None,
-            Some(Value::Array(a)) => Some(
-                a.iter()
-                    .map(|v| v.as_str().map(str::to_owned).ok_or_else(|| invalid("key_ops has a member that is not a string")))
+        let key_ops = match obj.member("key_ops") {
+            None | Some(Member::Null) => None,
+            Some(Member::Array(a)) => Some(
+                a.into_iter()
+                    .map(|v| v.map(str::to_owned).ok_or_else(|| invalid("key_ops has a member that is not a string")))
                     .collect::<Result<Vec<_>>>()?,
             ),
             Some(_) => return Err(invalid("key_ops is not an array")),
         };
+        // The member texts are base64url (checked by decoding them), so they need no escaping.
         let public;
         let material = match kty {
             "RSA" => {
-                let n = b64_member(obj, "n")?;
-                let e = b64_member(obj, "e")?;
+                let (n_text, n) = b64_member(obj, "n")?;
+                let (e_text, e) = b64_member(obj, "e")?;
                 let material = rsa_key(&n, &e)?;
-                public = serde_json::json!({ "kty": "RSA",
-                    "n": URL_SAFE_NO_PAD.encode(strip_leading_zeros(&n)), "e": URL_SAFE_NO_PAD.encode(strip_leading_zeros(&e)) });
+                let (e_b64, n_b64) = (canonical_b64(e_text, &e), canonical_b64(n_text, &n));
+                public = joined(&[r#"{"e":""#, &e_b64, r#"","kty":"RSA","n":""#, &n_b64, r#""}"#]);
                 material
             }
             "EC" => {
-                let crv = obj.get("crv").and_then(Value::as_str).unwrap_or_default();
+                let crv = obj.member("crv").and_then(|m| m.as_str()).unwrap_or_default();
                 if crv != "P-256" {
                     return Err(invalid(format!("the EC curve {crv:?} is not supported (only P-256)")));
                 }
-                let x = b64_member(obj, "x")?;
-                let y = b64_member(obj, "y")?;
+                let (x_text, x) = b64_member(obj, "x")?;
+                let (y_text, y) = b64_member(obj, "y")?;
                 // RFC 7518 §6.2.1.2/3: each coordinate is exactly the curve's field size.
                 if x.len() != 32 || y.len() != 32 {
                     return Err(invalid("the P-256 coordinates x and y must be 32 bytes each"));
                 }
                 let key = ec_key(&x, &y)?;
-                public = serde_json::json!({ "kty": "EC", "crv": "P-256",
-                    "x": URL_SAFE_NO_PAD.encode(&x), "y": URL_SAFE_NO_PAD.encode(&y) });
+                public = joined(&[r#"{"crv":"P-256","kty":"EC","x":""#, x_text, r#"","y":""#, y_text, r#""}"#]);
                 KeyMaterial::P256(key)
             }
             "oct" => return Err(invalid("symmetric (oct) keys are never used for verification (RFC 8725 §3.1)")),

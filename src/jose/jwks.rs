@@ -1,8 +1,7 @@
 //! JWK Sets (RFC 7517 §5) and key selection for a JWS header.
 
-use serde_json::Value;
-
 use crate::error::{Code, Error, Result};
+use crate::jose::json::{self, Json, Members as _, Object};
 use crate::jose::jwk::PublicJwk;
 use crate::jose::Algorithm;
 
@@ -18,27 +17,40 @@ impl JwkSet {
         JwkSet { keys }
     }
 
+    /// Read a JWK Set document (JSON text). Member names that appear twice in an object are
+    /// refused, which RFC 7517 §4 allows ("MUST either reject ... or use a JSON parser that
+    /// returns only the lexically last duplicate member name"). Errors: `ERR_JWKS_INVALID`
+    /// (with the parser's words) when the text is not such a JSON object; see
+    /// [`JwkSet::from_object`] for the rest.
+    pub fn parse(text: &[u8]) -> Result<(JwkSet, Vec<String>)> {
+        let doc = json::parse_object(text)
+            .map_err(|e| Error::new(Code::JwksInvalid, format!("the JWK Set is not a valid JSON object: {e}")))?;
+        Self::from_object(&doc)
+    }
+
     /// Read a JWK Set document. Keys that do not parse (unsupported type, weak, off-curve) are
     /// skipped, and each skip is described in the returned warnings: one odd key does not make the
     /// others unusable (RFC 7517 §5: implementations SHOULD ignore JWKs they do not understand).
-    /// Errors: `ERR_JWKS_INVALID` when the document is not an object with a `keys` array.
-    pub fn from_json(doc: &Value) -> Result<(JwkSet, Vec<String>)> {
-        let keys = doc
-            .get("keys")
-            .and_then(Value::as_array)
-            .ok_or_else(|| Error::new(Code::JwksInvalid, "the JWK Set is not a JSON object with a keys array (RFC 7517 §5)"))?;
+    /// Errors: `ERR_JWKS_INVALID` when the document has no `keys` array.
+    pub fn from_object(doc: &Object<'_>) -> Result<(JwkSet, Vec<String>)> {
+        let Some(Json::Array(keys)) = doc.get("keys") else {
+            return Err(Error::new(Code::JwksInvalid, "the JWK Set is not a JSON object with a keys array (RFC 7517 §5)"));
+        };
         let mut out = Vec::with_capacity(keys.len());
         let mut warnings = Vec::new();
         for (i, k) in keys.iter().enumerate() {
             let parsed = match k {
-                Value::Object(obj) => PublicJwk::from_json(obj),
+                Json::Object(obj) => PublicJwk::from_json(obj),
                 _ => Err(Error::new(Code::JwkInvalid, "it is not a JSON object")),
             };
             match parsed {
                 Ok(key) => out.push(key),
                 Err(e) => {
-                    let kid = k.get("kid").and_then(Value::as_str).map(|s| format!(" (kid {s:?})")).unwrap_or_default();
-                    warnings.push(format!("JWK #{i}{kid} skipped: {}", e.message()));
+                    let kid = match k {
+                        Json::Object(obj) => obj.member("kid").and_then(|m| m.as_str()).map(|s| format!(" (kid {s:?})")),
+                        _ => None,
+                    };
+                    warnings.push(format!("JWK #{i}{} skipped: {}", kid.unwrap_or_default(), e.message()));
                 }
             }
         }

@@ -150,7 +150,7 @@ async fn platform_check(
 ) -> Option<bool> {
     let args = js_sys::Array::of4(
         &JsValue::from_str(alg.name()),
-        &JsValue::from_str(&key.public.to_string()),
+        &JsValue::from_str(&key.public),
         &js_sys::Uint8Array::from(signature).into(),
         &js_sys::Uint8Array::from(input).into(),
     );

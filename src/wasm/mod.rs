@@ -31,10 +31,12 @@ fn js_error(e: Error) -> JsValue {
 /// A JSON text from JavaScript, read as any value. Callers check its shape themselves: a typed
 /// read (`from_str::<SomeType>`) would bring serde's float formatting, for its "invalid type:
 /// floating point" message, into the module (about 25 KB).
+#[cfg(feature = "client")]
 fn parse_json(s: &str, what: &str) -> Result<serde_json::Value> {
     serde_json::from_str(s).map_err(|e| Error::new(Code::InvalidArgument, format!("{what} is not valid: {e}")))
 }
 
+#[cfg(feature = "client")]
 fn object(s: &str, what: &str) -> Result<serde_json::Map<String, serde_json::Value>> {
     if s.is_empty() {
         return Ok(Default::default());
@@ -45,17 +47,25 @@ fn object(s: &str, what: &str) -> Result<serde_json::Map<String, serde_json::Val
     }
 }
 
-
+/// A JSON object from JavaScript read in place ([`crate::jose::json`]: no map built, strings
+/// borrowed), for the Verifier's options, a JWK, an exported JWKS cache. Unlike a
+/// `serde_json::Value`, a member name that appears twice is refused.
+#[cfg(feature = "verifier")]
+fn object_in_place<'a>(s: &'a str, what: &str) -> Result<crate::jose::json::Object<'a>> {
+    if s.is_empty() {
+        return Ok(Default::default());
+    }
+    crate::jose::json::parse_object(s.as_bytes()).map_err(|e| Error::new(Code::InvalidArgument, format!("{what} is not valid: {e}")))
+}
 
 /// A number option from 0 to `max` (a whole number: the message formats no float, which keeps
 /// float formatting out of the module).
-fn seconds_option(raw: &serde_json::Map<String, serde_json::Value>, name: &str, default: f64, max: u32) -> Result<f64> {
-    match raw.get(name) {
-        None | Some(serde_json::Value::Null) => Ok(default),
-        Some(v) => match v.as_f64() {
-            Some(s) if s >= 0.0 && s <= f64::from(max) => Ok(s),
-            _ => Err(Error::new(Code::ConfigInvalidOption, format!("{name} must be a number from 0 to {max}"))),
-        },
+fn seconds_option(raw: &impl crate::jose::json::Members, name: &str, default: f64, max: u32) -> Result<f64> {
+    use crate::jose::json::Member;
+    match raw.member(name) {
+        None | Some(Member::Null) => Ok(default),
+        Some(Member::Number(_, s)) if s >= 0.0 && s <= f64::from(max) => Ok(s),
+        Some(_) => Err(Error::new(Code::ConfigInvalidOption, format!("{name} must be a number from 0 to {max}"))),
     }
 }
 

@@ -8,7 +8,8 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
 use super::keys::KeyStore;
-use super::{io, js_error, object, parse_json, seconds_option};
+use super::{io, js_error, object_in_place, seconds_option};
+use crate::jose::json::Members as _;
 use crate::error::{Code, Error, Result};
 use crate::verifier::{self, CacheTimes, TokenCache, Verifier};
 
@@ -18,10 +19,10 @@ use crate::verifier::{self, CacheTimes, TokenCache, Verifier};
 /// platform); undefined otherwise.
 #[wasm_bindgen(js_name = signatureCheckInput)]
 pub fn signature_check_input(jwk_json: &str, alg: &str, signature_len: usize) -> Option<String> {
-    let serde_json::Value::Object(obj) = serde_json::from_str(jwk_json).ok()? else { return None };
+    let obj = crate::jose::json::parse_object(jwk_json.as_bytes()).ok()?;
     let key = crate::jose::jwk::PublicJwk::from_json(&obj).ok()?;
     let alg = crate::jose::Algorithm::from_name(alg)?;
-    (key.usable_for(alg) && crate::jose::verify::signature_len(&key) == signature_len).then(|| key.public.to_string())
+    (key.usable_for(alg) && crate::jose::verify::signature_len(&key) == signature_len).then_some(key.public)
 }
 
 /// The module's memory, for the views `WasmVerifier::headAddress` describes.
@@ -35,7 +36,7 @@ pub fn wasm_memory() -> JsValue {
 #[wasm_bindgen(js_name = verifySignatureWasm)]
 pub fn verify_signature_wasm(jwk_json: &str, alg: &str, message: &[u8], signature: &[u8]) -> core::result::Result<bool, JsValue> {
     let run = || -> Result<bool> {
-        let obj = object(jwk_json, "the JWK")?;
+        let obj = object_in_place(jwk_json, "the JWK")?;
         let key = crate::jose::jwk::PublicJwk::from_json(&obj)?;
         let alg = crate::jose::Algorithm::from_name(alg)
             .ok_or_else(|| Error::new(Code::JoseAlgNotAllowed, format!("{alg:?} is not a supported algorithm")))?;
@@ -293,7 +294,7 @@ impl WasmVerifier {
     #[wasm_bindgen(constructor)]
     pub fn new(options_json: &str) -> core::result::Result<WasmVerifier, JsValue> {
         let run = || -> Result<WasmVerifier> {
-            let raw = object(options_json, "the verifier options")?;
+            let raw = object_in_place(options_json, "the verifier options")?;
             let timeout_ms = (seconds_option(&raw, "jwksTimeout", 5.0, 600)? * 1000.0) as u32;
             let token_cache = seconds_option(&raw, "tokenCacheSize", 0.0, 1_000_000)? as usize;
             let verifier = Verifier::from_options(&raw)?;
@@ -403,7 +404,7 @@ impl WasmVerifier {
             return None;
         }
         let cache = self.inner.keys.cache.borrow();
-        cache.as_ref()?.keys()?.keys().get(index).map(|k| k.public.to_string())
+        cache.as_ref()?.keys()?.keys().get(index).map(|k| k.public.clone())
     }
 
     /// Verify with the keys already loaded, without any I/O.
@@ -415,17 +416,17 @@ impl WasmVerifier {
     /// The JWKS cache as JSON, to keep between isolates (null before the first fetch).
     #[wasm_bindgen(js_name = exportJwksCache)]
     pub fn export_jwks_cache(&self) -> String {
-        self.inner.keys.cache.borrow().as_ref().map(|c| c.export().to_string()).unwrap_or_else(|| "null".into())
+        self.inner.keys.cache.borrow().as_ref().map(|c| c.export()).unwrap_or_else(|| "null".into())
     }
 
     /// Load a cache exported earlier.
     #[wasm_bindgen(js_name = importJwksCache)]
     pub fn import_jwks_cache(&self, json: &str) -> core::result::Result<(), JsValue> {
         let run = || -> Result<()> {
-            let v = parse_json(json, "the JWKS cache")?;
+            let v = object_in_place(json, "the JWKS cache")?;
             let mut cache = self.inner.keys.cache.borrow_mut();
             if cache.is_none() {
-                let uri = v.get("uri").and_then(serde_json::Value::as_str).ok_or_else(|| {
+                let uri = v.member("uri").and_then(|m| m.as_str()).ok_or_else(|| {
                     Error::new(Code::InvalidArgument, "the JWKS cache to import has no uri")
                 })?;
                 *cache = Some(crate::jose::cache::JwksCache::new(
