@@ -328,11 +328,18 @@ fn bad_keys_are_refused_and_skipped_in_sets() {
         json!({ "kty": "OKP", "crv": "Ed25519", "x": "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo" }),
         json!({ "kty": "RSA", "n": "AQAB" }),
         json!({ "kty": "RSA", "n": "!!!", "e": "AQAB" }),
+        // An empty or all-zero modulus (found by the jwk fuzz target: the bit count underflowed).
+        json!({ "kty": "RSA", "n": "", "e": "AQAB" }),
+        json!({ "kty": "RSA", "n": "AAAA", "e": "AQAB" }),
         json!({ "n": "x" }),
         json!({ "kty": "RSA", "n": a2["jwk"]["n"], "e": "AQAB", "alg": "ES256" }),
     ];
     for k in &bad {
         assert_eq!(PublicJwk::from_json(k.as_object().unwrap()).unwrap_err().code(), Code::JwkInvalid, "{k}");
+    }
+    for n in ["", "AAAA"] {
+        let e = PublicJwk::from_json(json!({ "kty": "RSA", "n": n, "e": "AQAB" }).as_object().unwrap()).unwrap_err();
+        assert!(e.message().contains("has 0 bits"), "{}", e.message());
     }
     let mut doc = bad.to_vec();
     doc.push(json!("not an object"));

@@ -208,7 +208,8 @@ fn rsa_key(n: &[u8], e: &[u8]) -> Result<KeyMaterial> {
     // RFC 7518 §6.3.1.1: n is the unsigned big-endian modulus, without leading zero octets.
     let n = strip_leading_zeros(n);
     let e = strip_leading_zeros(e);
-    let bits = n.len() * 8 - n.first().map_or(8, |b| b.leading_zeros() as usize);
+    // An empty (or all-zero) modulus has 0 bits.
+    let bits = (n.len() * 8).saturating_sub(n.first().map_or(0, |b| b.leading_zeros() as usize));
     if bits < RSA_MIN_BITS {
         return Err(invalid(format!("the RSA modulus has {bits} bits; at least {RSA_MIN_BITS} are required (RFC 7518 §3.3)")));
     }
