@@ -388,7 +388,10 @@ pub fn time_for_fresh_id_token(id_token: &str, local_now: u64, leeway: u64) -> (
         .ok()
         .and_then(|j| j.claims.get("iat").and_then(Value::as_u64));
     match iat {
-        Some(iat) if iat.abs_diff(local_now) > leeway => (iat, iat as i64 - local_now as i64),
+        // The skew in i128, then clamped: an `iat` beyond i64 must not wrap (or panic).
+        Some(iat) if iat.abs_diff(local_now) > leeway => {
+            (iat, (i128::from(iat) - i128::from(local_now)).clamp(i64::MIN.into(), i64::MAX.into()) as i64)
+        }
         _ => (local_now, 0),
     }
 }
@@ -526,6 +529,8 @@ mod tests {
         assert_eq!(time_for_fresh_id_token(&tok(1000), 1300, 60), (1000, -300));
         assert_eq!(time_for_fresh_id_token(&tok(1300), 1000, 60), (1300, 300));
         assert_eq!(time_for_fresh_id_token("garbage", 1000, 60), (1000, 0));
+        // An absurd iat: the skew is clamped, not wrapped.
+        assert_eq!(time_for_fresh_id_token(&tok(u64::MAX), 1000, 60), (u64::MAX, i64::MAX));
     }
 
     #[test]
