@@ -147,21 +147,8 @@ impl HttpResponse {
         }
     }
 
-    /// The body as a JSON object read in place ([`crate::jose::json`]: strings borrowed from the
-    /// body, no map built), within the size limit. Unlike [`HttpResponse::json_object`], a member
-    /// name that appears twice in an object, at any depth, is refused.
-    pub fn json_object_in_place(&self) -> Result<crate::jose::json::Object<'_>> {
-        self.check_size()?;
-        crate::jose::json::parse_object(self.body.as_bytes()).map_err(|e| {
-            if e == crate::jose::json::NOT_AN_OBJECT {
-                self.not_json("JSON but not an object")
-            } else {
-                self.not_json(&format!("not JSON ({e}); check the endpoint URL"))
-            }
-        })
-    }
-
-    fn check_size(&self) -> Result<()> {
+    /// `ERR_RESPONSE_TOO_LARGE` when the body is over [`MAX_RESPONSE_BYTES`].
+    pub(crate) fn check_size(&self) -> Result<()> {
         if self.body.len() > MAX_RESPONSE_BYTES {
             return Err(Error::new(
                 Code::ResponseTooLarge,
@@ -172,7 +159,8 @@ impl HttpResponse {
         Ok(())
     }
 
-    fn not_json(&self, what: &str) -> Error {
+    /// `ERR_RESPONSE_NOT_JSON`: "the response body is {what}".
+    pub(crate) fn not_json(&self, what: &str) -> Error {
         Error::new(Code::ResponseNotJson, format!("the response body is {what}")).with_status(self.status)
     }
 
@@ -225,13 +213,7 @@ mod tests {
         assert_eq!(HttpResponse::new(200, "[1]").json_object().unwrap_err().code(), Code::ResponseNotJson);
         assert_eq!(HttpResponse::new(200, "<html>").json_object().unwrap_err().code(), Code::ResponseNotJson);
         let big = format!("{{\"a\":\"{}\"}}", "x".repeat(MAX_RESPONSE_BYTES));
-        assert_eq!(HttpResponse::new(200, big.clone()).json_object().unwrap_err().code(), Code::ResponseTooLarge);
-        for r in [HttpResponse::new(200, "[1]"), HttpResponse::new(200, "<html>"), HttpResponse::new(200, r#"{"a":1,"a":2}"#)] {
-            assert_eq!(r.json_object_in_place().unwrap_err().code(), Code::ResponseNotJson, "{}", r.body);
-        }
-        assert!(HttpResponse::new(200, "[1]").json_object_in_place().unwrap_err().message().contains("not an object"));
-        assert_eq!(HttpResponse::new(200, big).json_object_in_place().unwrap_err().code(), Code::ResponseTooLarge);
-        assert_eq!(HttpResponse::new(200, r#"{"keys":[]}"#).json_object_in_place().unwrap().0.len(), 1);
+        assert_eq!(HttpResponse::new(200, big).json_object().unwrap_err().code(), Code::ResponseTooLarge);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use crate::error::{Code, Error, Result};
 use crate::http::{HttpRequest, HttpResponse};
-use crate::jose::json::{Json, Members as _, Object};
+use crate::jose::json::{self, Json, Members as _, Object, Refusal};
 use crate::jose::jwks::JwkSet;
 
 /// Default time keys are kept before a refetch, in seconds.
@@ -129,7 +129,18 @@ impl JwksCache {
                 .with_status(response.status));
         }
         // Read in place: the keys are all that is kept of it, with the text for `export`.
-        let (keys, warnings) = JwkSet::from_object(&response.json_object_in_place()?)?;
+        response.check_size()?;
+        let doc = json::parse_object_detailed(response.body.as_bytes()).map_err(|(why, e)| match why {
+            // RFC 7517 §4 lets a parser refuse a JWK that names a member twice, or keep the last
+            // one; keeping one would let the set say two things at once.
+            Refusal::MemberTwice => Error::new(
+                Code::JwksInvalid,
+                format!("the JWK Set at {} names a member twice in one object ({e}); it is refused (RFC 7517 §4)", self.uri),
+            ),
+            Refusal::NotAnObject => response.not_json("JSON but not an object"),
+            Refusal::Syntax => response.not_json(&format!("not JSON ({e}); check the endpoint URL")),
+        })?;
+        let (keys, warnings) = JwkSet::from_object(&doc)?;
         if keys.keys().is_empty() {
             return Err(Error::new(
                 Code::JwksInvalid,
@@ -213,6 +224,14 @@ mod tests {
         assert!(!c.should_refetch_for_kid(Some("new"), 1029));
         assert!(!c.should_refetch_for_kid(Some("k1"), 5000));
         // The endpoint goes down or lies: keys are kept.
+        let twice = HttpResponse::new(200, KEY.replace(r#""kid":"k1""#, r#""kid":"k1","kid":"k2""#));
+        let e = c.process_jwks_response(&twice, 2000).unwrap_err();
+        assert_eq!(e.code(), Code::JwksInvalid);
+        assert!(e.message().contains(r#"the member "kid" appears twice"#) && e.message().contains("RFC 7517 §4"), "{}", e.message());
+        assert_eq!(c.process_jwks_response(&HttpResponse::new(200, "[1]"), 2000).unwrap_err().code(), Code::ResponseNotJson);
+        assert_eq!(c.process_jwks_response(&HttpResponse::new(200, "{"), 2000).unwrap_err().code(), Code::ResponseNotJson);
+        let big = format!("{{\"keys\":[],\"x\":\"{}\"}}", "x".repeat(crate::http::MAX_RESPONSE_BYTES));
+        assert_eq!(c.process_jwks_response(&HttpResponse::new(200, big), 2000).unwrap_err().code(), Code::ResponseTooLarge);
         for bad in [HttpResponse::new(503, "down"), HttpResponse::new(200, "<html>"), HttpResponse::new(200, r#"{"keys":[]}"#),
             HttpResponse::new(200, r#"{"keys":[{"kty":"oct","k":"AAAA"}]}"#),
             // RFC 7517 §4: a member name twice in a JWK; the whole document is refused.

@@ -68,14 +68,35 @@ impl<'a> Object<'a> {
 /// The error of [`parse_object`] for a text that is JSON but not an object.
 pub const NOT_AN_OBJECT: &str = "it is not an object";
 
+/// Why [`parse_object_detailed`] refused a text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// Not JSON (serde_json's grammar).
+    Syntax,
+    /// JSON, but not an object.
+    NotAnObject,
+    /// An object names a member twice, at any depth.
+    MemberTwice,
+}
+
 /// Parse a JSON object, refusing duplicate member names at any depth, borrowing from `text`.
 pub fn parse_object(text: &[u8]) -> core::result::Result<Object<'_>, String> {
+    parse_object_detailed(text).map_err(|(_, message)| message)
+}
+
+/// [`parse_object`], saying why a text was refused.
+pub fn parse_object_detailed(text: &[u8]) -> core::result::Result<Object<'_>, (Refusal, String)> {
+    // The visitor accepts every JSON value, so a data error can only be its duplicate rule.
+    let refused = |e: serde_json::Error| {
+        let why = if e.classify() == serde_json::error::Category::Data { Refusal::MemberTwice } else { Refusal::Syntax };
+        (why, e.to_string())
+    };
     let mut de = serde_json::Deserializer::from_slice(text);
-    let v = (&mut de).deserialize_any(Lean).map_err(|e| e.to_string())?;
-    de.end().map_err(|e| e.to_string())?;
+    let v = (&mut de).deserialize_any(Lean).map_err(refused)?;
+    de.end().map_err(refused)?;
     match v {
         Json::Object(o) => Ok(o),
-        _ => Err(NOT_AN_OBJECT.into()),
+        _ => Err((Refusal::NotAnObject, NOT_AN_OBJECT.into())),
     }
 }
 
@@ -289,6 +310,19 @@ mod tests {
                     assert_eq!(format!("{:?}", m.member(k)), format!("{:?}", l.member(k)), "{t} {k}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn refusals_say_why() {
+        let why = |t: &str| parse_object_detailed(t.as_bytes()).err().map(|(w, _)| w);
+        assert_eq!(why(r#"{"a":1}"#), None);
+        assert_eq!(why(r#"{"a":1,"a":2}"#), Some(Refusal::MemberTwice));
+        assert_eq!(why(r#"{"a":[{"b":1,"b":1}]}"#), Some(Refusal::MemberTwice));
+        assert_eq!(why(r#"[{"b":1,"b":1}]"#), Some(Refusal::MemberTwice));
+        assert_eq!(why(r#"[1]"#), Some(Refusal::NotAnObject));
+        for t in [r#"{"a":1,}"#, "<html>", r#"{"a":1} x"#, r#"{"a":1e999}"#, r#"{"a":"\ud800"}"#, ""] {
+            assert_eq!(why(t), Some(Refusal::Syntax), "{t}");
         }
     }
 
