@@ -65,9 +65,6 @@ impl<'a> Object<'a> {
     }
 }
 
-/// The error of [`parse_object`] for a text that is JSON but not an object.
-pub const NOT_AN_OBJECT: &str = "it is not an object";
-
 /// Why [`parse_object_detailed`] refused a text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Refusal {
@@ -96,7 +93,7 @@ pub fn parse_object_detailed(text: &[u8]) -> core::result::Result<Object<'_>, (R
     de.end().map_err(refused)?;
     match v {
         Json::Object(o) => Ok(o),
-        _ => Err((Refusal::NotAnObject, NOT_AN_OBJECT.into())),
+        _ => Err((Refusal::NotAnObject, "it is not an object".into())),
     }
 }
 

@@ -130,15 +130,6 @@ fn stripped_b64(b: &[u8]) -> String {
     URL_SAFE_NO_PAD.encode(strip_leading_zeros(b))
 }
 
-/// The pieces of a JSON text, joined (no formatting machinery on the path of every key).
-fn joined(parts: &[&str]) -> String {
-    let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());
-    for p in parts {
-        out.push_str(p);
-    }
-    out
-}
-
 impl PublicJwk {
     /// Read a public JWK from its JSON object (a `serde_json::Map`, or an object read in place
     /// by [`crate::jose::json`]). Errors: `ERR_JWK_INVALID` with a message that says what is
@@ -165,7 +156,7 @@ impl PublicJwk {
                 let (e_text, e) = b64_member(obj, "e")?;
                 let material = rsa_key(&n, &e)?;
                 let (e_b64, n_b64) = (canonical_b64(e_text, &e), canonical_b64(n_text, &n));
-                public = joined(&[r#"{"e":""#, &e_b64, r#"","kty":"RSA","n":""#, &n_b64, r#""}"#]);
+                public = [r#"{"e":""#, &e_b64, r#"","kty":"RSA","n":""#, &n_b64, r#""}"#].concat();
                 material
             }
             "EC" => {
@@ -180,7 +171,7 @@ impl PublicJwk {
                     return Err(invalid("the P-256 coordinates x and y must be 32 bytes each"));
                 }
                 let key = ec_key(&x, &y)?;
-                public = joined(&[r#"{"crv":"P-256","kty":"EC","x":""#, x_text, r#"","y":""#, y_text, r#""}"#]);
+                public = [r#"{"crv":"P-256","kty":"EC","x":""#, x_text, r#"","y":""#, y_text, r#""}"#].concat();
                 KeyMaterial::P256(key)
             }
             "oct" => return Err(invalid("symmetric (oct) keys are never used for verification (RFC 8725 §3.1)")),
