@@ -144,27 +144,114 @@ function arg(value, what) {
 }
 
 /**
+ * Make one request the module named (`{ method, url, headers, body, timeoutMs }`) and read its
+ * answer whole. Every request of the library leaves through here.
+ */
+function send({ method = 'GET', url, headers, body, timeoutMs }) {
+  return readAnswer(url, { method, headers, body, signal: globalThis.AbortSignal?.timeout?.(timeoutMs) });
+}
+
+/**
+ * Wakes the flows of one client that wait (step 3) for another flow's answer: the provider
+ * metadata or the signing keys that flow is fetching for all of them.
+ */
+class Waker {
+  #waiting = null;
+  #wake = null;
+  wait() {
+    if (!this.#waiting) this.#waiting = new Promise((resolve) => { this.#wake = resolve; });
+    return this.#waiting;
+  }
+  wake() {
+    const wake = this.#wake;
+    this.#waiting = null;
+    this.#wake = null;
+    wake?.();
+  }
+}
+
+/**
+ * Perform the steps of one flow of the module until it ends (see WasmFlow in src/wasm/client.rs):
+ * 0 done, 1 send a request, 2 check a signature, 3 wait for another flow. The module decides
+ * every step and what each answer means; this only carries them out.
+ */
+async function drive(flow, waker, check) {
+  try {
+    for (;;) {
+      const step = flow.next(); // throws the flow's error
+      if (step === 0) {
+        const out = flow.output();
+        return out === undefined ? undefined : json(out);
+      }
+      if (step === 1) {
+        const r = await send(json(flow.request()));
+        if (r.error) flow.receiveFailure(...failure(r.error));
+        else flow.receive(r.status, r.headers, r.body);
+        waker.wake();
+      } else if (step === 2) {
+        flow.signatureChecked(await check(flow.alg(), flow.key(), flow.signature(), flow.input()));
+      } else {
+        await waker.wait();
+      }
+    }
+  } finally {
+    flow.free();
+    waker.wake();
+  }
+}
+
+/** The Auth0 calls of `auth0Call` / `auth0Grant` (wire names), by the module's export for each. */
+const AUTH0_OPS = {
+  passwordless_start: (c, p) => c.passwordlessStart(arg(p, 'the parameters')),
+  mfa_authenticators: (c, p) => c.mfaAuthenticators(String(p.mfa_token ?? '')),
+  mfa_associate: (c, p) => c.mfaAssociate(arg(p, 'the parameters')),
+  mfa_challenge: (c, p) => c.mfaChallenge(arg(p, 'the parameters')),
+  mfa_delete: (c, p) => c.mfaDelete(String(p.mfa_token ?? ''), String(p.authenticator_id ?? '')),
+  signup: (c, p) => c.signup(arg(p, 'the parameters')),
+  change_password: (c, p) => c.changePassword(arg(p, 'the parameters')),
+  passwordless_otp: (c, p) => c.passwordlessOtp(arg(p, 'the parameters')),
+  password: (c, p) => c.passwordGrant(arg(p, 'the parameters')),
+  mfa_otp: (c, p) => c.mfaGrant(arg({ mfa_token: p.mfa_token, otp: p.otp ?? '' }, 'the parameters')),
+  mfa_oob: (c, p) => c.mfaGrant(arg({ mfa_token: p.mfa_token, oob_code: p.oob_code ?? '', binding_code: p.binding_code }, 'the parameters')),
+  mfa_recovery_code: (c, p) => c.mfaGrant(arg({ mfa_token: p.mfa_token, recovery_code: p.recovery_code ?? '' }, 'the parameters')),
+};
+const AUTH0_EXPORT = { passwordless_start: 'passwordlessStart', mfa_authenticators: 'mfaAuthenticators', mfa_associate: 'mfaAssociate',
+  mfa_challenge: 'mfaChallenge', mfa_delete: 'mfaDelete', signup: 'signup', change_password: 'changePassword',
+  passwordless_otp: 'passwordlessOtp', password: 'passwordGrant', mfa_otp: 'mfaGrant', mfa_oob: 'mfaGrant', mfa_recovery_code: 'mfaGrant' };
+
+/**
  * A client of one OpenID Provider (found through discovery) for one client id.
  * Construct it after init(), or use createOidcClient(), which loads the module first.
+ * Each method runs one flow of the module (src/driver.rs), performing the steps it names.
  */
 export class OidcClient {
   #inner;
   #metadata = null;
+  #waker = new Waker();
+  #check = null;
 
   constructor(options) {
     const { crypto, ...rest } = options && typeof options === 'object' ? options : {};
     this.#inner = call('new OidcClient()', () => new (built(glue, 'WasmClient', 'client'))(arg(options && typeof options === 'object' ? rest : options ?? {}, 'the client options')));
     // ID token signatures are checked by the platform's crypto where there is one (as Verifier does).
-    if (crypto !== 'wasm' && platformBackend) this.#inner.setSignatureBackend(platformCheckFor(platformBackend));
+    if (crypto !== 'wasm' && platformBackend) {
+      this.#check = platformCheckFor(platformBackend);
+      this.#inner.usePlatformCrypto(true);
+    }
   }
 
   get issuer() { return this.#inner.issuer; }
   get clientId() { return this.#inner.clientId; }
 
+  /** Run the flow `start(inner)` returns (an export of the module's client) to its end. */
+  #run(start) {
+    return callAsync(() => drive(start(this.#inner), this.#waker, this.#check));
+  }
+
   /** The provider metadata (fetched once; OIDC Discovery §4). A failed fetch is retried next call. */
   discover() {
     if (!this.#metadata) {
-      this.#metadata = callAsync(async () => json(await this.#inner.discover()));
+      this.#metadata = this.#run((c) => c.discover());
       this.#metadata.catch(() => { this.#metadata = null; });
     }
     return this.#metadata;
@@ -172,7 +259,7 @@ export class OidcClient {
 
   /** The /authorize URL and the transaction to keep until the callback. */
   buildAuthorizeUrl(authorizationParams = {}) {
-    return callAsync(async () => json(await this.#inner.authorizationUrl(arg(authorizationParams ?? {}, 'authorizationParams'))));
+    return this.#run((c) => c.authorizationUrl(arg(authorizationParams ?? {}, 'authorizationParams')));
   }
 
   /**
@@ -181,38 +268,51 @@ export class OidcClient {
    * verified claims as `id_token_claims`.
    */
   handleCallback(url, transaction) {
-    return callAsync(async () => json(await this.#inner.handleCallback(String(url), arg(transaction ?? null, 'the login transaction'))));
+    return this.#run((c) => c.handleCallback(String(url), arg(transaction ?? null, 'the login transaction')));
   }
 
   /** The refresh-token grant (RFC 6749 §6); a new ID token must be for `expectedSub`. */
   refresh(refreshToken, scope, audience, expectedSub) {
-    return callAsync(async () => json(await this.#inner.refresh(String(refreshToken), scope ?? undefined,
-      audience ?? undefined, expectedSub ?? undefined)));
+    return this.#run((c) => c.refresh(String(refreshToken), scope ?? undefined, audience ?? undefined, expectedSub ?? undefined));
   }
 
-  /** @internal Auth0 Authentication API calls (passwordless_start, mfa_*, signup, change_password). */
+  /**
+   * @internal Auth0 Authentication API calls by wire name (passwordless_start, mfa_authenticators,
+   * mfa_associate, mfa_challenge, mfa_delete, signup, change_password), each a module export of its own.
+   */
   auth0Call(op, params) {
-    return callAsync(async () => json(await built(this.#inner, 'auth0Call', 'auth0')(op, arg(params ?? {}, 'the parameters'))));
+    return this.#auth0(op, params);
   }
 
-  /** @internal Auth0 token grants (passwordless_otp, password, mfa_otp, mfa_oob, mfa_recovery_code). */
+  /** @internal Auth0 token grants by wire name (passwordless_otp, password, mfa_otp, mfa_oob, mfa_recovery_code). */
   auth0Grant(op, params) {
-    return callAsync(async () => json(await built(this.#inner, 'auth0Grant', 'auth0')(op, arg(params ?? {}, 'the parameters'))));
+    return this.#auth0(op, params);
+  }
+
+  #auth0(op, params) {
+    const start = AUTH0_OPS[op];
+    if (!start) {
+      return Promise.reject(new AuthError('ERR_INVALID_ARGUMENT', `unknown operation ${JSON.stringify(op)}`, { kind: 'config' }));
+    }
+    return this.#run((c) => {
+      built(c, AUTH0_EXPORT[op], 'auth0');
+      return start(c, params ?? {});
+    });
   }
 
   /** @internal RFC 8628 device authorization and one poll of its token request. */
   deviceAuthorize(scope, audience) {
-    return callAsync(async () => json(await built(this.#inner, 'deviceAuthorize', 'device')(scope ?? undefined, audience ?? undefined)));
+    return this.#run((c) => built(c, 'deviceAuthorize', 'device')(scope ?? undefined, audience ?? undefined));
   }
 
   /** @internal */
   deviceToken(deviceCode) {
-    return callAsync(async () => json(await built(this.#inner, 'deviceToken', 'device')(String(deviceCode))));
+    return this.#run((c) => built(c, 'deviceToken', 'device')(String(deviceCode)));
   }
 
   /** The userinfo claims (OIDC Core §5.3); `sub` must be `expectedSub`. */
   userinfo(accessToken, expectedSub) {
-    return callAsync(async () => json(await this.#inner.userinfo(String(accessToken), String(expectedSub))));
+    return this.#run((c) => c.userinfo(String(accessToken), String(expectedSub)));
   }
 
   /**
@@ -225,17 +325,17 @@ export class OidcClient {
         'the client credentials grant needs a client secret, which a browser page cannot keep: call it from a server or an edge worker',
         { kind: 'config' });
     }
-    return callAsync(async () => json(await this.#inner.clientCredentials(String(clientSecret ?? ''), audience ?? undefined)));
+    return this.#run((c) => c.clientCredentials(String(clientSecret ?? ''), audience ?? undefined));
   }
 
   /** Revoke a token (RFC 7009), e.g. a refresh token at logout. */
-  revoke(token, tokenTypeHint) {
-    return callAsync(async () => this.#inner.revoke(String(token), tokenTypeHint ?? undefined));
+  async revoke(token, tokenTypeHint) {
+    await this.#run((c) => c.revoke(String(token), tokenTypeHint ?? undefined));
   }
 
   /** The provider's logout URL ({ returnTo, federated, id_token_hint }). */
   logoutUrl(params = {}) {
-    return callAsync(async () => this.#inner.logoutUrl(arg(params ?? {}, 'logoutParams')));
+    return this.#run((c) => c.logoutUrl(arg(params ?? {}, 'logoutParams')));
   }
 
   /** Release the wasm memory of this client. */
@@ -466,8 +566,9 @@ export class Verifier {
     if (next === undefined) return undefined;
     return this.#share((async () => {
       for (let i = 0; next !== undefined && i < 3; i++, next = this.#inner.nextRequest(token)) {
-        const { url, headers, timeoutMs } = json(next);
-        const r = await readAnswer(url, { headers, signal: globalThis.AbortSignal?.timeout?.(timeoutMs) });
+        const request = json(next);
+        const { url } = request;
+        const r = await send(request);
         if (r.error) this.#inner.receiveFailure(url, ...failure(r.error));
         else this.#inner.receive(url, r.status, r.headers, r.body);
       }

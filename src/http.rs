@@ -192,6 +192,44 @@ impl HttpResponse {
     }
 }
 
+/// A response the host received and read, as it hands it over: the status, the headers as
+/// `name: value` lines, the body. A `Content-Length` above [`MAX_RESPONSE_BYTES`] is refused
+/// (`ERR_RESPONSE_TOO_LARGE`, naming `url`).
+pub fn response_from_parts(url: &str, status: u16, header_lines: &str, body: String) -> Result<HttpResponse> {
+    let mut out = HttpResponse::new(status, body);
+    out.headers = header_lines
+        .lines()
+        .filter_map(|line| line.split_once(':'))
+        .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+        .collect();
+    match out.header("content-length").and_then(|l| l.parse::<usize>().ok()) {
+        Some(len) if len > MAX_RESPONSE_BYTES => Err(Error::new(
+            Code::ResponseTooLarge,
+            format!("{url} answered {len} bytes, more than the limit of {MAX_RESPONSE_BYTES}"),
+        )),
+        _ => Ok(out),
+    }
+}
+
+/// The error for a request to `url` that the host could not make: the host's error `name` and
+/// `message` (for `fetch`: `TimeoutError` or `AbortError` when `timeout_ms` ran out, else a
+/// `TypeError`).
+pub fn fetch_failure(url: &str, name: &str, message: &str, timeout_ms: u32) -> Error {
+    if name == "TimeoutError" || name == "AbortError" {
+        Error::new(
+            Code::Timeout,
+            format!(
+                "{url} did not answer within {timeout_ms} ms; check the network or raise the timeout (jwksTimeout for a Verifier, httpTimeoutInSeconds for the client)"
+            ),
+        )
+    } else {
+        Error::new(
+            Code::Network,
+            format!("the request to {url} failed ({message}); check that the server is up and allows this origin (CORS)"),
+        )
+    }
+}
+
 fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
     headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
 }
@@ -223,5 +261,18 @@ mod tests {
         assert_eq!(e.error.as_deref(), Some("invalid_grant"));
         assert_eq!(e.status, Some(400));
         assert!(HttpResponse::new(400, r#"{"error":3}"#).oauth_error().is_none());
+    }
+
+    #[test]
+    fn a_response_handed_over_in_parts() {
+        let r = response_from_parts("https://op.example/x", 200, "content-type: application/json\nCache-Control:  max-age=60 \n", "{}".into()).unwrap();
+        assert_eq!(r.header("cache-control"), Some("max-age=60"));
+        assert_eq!(r.header("Content-Type"), Some("application/json"));
+        let e = response_from_parts("https://op.example/x", 200, "content-length: 99999999\n", String::new()).unwrap_err();
+        assert_eq!(e.code(), Code::ResponseTooLarge);
+        assert!(e.message().contains("https://op.example/x"));
+        assert_eq!(fetch_failure("u", "TimeoutError", "t", 1000).code(), Code::Timeout);
+        assert_eq!(fetch_failure("u", "AbortError", "t", 1000).code(), Code::Timeout);
+        assert_eq!(fetch_failure("u", "TypeError", "Failed to fetch", 1000).code(), Code::Network);
     }
 }

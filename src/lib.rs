@@ -3,9 +3,10 @@
 //! The client side of OAuth 2.0 / OpenID Connect as a sans-I/O core: every protocol step is a
 //! pair of functions, one that builds an [`http::HttpRequest`] and one that checks the
 //! [`http::HttpResponse`]. The core never does I/O, never reads a clock and never draws random
-//! numbers: time (`now`, seconds since the Unix epoch) and randomness are arguments. The
-//! `wasm` module (on `wasm32` only) sends the requests with `fetch` and exposes the API to
-//! JavaScript.
+//! numbers: time (`now`, seconds since the Unix epoch) and randomness are arguments. Whole flows
+//! are state machines ([`driver`]) that name their next step (send this request, check this
+//! signature); the `wasm` module (on `wasm32` only) converts those steps for the JavaScript layer,
+//! which performs them.
 //!
 //! A login with the authorization-code flow and PKCE:
 //!
@@ -43,7 +44,8 @@
 //! Modules: [`error`] (the one error type and its stable codes), [`http`] (requests and responses
 //! as data), [`url`] (strict URL parsing), [`config`] (validated client configuration),
 //! [`discovery`], [`pkce`], [`authorize`] (the request and the callback), [`token`] (the token
-//! endpoint), [`jose`] (JWS, JWK, JWKS cache, claim rules), [`verifier`] (local JWT verification).
+//! endpoint), [`jose`] (JWS, JWK, JWKS cache, claim rules), [`verifier`] (local JWT verification),
+//! [`driver`] (the client's flows as state machines: the host performs each step they name).
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -53,6 +55,7 @@ pub mod auth0;
 pub mod authorize;
 pub mod config;
 pub mod discovery;
+pub mod driver;
 pub mod error;
 pub mod http;
 pub mod jose;

@@ -1,30 +1,17 @@
-//! The JWKS cache of a login client or a Verifier, with the fetches its cache policy asks for.
-//! The client's are made here with `fetch` (`prepare`: at most one in flight per key store,
-//! shared by every verification waiting on it); a Verifier's are made by the JavaScript layer,
-//! which hands the answers over (`settle` through `WasmVerifier::receive`, and `adopt`).
+//! The JWKS cache of a Verifier, with the fetches its cache policy asks for: made by the
+//! JavaScript layer, which hands the answers over (`settle` through `WasmVerifier::receive`, and
+//! `adopt`). The login client's keys are the core's (`crate::driver`).
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
-#[cfg(feature = "client")]
-use js_sys::Promise;
-#[cfg(feature = "client")]
-use wasm_bindgen::JsValue;
-#[cfg(feature = "client")]
-use wasm_bindgen_futures::{future_to_promise, JsFuture};
-
 use super::io;
 use crate::error::{Code, Error, Result};
 use crate::jose::cache::JwksCache;
-#[cfg(feature = "client")]
-use crate::verifier::fetch_before_verify;
 
 /// A JWKS cache with its in-flight fetch and the warnings it produced.
 pub struct KeyStore {
     pub cache: RefCell<Option<JwksCache>>,
-    /// The client's fetch under way (a Verifier's requests are tracked by the JavaScript layer).
-    #[cfg(feature = "client")]
-    inflight: RefCell<Option<Promise>>,
     last_error: RefCell<Option<Error>>,
     pub warnings: RefCell<Vec<String>>,
     /// Bumped whenever a fetch replaced the keys.
@@ -36,8 +23,6 @@ impl KeyStore {
     pub fn new(timeout_ms: u32) -> Rc<Self> {
         Rc::new(KeyStore {
             cache: RefCell::new(None),
-            #[cfg(feature = "client")]
-            inflight: RefCell::new(None),
             last_error: RefCell::new(None),
             warnings: RefCell::new(Vec::new()),
             generation: std::cell::Cell::new(0),
@@ -45,41 +30,11 @@ impl KeyStore {
         })
     }
 
-    /// Fetch keys if the cache policy wants it for this token, sharing a fetch already running.
-    /// A failed fetch keeps the keys held (stale-if-error) and leaves a warning; with no keys at
-    /// all, the fetch's error is returned.
-    #[cfg(feature = "client")]
-    pub async fn prepare(self: &Rc<Self>, token: &str, max_token_bytes: usize) -> Result<()> {
-        let running = self.inflight.borrow().clone();
-        if let Some(p) = running {
-            let _ = JsFuture::from(p).await;
-            return self.error_if_empty();
-        }
-        let req = match self.cache.borrow_mut().as_mut() {
-            Some(c) => fetch_before_verify(c, token, max_token_bytes, io::now()),
-            None => None,
-        };
-        // No fetch now (keys fresh enough, or the cooldown since the last attempt): with no keys,
-        // the last fetch's error is the answer, not a bare "not loaded".
-        let Some(req) = req else { return self.error_if_empty() };
-        let (me, timeout_ms) = (self.clone(), self.timeout_ms);
-        let task = future_to_promise(async move {
-            let result = io::send(&req, timeout_ms).await;
-            me.settle(result, false);
-            *me.inflight.borrow_mut() = None;
-            Ok(JsValue::UNDEFINED)
-        });
-        *self.inflight.borrow_mut() = Some(task.clone());
-        let _ = JsFuture::from(task).await;
-        self.error_if_empty()
-    }
-
     /// Take the answer to a JWKS fetch the JavaScript layer made and read while the module
     /// loaded (GET `uri` with the request `JwksCache::jwks_request` describes) as this store's
     /// first fetch, for an empty cache of that `uri` (else it is left
     /// alone and the store fetches when a verification needs keys: `Ok(false)`). The error is
     /// what a verification that waited for it gets: the fetch's own, as after `prepare`.
-    #[cfg(feature = "verifier")]
     pub fn adopt(&self, uri: &str, result: Result<crate::http::HttpResponse>) -> Result<bool> {
         match self.cache.borrow().as_ref() {
             Some(c) if c.uri() == uri && c.keys().is_none() => {}
@@ -119,14 +74,12 @@ impl KeyStore {
     }
 
     /// The fetch timeout, in milliseconds.
-    #[cfg(feature = "verifier")]
     pub fn timeout_ms(&self) -> u32 {
         self.timeout_ms
     }
 
     /// `ERR_JWKS_NOT_LOADED` from a verification that makes no fetch (`verifySync`), with the
     /// last fetch's failure when there was one: "not loaded yet" alone would hide it.
-    #[cfg(feature = "verifier")]
     pub fn explain(&self, e: Error) -> Error {
         match self.last_error.borrow().as_ref() {
             Some(last) if e.code() == Code::JwksNotLoaded => Error::new(
@@ -154,7 +107,6 @@ impl KeyStore {
         }
     }
 
-    #[cfg(feature = "verifier")]
     pub fn take_warnings(&self) -> Vec<String> {
         std::mem::take(&mut *self.warnings.borrow_mut())
     }

@@ -1,5 +1,6 @@
-//! The WebAssembly bindings: the only code that names wasm-bindgen, web-sys or js-sys. It
-//! converts values and delegates to the core; it makes no protocol decision. Values cross as
+//! The WebAssembly bindings: the only code that names wasm-bindgen or js-sys. It converts values
+//! and steps, and delegates to the core; it makes no protocol decision and no request (the
+//! JavaScript layer performs the steps the core names). Values cross as
 //! JSON strings (the JavaScript shim parses them); errors cross as plain objects with `code`,
 //! `kind`, `message` and the server's `error` / `error_description`, which the shim turns into
 //! `AuthError`.
@@ -10,6 +11,7 @@
 #[cfg(feature = "client")]
 mod client;
 mod io;
+#[cfg(feature = "verifier")]
 mod keys;
 #[cfg(feature = "verifier")]
 mod standalone;

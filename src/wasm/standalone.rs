@@ -332,13 +332,13 @@ impl WasmVerifier {
     /// lines, its body. Throws the verification's error when it brought no usable answer (a
     /// discovery document refused, or no keys).
     pub fn receive(&self, url: &str, status: u16, headers: &str, body: String) -> core::result::Result<(), JsValue> {
-        self.inner.receive(io::response_from_parts(url, status, headers, body)).map_err(js_error)
+        self.inner.receive(crate::http::response_from_parts(url, status, headers, body)).map_err(js_error)
     }
 
     /// `receive` for that request failing: the JavaScript error's `name` and `message`.
     #[wasm_bindgen(js_name = receiveFailure)]
     pub fn receive_failure(&self, url: &str, name: &str, message: &str) -> core::result::Result<(), JsValue> {
-        self.inner.receive(Err(io::fetch_failure(url, name, message, self.inner.keys.timeout_ms()))).map_err(js_error)
+        self.inner.receive(Err(crate::http::fetch_failure(url, name, message, self.inner.keys.timeout_ms()))).map_err(js_error)
     }
 
     /// A verification up to the platform's signature check, when it needs no I/O (the keys are
@@ -448,13 +448,13 @@ impl WasmVerifier {
     /// false when this verifier does not want it (another jwks_uri, keys already held). Throws what a verification that waited for it gets when it brought no keys.
     #[wasm_bindgen(js_name = adoptJwksResponse)]
     pub fn adopt_jwks_response(&self, uri: &str, status: u16, headers: &str, body: String) -> core::result::Result<bool, JsValue> {
-        self.inner.keys.adopt(uri, io::response_from_parts(uri, status, headers, body)).map_err(js_error)
+        self.inner.keys.adopt(uri, crate::http::response_from_parts(uri, status, headers, body)).map_err(js_error)
     }
 
     /// `adoptJwksResponse` for that fetch failing: the JavaScript error's `name` and `message`.
     #[wasm_bindgen(js_name = adoptJwksFailure)]
     pub fn adopt_jwks_failure(&self, uri: &str, name: &str, message: &str) -> core::result::Result<bool, JsValue> {
-        let e = io::fetch_failure(uri, name, message, self.inner.keys.timeout_ms());
+        let e = crate::http::fetch_failure(uri, name, message, self.inner.keys.timeout_ms());
         self.inner.keys.adopt(uri, Err(e)).map_err(js_error)
     }
 
