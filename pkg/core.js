@@ -233,11 +233,10 @@ export class OidcClient {
   constructor(options) {
     const { crypto, ...rest } = options && typeof options === 'object' ? options : {};
     this.#inner = call('new OidcClient()', () => new (built(glue, 'WasmClient', 'client'))(arg(options && typeof options === 'object' ? rest : options ?? {}, 'the client options')));
-    // ID token signatures are checked by the platform's crypto where there is one (as Verifier does).
-    if (crypto !== 'wasm' && platformBackend) {
-      this.#check = platformCheckFor(platformBackend);
-      this.#inner.usePlatformCrypto(true);
-    }
+    // ID token signatures are checked by the platform's crypto where there is one (as Verifier
+    // does), else by the module with this library's own arithmetic, loaded when first needed.
+    this.#check = signatureCheckerFor(crypto === 'wasm' ? null : platformBackend);
+    this.#inner.usePlatformCrypto(true);
   }
 
   get issuer() { return this.#inner.issuer; }
@@ -375,10 +374,11 @@ const JS_CODES = { ERR_INIT_FAILED: 'internal', ERR_BEARER_TOKEN_MISSING: 'verif
 
 // ---- signature checks by the platform ----
 // The core decides everything (parsing, alg allow-list, crit, key selection, signature length,
-// claims); only the signature arithmetic itself may be handed to the platform's crypto, which is
-// native code and much faster than WebAssembly. The core's own check is used where there is no
-// platform crypto, for verifySync with an asynchronous backend, and whenever the platform refuses
-// a key or throws, so the outcome is the same either way (tests/runtimes check this on the
+// claims); only the signature arithmetic itself is handed to the platform's crypto, which is
+// native code and much faster than WebAssembly. This library's own arithmetic (a module of its
+// own, see loadWasmCrypto) is used where there is no platform crypto, for verifySync with an
+// asynchronous backend, and whenever the platform refuses a key or throws, so the outcome is the
+// same either way (tests/runtimes check this on the
 // Wycheproof vectors and the attack catalogue in every runtime).
 const WEBCRYPTO = {
   RS256: [{ name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, { name: 'RSASSA-PKCS1-v1_5' }],
@@ -426,7 +426,98 @@ function platformCheckFor(backend) {
   };
 }
 
-/** @internal The backend verifiers use by default (null: the core's own arithmetic). */
+/**
+ * The platform's check, then, where it cannot decide (no platform crypto, a key it refuses), the
+ * arithmetic module's: `(alg, publicJwkJson, signature, data)` to a promise of true / false.
+ */
+function signatureCheckerFor(backend) {
+  const platform = backend ? platformCheckFor(backend) : null;
+  return async (alg, jwk, signature, data) => {
+    const ok = platform ? await platform(alg, jwk, signature, data) : undefined;
+    if (ok !== undefined) return ok;
+    await loadWasmCrypto();
+    try {
+      return wasmCryptoNow().verifySignatureWasm(jwk, alg, data, signature) === true;
+    } catch {
+      return false; // a key the module refuses verifies nothing
+    }
+  };
+}
+
+// ---- this library's own signature arithmetic (rsa, p256), a module of its own ----
+// Loaded only where it is needed: verifySync where the platform's crypto is asynchronous,
+// crypto: 'wasm', a runtime without WebCrypto, a key the platform refuses. Node, Deno and workerd
+// load it synchronously on first use; browsers fetch it (loadWasmCrypto).
+let cryptoSource = null;
+let cryptoGlue = null;
+let cryptoLoading = null;
+
+/** @internal Each entry point says how to load the arithmetic module: `{ sync: () => glue }` or `{ load: async () => glue }`. */
+export function _setWasmCryptoLoader(source) {
+  cryptoSource = source;
+}
+
+/** The arithmetic module's exports if it is loaded, or can be loaded at once; else null. */
+function wasmCryptoNow() {
+  if (!cryptoGlue && cryptoSource?.sync) {
+    try {
+      cryptoGlue = cryptoSource.sync();
+    } catch (e) {
+      throw loadError(e);
+    }
+  }
+  return cryptoGlue;
+}
+
+/**
+ * Load the module with this library's own signature arithmetic (memoized; a failed load can be
+ * retried). Needed before `verifySync` in a browser, where WebCrypto is asynchronous;
+ * `createVerifier({ crypto: 'wasm' })` and every asynchronous call load it themselves.
+ */
+export function loadWasmCrypto() {
+  if (cryptoGlue) return Promise.resolve();
+  if (!cryptoLoading) {
+    cryptoLoading = (async () => {
+      if (cryptoSource?.load) cryptoGlue = await cryptoSource.load();
+      else if (!wasmCryptoNow()) throw new Error('this runtime registered no loader for the signature arithmetic module');
+    })().catch((e) => { cryptoLoading = null; throw loadError(e); });
+  }
+  return cryptoLoading;
+}
+
+const cryptoNotLoaded = () => new AuthError('ERR_WASM_CRYPTO_NOT_LOADED',
+  'this call needs the library\'s own signature arithmetic (verifySync where the platform\'s crypto is asynchronous, or crypto: "wasm"), a module loaded on demand: await loadWasmCrypto() first',
+  { kind: 'config' });
+
+/** @internal The arithmetic module as a signature backend: synchronous, once loaded. */
+export const _wasmBackend = {
+  name: 'wasm',
+  sync: true,
+  importKey: (jwk, alg) => {
+    const g = wasmCryptoNow();
+    if (!g) throw cryptoNotLoaded();
+    const text = typeof jwk === 'string' ? jwk : JSON.stringify(jwk);
+    return { handle: g.importKey(text, alg), jwk: text, alg };
+  },
+  verify: (alg, key, signature, data) => {
+    const g = wasmCryptoNow();
+    if (!g) throw cryptoNotLoaded();
+    let ok = g.verify(key.handle, signature, data);
+    if (ok === undefined) { // the module dropped the key (too many imported): import it again
+      key.handle = g.importKey(key.jwk, key.alg);
+      ok = g.verify(key.handle, signature, data);
+    }
+    return ok === true;
+  },
+};
+
+/** @internal The arithmetic module's exports, loaded (for tests that compare it with the platform). */
+export async function _wasmCrypto() {
+  await loadWasmCrypto();
+  return wasmCryptoNow();
+}
+
+/** @internal The backend verifiers use by default (null: the arithmetic module). */
 export function _signatureBackend() {
   return platformBackend;
 }
@@ -453,6 +544,8 @@ export class Verifier {
   #onWarning;
   #backend;
   #keys = new Map();
+  /** Keys imported into the arithmetic module, for tokens the platform could not decide. */
+  #ownKeys = new Map();
   #keysGeneration = -1;
   #headAt = 0;
   #head = null;
@@ -468,7 +561,7 @@ export class Verifier {
       throw new AuthError('ERR_CONFIG_INVALID_OPTION', 'crypto must be "platform" (the default) or "wasm"', { kind: 'config' });
     }
     this.#onWarning = typeof onWarning === 'function' ? onWarning : (w) => console.warn(`oidc-wasm: ${w}`);
-    this.#backend = crypto === 'wasm' ? null : platformBackend;
+    this.#backend = crypto === 'wasm' || !platformBackend ? _wasmBackend : platformBackend;
     this.#inner = call('new Verifier()', () => new (built(glue, 'WasmVerifier', 'verifier'))(arg(rest, 'the verifier options')));
     this.#headAt = this.#inner.headAddress();
   }
@@ -495,41 +588,45 @@ export class Verifier {
     return h;
   }
 
-  /** The platform key for key `index` of the set of `generation` (null: the platform refused it). */
-  #platformKey(generation, index, alg) {
+  /**
+   * The backend's key for key `index` of the set of `generation` (null: the backend refused it),
+   * kept in `keys` (the platform's, or the arithmetic module's).
+   */
+  #platformKey(generation, index, alg, backend = this.#backend, keys = this.#keys) {
     if (generation !== this.#keysGeneration) {
       this.#keys.clear();
+      this.#ownKeys.clear();
       this.#keysGeneration = generation;
     }
     // A number, not a string: no allocation per verification.
     const id = index * ALGS.length + ALGS.indexOf(alg);
-    let key = this.#keys.get(id);
+    let key = keys.get(id);
     if (key === undefined) {
       const jwk = this.#inner.publicKey(generation, index);
       try {
-        key = jwk === undefined ? null : this.#backend.importKey(json(jwk), alg);
+        key = jwk === undefined ? null : backend.importKey(json(jwk), alg);
       } catch {
         key = null;
       }
       if (isThenable(key)) {
-        key = key.then((k) => { this.#keys.set(id, k); return k; }, () => { this.#keys.set(id, null); return null; });
+        key = key.then((k) => { keys.set(id, k); return k; }, () => { keys.set(id, null); return null; });
       }
-      this.#keys.set(id, key);
+      keys.set(id, key);
     }
     return key;
   }
 
   /**
-   * The platform's signature check: true / false, a promise of the raw answer, or undefined when
+   * The backend's signature check: true / false, a promise of the raw answer, or undefined when
    * it could not decide.
    */
-  #platformCheck(key, alg, h) {
+  #platformCheck(key, alg, h, backend = this.#backend) {
     if (!key) return undefined;
     try {
       // Views of the module's memory (h is read after the last call into the module): WebCrypto
-      // copies the bytes at the call, node:crypto verifies before returning.
+      // copies the bytes at the call, node:crypto and the arithmetic module verify before returning.
       const buffer = memory().buffer;
-      const ok = this.#backend.verify(alg, key, new Uint8Array(buffer, h[4], h[5]), new Uint8Array(buffer, h[6], h[7]));
+      const ok = backend.verify(alg, key, new Uint8Array(buffer, h[4], h[5]), new Uint8Array(buffer, h[6], h[7]));
       return isThenable(ok) ? ok : ok === true;
     } catch {
       return undefined;
@@ -537,15 +634,25 @@ export class Verifier {
   }
 
   /**
-   * Ends a prepared verification: claims checked, or the core's own check when the platform could
-   * not decide. The result (JSON), or undefined when verifyClaims gave it already.
+   * Ends a prepared verification once the backend answered `ok`: where it could not decide, the
+   * arithmetic module decides (loaded: see verify and verifySync); a key it refuses too verifies
+   * nothing. Then the claims. The result (JSON), or undefined when verifyClaims gave it already.
    */
-  #finish(token, handle, ok) {
-    if (ok === undefined) {
-      this.#inner.verifyFinish(handle, undefined);
-      return this.#inner.verifySync(token);
+  #finish(handle, ok) {
+    if (ok === undefined && this.#backend !== _wasmBackend) {
+      let h = this.#prepared(handle);
+      const alg = ALGS[h[3]];
+      const key = this.#platformKey(h[1], h[2], alg, _wasmBackend, this.#ownKeys);
+      h = this.#prepared(handle); // importing the key may have grown the memory
+      ok = this.#platformCheck(key, alg, h, _wasmBackend);
     }
-    return this.#inner.verifyFinish(handle, ok);
+    return this.#inner.verifyFinish(handle, ok === true);
+  }
+
+  /** Drop prepared verification `handle` (its check cannot be made) and throw `e`. */
+  #abandon(handle, e) {
+    this.#inner.verifyFinish(handle, undefined);
+    throw e;
   }
 
   #share(io) {
@@ -581,10 +688,7 @@ export class Verifier {
     if (!ready) await init();
     try {
       if (this.#io) await this.#io;
-      if (!this.#backend) {
-        await this.#load(token);
-        return json(this.#inner.verifySync(token));
-      }
+      if (this.#backend === _wasmBackend && !wasmCryptoNow()) await loadWasmCrypto();
       // The usual case needs no I/O.
       let r = this.#inner.verifyPrepareNow(token);
       if (r === null) {
@@ -612,7 +716,15 @@ export class Verifier {
           ok = undefined;
         }
       }
-      const text = this.#finish(token, handle, ok);
+      if (ok === undefined && !wasmCryptoNow()) {
+        // The platform could not decide: the arithmetic module will.
+        try {
+          await loadWasmCrypto();
+        } catch (e) {
+          this.#abandon(handle, e);
+        }
+      }
+      const text = this.#finish(handle, ok);
       return text === undefined ? early : json(text);
     } catch (e) {
       throw toAuthError(e);
@@ -628,15 +740,18 @@ export class Verifier {
   verifySync(token) {
     token = String(token);
     return call('verifySync()', () => {
-      if (!this.#backend?.sync) return json(this.#inner.verifySync(token));
+      const backend = this.#backend.sync ? this.#backend : _wasmBackend;
       const r = this.#inner.verifyPrepareSync(token);
       if (typeof r === 'string') return json(r);
       const handle = r;
+      if (backend === _wasmBackend && !wasmCryptoNow()) this.#abandon(handle, cryptoNotLoaded());
       let h = this.#prepared(handle);
       const alg = ALGS[h[3]];
-      const key = this.#platformKey(h[1], h[2], alg);
-      h = this.#prepared(handle); // fetching the key may have grown the memory
-      return json(this.#finish(token, handle, this.#platformCheck(key, alg, h)));
+      const key = this.#platformKey(h[1], h[2], alg, backend, backend === this.#backend ? this.#keys : this.#ownKeys);
+      h = this.#prepared(handle); // importing the key may have grown the memory
+      const ok = this.#platformCheck(key, alg, h, backend);
+      if (ok === undefined && backend !== _wasmBackend && !wasmCryptoNow()) this.#abandon(handle, cryptoNotLoaded());
+      return json(this.#finish(handle, ok));
     });
   }
 
@@ -734,6 +849,7 @@ export async function createVerifier(options) {
   const keys = loaded ? undefined : prefetchJwks(options);
   await moduleLoad;
   const verifier = new Verifier(options);
+  if (options?.crypto === 'wasm' || !platformBackend) await loadWasmCrypto();
   if (keys) verifier[adoptJwksFetch](options.jwksUri, keys);
   return verifier;
 }

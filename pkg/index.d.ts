@@ -46,6 +46,7 @@ export type AuthErrorCode =
   | 'ERR_CLIENT_SECRET_IN_BROWSER'
   | 'ERR_DEVICE_FLOW_CANCELLED'
   | 'ERR_FEATURE_NOT_BUILT'
+  | 'ERR_WASM_CRYPTO_NOT_LOADED'
   | 'ERR_RATE_LIMITED'
   | 'ERR_AUTHORIZATION_PENDING'
   | 'ERR_NETWORK'
@@ -272,6 +273,14 @@ export class OidcClient {
 export function init(source?: string | URL | Response | BufferSource | WebAssembly.Module | Promise<unknown>): Promise<void>;
 /** Whether the synchronous functions can be called. */
 export function isReady(): boolean;
+/**
+ * Load the module with this library's own signature arithmetic (RSA, P-256), which is loaded
+ * only where it is needed. Call it before `verifySync` in a browser, where WebCrypto is
+ * asynchronous (else `ERR_WASM_CRYPTO_NOT_LOADED`); Node, Deno and workerd load it by themselves,
+ * and `createVerifier({ crypto: 'wasm' })` and every asynchronous call load it when they need it.
+ * Memoized; a failed load can be retried.
+ */
+export function loadWasmCrypto(): Promise<void>;
 /** Loads the module if needed and creates a client. */
 export function createOidcClient(options: OidcClientOptions): Promise<OidcClient>;
 /** The authorization response parameters of a callback URL (from the query, or the fragment). */

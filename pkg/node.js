@@ -2,9 +2,17 @@
 // API is usable at once.
 import { readFileSync } from 'node:fs';
 import { constants, createPublicKey, verify } from 'node:crypto';
-import { _setLoader, _initSync, _setSignatureBackend } from './core.js';
+import { _setLoader, _initSync, _setSignatureBackend, _setWasmCryptoLoader } from './core.js';
+import * as cryptoGlue from './oidc_wasm_crypto.js';
 
 _setLoader(() => _initSync(readFileSync(new URL('./oidc_wasm_bg.wasm', import.meta.url))), { eager: true });
+// The signature arithmetic module, read when first needed (node:crypto decides almost everything).
+_setWasmCryptoLoader({
+  sync: () => {
+    cryptoGlue.initSync({ module: readFileSync(new URL('./oidc_wasm_crypto_bg.wasm', import.meta.url)) });
+    return cryptoGlue;
+  },
+});
 
 // Signature arithmetic by node:crypto (OpenSSL), synchronous, so verifySync uses it too. The
 // core still decides everything else (see core.js).

@@ -82,6 +82,9 @@ codes! {
     InvalidArgument = "ERR_INVALID_ARGUMENT", Config;
     /// The part asked for was left out of this build (a Cargo feature): build with it.
     FeatureNotBuilt = "ERR_FEATURE_NOT_BUILT", Config;
+    /// The call needs this library's own signature arithmetic, a module loaded on demand, before it
+    /// was loaded (JavaScript only: `verifySync` in a browser): await `loadWasmCrypto()` first.
+    WasmCryptoNotLoaded = "ERR_WASM_CRYPTO_NOT_LOADED", Config;
 
     /// The server answered with an OAuth 2.0 error (RFC 6749 §4.1.2.1, §5.2): see `error`.
     OAuthError = "ERR_OAUTH_ERROR", Server;

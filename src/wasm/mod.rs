@@ -10,6 +10,8 @@
 
 #[cfg(feature = "client")]
 mod client;
+#[cfg(feature = "wasm-crypto")]
+mod crypto;
 mod io;
 #[cfg(feature = "verifier")]
 mod keys;
@@ -20,11 +22,12 @@ mod standalone;
 pub use client::*;
 #[cfg(feature = "verifier")]
 pub use standalone::WasmVerifier;
+#[cfg(feature = "wasm-crypto")]
+pub use crypto::{import_key, verify, verify_signature_wasm};
 
 use wasm_bindgen::prelude::*;
 
 use crate::error::{Code, Error, Result};
-use crate::jose::compact;
 
 fn js_error(e: Error) -> JsValue {
     js_sys::JSON::parse(&e.to_json().to_string()).unwrap_or_else(|_| JsValue::from_str(e.message()))
@@ -72,13 +75,15 @@ fn seconds_option(raw: &impl crate::jose::json::Members, name: &str, default: f6
 }
 
 /// Decode a JWT **without verifying it**: JSON `{ header, claims }`. Nothing in it can be trusted.
+#[cfg(any(feature = "client", feature = "verifier"))]
 #[wasm_bindgen(js_name = decodeJwtUnverified)]
 pub fn decode_jwt_unverified(token: &str) -> core::result::Result<String, JsValue> {
-    let j = compact::decode_unverified(token, compact::DEFAULT_MAX_TOKEN_BYTES).map_err(js_error)?;
+    let j = crate::jose::compact::decode_unverified(token, crate::jose::compact::DEFAULT_MAX_TOKEN_BYTES).map_err(js_error)?;
     Ok(serde_json::json!({ "header": j.header, "claims": j.claims }).to_string())
 }
 
 /// Every error code with its kind, as JSON `{ code: kind }`.
+#[cfg(any(feature = "client", feature = "verifier"))]
 #[wasm_bindgen(js_name = errorCodes)]
 pub fn error_codes() -> String {
     let m: serde_json::Map<String, serde_json::Value> =

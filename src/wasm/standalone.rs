@@ -31,21 +31,6 @@ pub fn wasm_memory() -> JsValue {
     wasm_bindgen::memory()
 }
 
-/// This crate's own signature check of `signature` over `message` with a JWK (JSON): whether it
-/// verifies. A key that does not parse is an error.
-#[wasm_bindgen(js_name = verifySignatureWasm)]
-pub fn verify_signature_wasm(jwk_json: &str, alg: &str, message: &[u8], signature: &[u8]) -> core::result::Result<bool, JsValue> {
-    let run = || -> Result<bool> {
-        let obj = object_in_place(jwk_json, "the JWK")?;
-        let key = crate::jose::jwk::PublicJwk::from_json(&obj)?;
-        let alg = crate::jose::Algorithm::from_name(alg)
-            .ok_or_else(|| Error::new(Code::JoseAlgNotAllowed, format!("{alg:?} is not a supported algorithm")))?;
-        Ok(crate::jose::verify::verify_signature(alg, &key, message, signature).is_ok())
-    };
-    run().map_err(js_error)
-}
-
-
 struct VerifierInner {
     verifier: RefCell<Verifier>,
     keys: Rc<KeyStore>,
@@ -269,6 +254,7 @@ impl VerifierInner {
         Ok((!judged.given).then_some(judged.out))
     }
 
+    #[cfg(feature = "wasm-crypto")]
     fn verify_loaded(&self, token: &str, now: u64) -> Result<String> {
         if let Some(hit) = self.cached(token, now) {
             return Ok(hit);
@@ -407,7 +393,9 @@ impl WasmVerifier {
         cache.as_ref()?.keys()?.keys().get(index).map(|k| k.public.clone())
     }
 
-    /// Verify with the keys already loaded, without any I/O.
+    /// Verify with the keys already loaded, without any I/O, with this crate's own arithmetic
+    /// (the JavaScript layer uses the prepared path with a backend instead).
+    #[cfg(feature = "wasm-crypto")]
     #[wasm_bindgen(js_name = verifySync)]
     pub fn verify_sync(&self, token: &str) -> core::result::Result<String, JsValue> {
         self.inner.verify_loaded(token, io::now()).map_err(|e| js_error(self.inner.keys.explain(e)))

@@ -33,8 +33,10 @@ before(async () => {
     entryPoints: [join(consumer, 'web-entry.mjs')], bundle: true, format: 'esm', platform: 'browser',
     outfile: join(dist, 'bundle.js'), logLevel: 'error',
   });
-  // esbuild keeps `new URL('./oidc_wasm_bg.wasm', import.meta.url)` as is: the asset goes next to the bundle.
+  // esbuild keeps `new URL('./oidc_wasm_bg.wasm', import.meta.url)` as is: the assets go next to
+  // the bundle (the module, and the signature arithmetic module fetched on demand).
   copyFileSync(join(pkgDir, 'oidc_wasm_bg.wasm'), join(dist, 'oidc_wasm_bg.wasm'));
+  copyFileSync(join(pkgDir, 'oidc_wasm_crypto_bg.wasm'), join(dist, 'oidc_wasm_crypto_bg.wasm'));
   writeFileSync(join(consumer, 'bundled.html'), PAGE('', '/consumer/web-dist/bundle.js'));
   // oidc-wasm/verifier through an import map: its own module, fetched from its own directory.
   writeFileSync(join(consumer, 'verifier.html'),

@@ -44,12 +44,16 @@ export default {
     plugins: [{
       name: 'wasm-modules',
       setup(b) {
-        b.onResolve({ filter: /\.wasm$/ }, (a) => ({ path: a.resolveDir.endsWith('verifier') ? './verifier_bg.wasm' : './oidc_wasm_bg.wasm', external: true }));
+        b.onResolve({ filter: /\.wasm$/ }, (a) => {
+          if (a.path.endsWith('oidc_wasm_crypto_bg.wasm')) return { path: './oidc_wasm_crypto_bg.wasm', external: true };
+          return { path: a.resolveDir.endsWith('verifier') ? './verifier_bg.wasm' : './oidc_wasm_bg.wasm', external: true };
+        });
       },
     }],
   });
   copyFileSync(join(pkgDir, 'oidc_wasm_bg.wasm'), join(outdir, 'oidc_wasm_bg.wasm'));
   copyFileSync(join(pkgDir, 'verifier', 'oidc_wasm_bg.wasm'), join(outdir, 'verifier_bg.wasm'));
+  copyFileSync(join(pkgDir, 'oidc_wasm_crypto_bg.wasm'), join(outdir, 'oidc_wasm_crypto_bg.wasm'));
   mf = new Miniflare({
     modules: true,
     scriptPath: join(outdir, 'worker.mjs'),
