@@ -91,9 +91,10 @@ const readLock = (raw) => { try { return JSON.parse(raw); } catch { return null;
 
 /**
  * A cross-tab mutex in localStorage, for browsers without the Web Locks API: write an owner
- * mark, let competing writers settle, keep the lock only if the mark is still ours. A holder that
- * died leaves a mark that expires; a waiter that cannot get the lock in time goes on without it
- * (the refresh may then race, but the page never hangs).
+ * mark, let competing writers settle, keep the lock only if the mark is still ours after two
+ * settling periods (a write from another tab's process reaches this one with a delay, longer on a
+ * busy machine). A holder that died leaves a mark that expires; a waiter that cannot get the lock
+ * in time goes on without it (the refresh may then race, but the page never hangs).
  */
 async function storageLock(name, fn, { holdMs = 15_000, waitMs = 20_000 } = {}) {
   const ls = globalThis.localStorage;
@@ -106,8 +107,11 @@ async function storageLock(name, fn, { holdMs = 15_000, waitMs = 20_000 } = {}) 
     const cur = readLock(ls.getItem(key));
     if (!cur || cur.expires < Date.now()) {
       ls.setItem(key, JSON.stringify({ owner: me, expires: Date.now() + holdMs }));
-      await sleep(30);
-      if (readLock(ls.getItem(key))?.owner === me) break;
+      await sleep(100);
+      if (readLock(ls.getItem(key))?.owner === me) {
+        await sleep(100);
+        if (readLock(ls.getItem(key))?.owner === me) break;
+      }
     }
     contended = true;
     if (Date.now() > deadline) break;
