@@ -1,7 +1,15 @@
 #!/usr/bin/env bash
 # Build the npm package in pkg/: the release wasm, the wasm-bindgen glue (--target web, loaded by
 # the hand-written per-runtime entry points), wasm-opt, and the size report.
-# Usage: scripts/build.sh [--profile release|release-speed] [--no-size-check]
+# Usage: scripts/build.sh [--profile release|release-speed] [--no-size-check] [--force] [--dry-run]
+#
+# Each module (pkg/ and pkg/verifier/) has its own cargo target directory (target/m-full,
+# target/m-verifier), so building one does not invalidate the other. A module whose inputs are
+# unchanged is not built at all: next to its outputs, a stamp (.build-stamp) holds a hash of the
+# inputs (src/, Cargo.toml, Cargo.lock, .cargo/config.toml, the features, the profile, the build
+# commands, the tool versions, RUSTFLAGS and the like); the module is rebuilt when the hash differs
+# or an output is missing, and always with --force. --dry-run only says which module would be built.
+# The size report is likewise printed from .build/ when the files it measures are unchanged.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -f .build/env.sh ] || bash scripts/setup.sh
@@ -9,21 +17,26 @@ cd "$(dirname "$0")/.."
 . .build/env.sh
 PROFILE=release
 CHECK=1
+FORCE=0
+DRY=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --profile) PROFILE=$2; shift 2 ;;
     --no-size-check) CHECK=0; shift ;;
+    --force) FORCE=1; shift ;;
+    --dry-run) DRY=1; shift ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
 done
 OPT=-Oz; [ "$PROFILE" = release ] || OPT=-O3
+OUTPUTS=(oidc_wasm.js oidc_wasm.d.ts oidc_wasm_bg.wasm oidc_wasm_bg.wasm.d.ts)
 
-# module FEATURES OUT_DIR: build the crate with these Cargo features into OUT_DIR's glue and wasm.
-module() {
-  local features=$1 out=$2
-  cargo build -q --profile "$PROFILE" --target wasm32-unknown-unknown --lib --no-default-features --features "$features"
-  rm -f "$out"/oidc_wasm.js "$out"/oidc_wasm.d.ts "$out"/oidc_wasm_bg.wasm "$out"/oidc_wasm_bg.wasm.d.ts
-  wasm-bindgen --target web --out-dir "$out" --out-name oidc_wasm "target/wasm32-unknown-unknown/$PROFILE/oidc_wasm.wasm"
+# build_module FEATURES OUT_DIR TARGET_DIR: the crate with these Cargo features, its glue and wasm in OUT_DIR.
+build_module() {
+  local features=$1 out=$2 tdir=$3
+  cargo build -q --profile "$PROFILE" --target wasm32-unknown-unknown --lib --no-default-features --features "$features" \
+    --target-dir "$tdir"
+  wasm-bindgen --target web --out-dir "$out" --out-name oidc_wasm "$tdir/wasm32-unknown-unknown/$PROFILE/oidc_wasm.wasm"
   # wasm-bindgen output uses these post-MVP features; every runtime we support has them. The
   # producers and target_features sections are for toolchains, not for runtimes.
   wasm-opt "$OPT" --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
@@ -31,18 +44,59 @@ module() {
     "$out/oidc_wasm_bg.wasm" -o "$out/oidc_wasm_bg.wasm"
 }
 
+# What a module's build depends on besides its features: computed once.
+# (npm's wasm-opt is an 11 MB script that takes most of a second to start: its hash names it.)
+TOOLS=$(rustc -vV; cargo -V; wasm-bindgen --version; echo "wasm-opt $(sha256sum "$(readlink -f "$(command -v wasm-opt)")")")
+SOURCES=$(find src -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum;
+  sha256sum Cargo.toml Cargo.lock; [ ! -f .cargo/config.toml ] || sha256sum .cargo/config.toml; [ ! -f build.rs ] || sha256sum build.rs)
+BUILD_ENV=$(env | grep -E '^(RUSTFLAGS|RUSTC_[A-Z_]*|CARGO_ENCODED_RUSTFLAGS|CARGO_BUILD_[A-Z_]*|CARGO_PROFILE_[A-Z_]*|CARGO_TARGET_WASM32_[A-Z_]*)=' | LC_ALL=C sort || true)
+
+# module FEATURES OUT_DIR TARGET_DIR: build_module, unless the stamp in OUT_DIR says its inputs are unchanged.
+module() {
+  local features=$1 out=$2 tdir=$3 hash f missing=0
+  hash=$(printf '%s\n' "features=$features" "profile=$PROFILE" "opt=$OPT" "target-dir=$tdir" "$(declare -f build_module)" \
+    "$TOOLS" "$BUILD_ENV" "$SOURCES" | sha256sum | cut -d' ' -f1)
+  for f in "${OUTPUTS[@]}"; do [ -f "$out/$f" ] || missing=1; done
+  if [ "$FORCE" = 0 ] && [ "$missing" = 0 ] && [ "$(cat "$out/.build-stamp" 2>/dev/null)" = "$hash" ]; then
+    echo "$out: unchanged (inputs ${hash:0:12}), module build skipped"
+    return
+  fi
+  if [ "$DRY" = 1 ]; then echo "$out: would be built (inputs ${hash:0:12})"; return; fi
+  mkdir -p "$out"
+  rm -f "$out/.build-stamp"
+  for f in "${OUTPUTS[@]}"; do rm -f "$out/$f"; done
+  build_module "$features" "$out" "$tdir"
+  echo "$hash" > "$out/.build-stamp"
+  echo "$out: built (inputs ${hash:0:12})"
+}
+
 # The whole package (every default feature).
-module client,auth0,device,more-algorithms,verifier,wasm-crypto pkg
+module client,auth0,device,more-algorithms,verifier,wasm-crypto pkg target/m-full
 
 # `oidc-wasm/verifier`: the Verifier alone, in a module without the login code (about a quarter
 # smaller), for APIs and edge workers. Its entry points are pkg/'s with the verifier's exports
 # only, and core.js is shared as a copy (it loads the glue next to it).
-mkdir -p pkg/verifier
-module verifier,more-algorithms,wasm-crypto pkg/verifier
+module verifier,more-algorithms,wasm-crypto pkg/verifier target/m-verifier
+[ "$DRY" = 0 ] || exit 0
 cp pkg/core.js pkg/verifier/core.js
 for f in browser.js node.js deno.js workerd.js; do
   sed -e "s#^export \* from './core.js';#export { AuthError, init, isReady, Verifier, createVerifier, authErrorResponse, decodeJwtUnverified, errorCodes, _glue, _signatureBackend } from './core.js';#" \
     -e "/^export \* from '.\/spa.js';/d" "pkg/$f" > "pkg/verifier/$f"
   grep -q "createVerifier" "pkg/verifier/$f" || { echo "pkg/verifier/$f: the export line was not rewritten" >&2; exit 1; }
 done
-if [ "$CHECK" = 1 ]; then node scripts/size-report.mjs --check; else node scripts/size-report.mjs; fi
+
+# The size report (brotli at quality 11 takes seconds), unless what it measures is as it was.
+REPORT=.build/size-report.txt
+report_hash=$( (echo "check=$CHECK"; sha256sum scripts/size-report.mjs scripts/size-budget.json pkg/*.js pkg/oidc_wasm_bg.wasm \
+  pkg/verifier/*.js pkg/verifier/oidc_wasm_bg.wasm) | sha256sum | cut -d' ' -f1)
+if [ -f "$REPORT" ] && [ -f .build/size-report.json ] && [ "$(cat "$REPORT.stamp" 2>/dev/null)" = "$report_hash" ]; then
+  cat "$REPORT"
+  echo "(size report of unchanged files, from $REPORT)"
+else
+  rm -f "$REPORT.stamp"
+  if [ "$CHECK" = 1 ]; then node scripts/size-report.mjs --check; else node scripts/size-report.mjs; fi > "$REPORT.tmp" \
+    || { cat "$REPORT.tmp"; exit 1; }
+  mv "$REPORT.tmp" "$REPORT"
+  cat "$REPORT"
+  echo "$report_hash" > "$REPORT.stamp"
+fi
