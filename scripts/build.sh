@@ -84,6 +84,8 @@ for f in browser.js node.js deno.js workerd.js; do
     -e "/^export \* from '.\/spa.js';/d" "pkg/$f" > "pkg/verifier/$f"
   grep -q "createVerifier" "pkg/verifier/$f" || { echo "pkg/verifier/$f: the export line was not rewritten" >&2; exit 1; }
 done
+# The licenses ship in the package (the root's files are the source).
+cp LICENSE-MIT LICENSE-APACHE pkg/
 
 # The size report (brotli at quality 11 takes seconds), unless what it measures is as it was.
 REPORT=.build/size-report.txt
