@@ -38,6 +38,9 @@ changed=$(RUSTFLAGS="${RUSTFLAGS:-} --cfg oidc_wasm_stamp_probe" bash scripts/bu
 [ "$(grep -cE '^pkg(/verifier)?: would be built ' <<<"$changed")" = 2 ] \
   || { printf '%s\n' "$changed"; echo "build.sh did not see a changed input (RUSTFLAGS)" >&2; exit 1; }
 
+step "type check of a consumer (tsc --noEmit)"
+bash tests/types/check.sh
+
 step "the smallest login build (Cargo feature client alone), for its size and for tests/runtimes/features.test.mjs"
 bash scripts/size-features.sh minimal
 
