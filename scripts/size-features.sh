@@ -46,10 +46,10 @@ build_variant() {
     "$out/oidc_wasm_bg.wasm" -o "$out/oidc_wasm_bg.wasm"
 }
 # What every variant's build depends on besides its features (see scripts/build.sh).
-TOOLS=$(rustc -vV; cargo -V; wasm-bindgen --version; echo "wasm-opt $(sha256sum "$(readlink -f "$(command -v wasm-opt)")")")
+TOOLS=$("${RUSTC:-rustc}" -vV; cargo -V; wasm-bindgen --version; echo "wasm-opt $(sha256sum "$(readlink -f "$(command -v wasm-opt)")")")
 SOURCES=$(find src -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum;
   sha256sum Cargo.toml Cargo.lock; [ ! -f .cargo/config.toml ] || sha256sum .cargo/config.toml; [ ! -f build.rs ] || sha256sum build.rs)
-BUILD_ENV=$(env | grep -E '^(RUSTFLAGS|RUSTC_[A-Z_]*|CARGO_ENCODED_RUSTFLAGS|CARGO_BUILD_[A-Z_]*|CARGO_PROFILE_[A-Z_]*|CARGO_TARGET_WASM32_[A-Z_]*)=' | LC_ALL=C sort || true)
+BUILD_ENV=$(env | grep -E '^(RUSTC|RUSTUP_TOOLCHAIN|RUSTFLAGS|RUSTC_[A-Z_]*|CARGO_ENCODED_RUSTFLAGS|CARGO_BUILD_[A-Z_]*|CARGO_PROFILE_[A-Z_]*|CARGO_TARGET_WASM32_[A-Z_]*)=' | LC_ALL=C sort || true)
 for v in "${ORDER[@]}"; do
   out=.build/size/$v
   hash=$(printf '%s\n' "features=${FEATURES[$v]}" "$(declare -f build_variant)" "$TOOLS" "$BUILD_ENV" "$SOURCES" | sha256sum | cut -d' ' -f1)
