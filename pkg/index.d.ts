@@ -3,6 +3,12 @@
 /** Whose move it is after an error. */
 export type AuthErrorKind = 'config' | 'server' | 'protocol' | 'verification' | 'network' | 'internal';
 
+/**
+ * A DOM class's instance type (Window, Storage) where TypeScript's DOM library is loaded, and
+ * `never` in a project without it (a Worker's), whose types then still compile.
+ */
+type DomInstance<Name extends string> = typeof globalThis extends Record<Name, { prototype: infer T }> ? T : never;
+
 /** Stable error codes. */
 export type AuthErrorCode =
   | 'ERR_CONFIG_MISSING_CLIENT_ID'
@@ -363,8 +369,8 @@ export class AuthClient {
   loginWithRedirect<TAppState = any>(options?: RedirectLoginOptions<TAppState>): Promise<void>;
   handleRedirectCallback<TAppState = any>(url?: string): Promise<{ appState?: TAppState }>;
   /** Log in in a popup (call from a click handler). */
-  loginWithPopup(options?: { authorizationParams?: AuthorizationParams }, config?: { popup?: Window; timeoutInSeconds?: number }): Promise<void>;
-  getTokenWithPopup(options?: { authorizationParams?: AuthorizationParams }, config?: { popup?: Window; timeoutInSeconds?: number }): Promise<string | undefined>;
+  loginWithPopup(options?: { authorizationParams?: AuthorizationParams }, config?: { popup?: DomInstance<'Window'>; timeoutInSeconds?: number }): Promise<void>;
+  getTokenWithPopup(options?: { authorizationParams?: AuthorizationParams }, config?: { popup?: DomInstance<'Window'>; timeoutInSeconds?: number }): Promise<string | undefined>;
   getTokenSilently(options: GetTokenSilentlyOptions & { detailedResponse: true }): Promise<TokenDetails>;
   getTokenSilently(options?: GetTokenSilentlyOptions): Promise<string>;
   getUser<TUser extends User = User>(): Promise<TUser | undefined>;
@@ -413,6 +419,14 @@ export const Auth0Client: typeof AuthClient;
 export function createAuthClient(options: AuthClientOptions): Promise<AuthClient>;
 export const createAuth0Client: typeof createAuthClient;
 export class InMemoryCache implements ICache {
+  get(key: string): unknown;
+  set(key: string, entry: unknown): void;
+  remove(key: string): void;
+  allKeys(): string[];
+}
+/** A cache over Web Storage (what `cacheLocation: 'localstorage'` and `'sessionstorage'` use); values are JSON, anything unreadable is dropped. */
+export class StorageCache implements ICache {
+  constructor(storage: DomInstance<'Storage'>);
   get(key: string): unknown;
   set(key: string, entry: unknown): void;
   remove(key: string): void;

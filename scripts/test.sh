@@ -30,6 +30,17 @@ cargo check -q --manifest-path fuzz/Cargo.toml --bins
 step "build the npm package (size budget checked)"
 bash scripts/build.sh
 
+step "build.sh again with nothing changed: the three module builds skipped (and a changed input is seen)"
+again=$(bash scripts/build.sh)
+[ "$(grep -cE '^pkg(/verifier)?/oidc_wasm(_crypto)?: unchanged ' <<<"$again")" = 3 ] \
+  || { printf '%s\n' "$again"; echo "a second build.sh with nothing changed built a module again" >&2; exit 1; }
+changed=$(RUSTFLAGS="${RUSTFLAGS:-} --cfg oidc_wasm_stamp_probe" bash scripts/build.sh --dry-run)
+[ "$(grep -cE '^pkg(/verifier)?/oidc_wasm(_crypto)?: would be built ' <<<"$changed")" = 3 ] \
+  || { printf '%s\n' "$changed"; echo "build.sh did not see a changed input (RUSTFLAGS)" >&2; exit 1; }
+
+step "type check of a consumer (tsc --noEmit)"
+bash tests/types/check.sh
+
 step "the smallest login build (Cargo feature client alone), for its size and for tests/runtimes/features.test.mjs"
 bash scripts/size-features.sh minimal
 
