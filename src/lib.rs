@@ -64,6 +64,7 @@ pub mod session;
 pub mod token;
 pub mod url;
 pub mod verifier;
+pub mod verifier_driver;
 
 /// The WebAssembly bindings (wasm32 only). Public for the wasm-bindgen tests; JavaScript users
 /// use the npm package instead.

@@ -2,41 +2,22 @@
 //! with canned answers, in the manner of quinn's paired-endpoint tests. Several flows of one
 //! client run side by side; ID tokens are signed here with a P-256 key.
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
-use base64::Engine as _;
+mod support;
+
 use oidc_wasm::authorize::{parse_callback_url, AuthorizeParams, AuthorizeRandom, LoginTransaction};
 use oidc_wasm::config::{ClientConfig, ClientOptions};
 use oidc_wasm::driver::{Client, Flow, Op, Step};
 use oidc_wasm::http::{fetch_failure, HttpRequest, HttpResponse, Method};
 use oidc_wasm::Code;
-use p256::ecdsa::signature::Signer as _;
 use serde_json::{json, Value};
+use support::{jwk, jwks};
 
 const NOW: u64 = 1_700_000_000;
 const ISSUER: &str = "https://op.example";
 const JWKS: &str = "https://op.example/jwks";
 
-fn signing_key(seed: u8) -> p256::ecdsa::SigningKey {
-    p256::ecdsa::SigningKey::from_slice(&[seed; 32]).unwrap()
-}
-
-fn jwk(seed: u8, kid: &str) -> Value {
-    let point = signing_key(seed).verifying_key().to_sec1_point(false);
-    json!({ "kty": "EC", "crv": "P-256", "kid": kid, "use": "sig", "alg": "ES256",
-        "x": B64.encode(point.x().unwrap()), "y": B64.encode(point.y().unwrap()) })
-}
-
-fn jwks(keys: &[(u8, &str)]) -> HttpResponse {
-    let keys: Vec<Value> = keys.iter().map(|(s, k)| jwk(*s, k)).collect();
-    HttpResponse::new(200, json!({ "keys": keys }).to_string())
-}
-
 fn id_token(seed: u8, kid: &str, claims: Value) -> String {
-    let header = B64.encode(json!({ "alg": "ES256", "kid": kid, "typ": "JWT" }).to_string());
-    let payload = B64.encode(claims.to_string());
-    let input = format!("{header}.{payload}");
-    let sig: p256::ecdsa::Signature = signing_key(seed).sign(input.as_bytes());
-    format!("{input}.{}", B64.encode(sig.to_bytes()))
+    support::es256(seed, kid, claims)
 }
 
 fn claims(nonce: Option<&str>, sub: &str) -> Value {

@@ -14,8 +14,6 @@ mod client;
 mod crypto;
 mod io;
 #[cfg(feature = "verifier")]
-mod keys;
-#[cfg(feature = "verifier")]
 mod standalone;
 
 #[cfg(feature = "client")]
