@@ -91,14 +91,8 @@ pub fn audiences(claims: &dyn Members) -> Result<Vec<&str>> {
 
 /// Check the claims every JWT must pass. `now` is seconds since the Unix epoch.
 pub fn check_claims(header: &dyn Members, claims: &dyn Members, rules: &ClaimRules, now: u64) -> Result<()> {
-    let tol = rules.clock_tolerance;
-    // RFC 8725 §3.11 explicit typing; RFC 9068 §4 step 1 for access tokens.
     if let Some(expected) = &rules.typ {
-        let typ = header.member("typ").and_then(|m| m.as_str()).unwrap_or_default();
-        let norm = |s: &str| s.to_ascii_lowercase().trim_start_matches("application/").to_owned();
-        if norm(typ) != norm(expected) {
-            return Err(fail("typ", "check_failed", format!("the header typ is {typ:?}, not {expected:?} (RFC 8725 §3.11)")));
-        }
+        check_typ(header, expected)?;
     }
     for name in &rules.required_claims {
         if claims.member(name).is_none() {
@@ -121,7 +115,33 @@ pub fn check_claims(header: &dyn Members, claims: &dyn Members, rules: &ClaimRul
             return Err(fail("aud", "check_failed", format!("the token's aud {auds:?} does not include {:?}", rules.audience)));
         }
     }
-    // RFC 7519 §4.1.4: exp; "MUST NOT be accepted on or after" exp, with a small leeway.
+    check_dates(claims, rules, now)?;
+    if !rules.required_scopes.is_empty() {
+        check_scopes(claims, &rules.required_scopes)?;
+    }
+    Ok(())
+}
+
+/// RFC 8725 §3.11 explicit typing (RFC 9068 §4 step 1 for access tokens): the header `typ` is
+/// the expected one, compared case-insensitively, with or without `application/`.
+fn check_typ(header: &dyn Members, expected: &str) -> Result<()> {
+    let typ = header.member("typ").and_then(|m| m.as_str()).unwrap_or_default();
+    let norm = |s: &str| s.to_ascii_lowercase().trim_start_matches("application/").to_owned();
+    if norm(typ) == norm(expected) {
+        Ok(())
+    } else {
+        Err(fail("typ", "check_failed", format!("the header typ is {typ:?}, not {expected:?} (RFC 8725 §3.11)")))
+    }
+}
+
+/// The time claims:
+/// - `exp` (RFC 7519 §4.1.4): the token "MUST NOT be accepted on or after" it, with a small
+///   leeway (`ERR_JWT_EXPIRED`);
+/// - `nbf` (RFC 7519 §4.1.5);
+/// - `iat` (RFC 7519 §4.1.6): a token from the future is refused, an old one when a maximum
+///   token age is set.
+fn check_dates(claims: &dyn Members, rules: &ClaimRules, now: u64) -> Result<()> {
+    let tol = rules.clock_tolerance;
     if let Some(exp) = numeric_date(claims, "exp")? {
         if now >= exp.saturating_add(tol) {
             return Err(Error::claim(
@@ -132,13 +152,11 @@ pub fn check_claims(header: &dyn Members, claims: &dyn Members, rules: &ClaimRul
             ));
         }
     }
-    // RFC 7519 §4.1.5: nbf.
     if let Some(nbf) = numeric_date(claims, "nbf")? {
         if now.saturating_add(tol) < nbf {
             return Err(fail("nbf", "check_failed", format!("the token is not valid before {nbf} (now {now})")));
         }
     }
-    // RFC 7519 §4.1.6: iat; a token from the future is refused, an old one when a max age is set.
     let iat = numeric_date(claims, "iat")?;
     if let Some(iat) = iat {
         if iat > now.saturating_add(tol) {
@@ -151,19 +169,21 @@ pub fn check_claims(header: &dyn Members, claims: &dyn Members, rules: &ClaimRul
             return Err(fail("iat", "check_failed", format!("the token is older than the maximum age of {max} s")));
         }
     }
-    // RFC 9068 §2.2.3: scope, space-delimited.
-    if !rules.required_scopes.is_empty() {
-        let granted: Vec<&str> = match claims.member("scope") {
-            Some(Member::Str(s)) => s.split_ascii_whitespace().collect(),
-            Some(Member::Array(a)) => a.into_iter().flatten().collect(),
-            Some(_) => return Err(fail("scope", "invalid", "the scope claim is not a string")),
-            None => return Err(fail("scope", "missing", "the token has no scope claim")),
-        };
-        if let Some(missing) = rules.required_scopes.iter().find(|r| !granted.contains(&r.as_str())) {
-            return Err(fail("scope", "check_failed", format!("the token lacks the required scope {missing:?}")));
-        }
-    }
     Ok(())
+}
+
+/// RFC 9068 §2.2.3: the token's `scope` (space-delimited) must include every required scope.
+fn check_scopes(claims: &dyn Members, required: &[String]) -> Result<()> {
+    let granted: Vec<&str> = match claims.member("scope") {
+        Some(Member::Str(s)) => s.split_ascii_whitespace().collect(),
+        Some(Member::Array(a)) => a.into_iter().flatten().collect(),
+        Some(_) => return Err(fail("scope", "invalid", "the scope claim is not a string")),
+        None => return Err(fail("scope", "missing", "the token has no scope claim")),
+    };
+    match required.iter().find(|r| !granted.contains(&r.as_str())) {
+        Some(missing) => Err(fail("scope", "check_failed", format!("the token lacks the required scope {missing:?}"))),
+        None => Ok(()),
+    }
 }
 
 /// What an ID token is checked against beyond [`ClaimRules`] (OIDC Core §3.1.3.7).
@@ -227,11 +247,7 @@ pub fn check_id_token(claims: &dyn Members, rules: &IdTokenRules, alg: Algorithm
     }
     // Step 13: auth_time with max_age.
     if let Some(max_age) = rules.max_age {
-        let auth_time = numeric_date(claims, "auth_time")?
-            .ok_or_else(|| fail("auth_time", "missing", "max_age was sent, so the ID token must have auth_time (step 13)"))?;
-        if now > auth_time.saturating_add(max_age).saturating_add(tolerance) {
-            return Err(fail("auth_time", "check_failed", format!("the user authenticated more than max_age ({max_age} s) ago (step 13)")));
-        }
+        check_auth_time(claims, max_age, now, tolerance)?;
     }
     // Auth0 organizations.
     if let Some(org) = &rules.organization {
@@ -254,6 +270,17 @@ pub fn check_id_token(claims: &dyn Members, rules: &IdTokenRules, alg: Algorithm
         if at_hash(alg, at) != expected {
             return Err(fail("at_hash", "check_failed", "the ID token's at_hash does not match the access token"));
         }
+    }
+    Ok(())
+}
+
+/// OIDC Core §3.1.3.7 step 13: with `max_age` sent, `auth_time` is required, and the
+/// authentication may be at most `max_age` (plus the tolerance) old.
+fn check_auth_time(claims: &dyn Members, max_age: u64, now: u64, tolerance: u64) -> Result<()> {
+    let auth_time = numeric_date(claims, "auth_time")?
+        .ok_or_else(|| fail("auth_time", "missing", "max_age was sent, so the ID token must have auth_time (step 13)"))?;
+    if now > auth_time.saturating_add(max_age).saturating_add(tolerance) {
+        return Err(fail("auth_time", "check_failed", format!("the user authenticated more than max_age ({max_age} s) ago (step 13)")));
     }
     Ok(())
 }
