@@ -170,7 +170,7 @@ export interface VerifierOptions {
   jwksUri?: string;
   /** Allowed algorithms (RS256, RS384, RS512, PS256, ES256). Default: what the issuer announces, else RS256 + ES256. */
   algorithms?: string[];
-  /** Seconds of tolerance for exp, nbf, iat (default 60). */
+  /** Seconds of tolerance for exp, nbf, iat (default 60). Token dates may be fractional or negative (RFC 7519 §2) and are compared exactly. */
   clockTolerance?: number;
   /** Maximum age of a token from its `iat`, in seconds. */
   maxTokenAge?: number;

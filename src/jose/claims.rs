@@ -56,15 +56,98 @@ fn fail(claim: &str, reason: &str, msg: impl Into<String>) -> Error {
     Error::claim(Code::JwtClaimValidationFailed, claim, reason, msg)
 }
 
-fn numeric_date(claims: &dyn Members, name: &str) -> Result<Option<u64>> {
+/// A NumericDate (RFC 7519 §2): "a JSON numeric value representing the number of seconds from
+/// 1970-01-01T00:00:00Z UTC until the specified UTC date/time", which "can represent any JSON
+/// number": negative (a date before 1970), fractional, as large as JSON goes. It is compared
+/// with whole seconds exactly, through the whole seconds just below and just above it (equal
+/// for a whole number), which are exact in `i128` for every double below 2^127 and saturate
+/// beyond, where no comparison with a time of this library's range can change.
+///
+/// A number is kept as JSON gives it: a whole number that fits in 64 bits as itself, any other
+/// as its double (JSON has no NaN or Infinity; one that is not finite is refused).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct NumericDate(DateRepr);
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum DateRepr {
+    Whole(u64),
+    Other(f64),
+}
+
+impl NumericDate {
+    /// The date a claim's value states, or `None` when it is not a (finite) number.
+    pub fn of(member: &Member<'_>) -> Option<NumericDate> {
+        match *member {
+            Member::Number(Some(u), _) => Some(NumericDate(DateRepr::Whole(u))),
+            Member::Number(None, f) if f.is_finite() => Some(NumericDate(DateRepr::Other(f))),
+            _ => None,
+        }
+    }
+
+    /// The greatest whole number of seconds not after the date (saturating beyond `i128`).
+    pub fn floor(self) -> i128 {
+        match self.0 {
+            DateRepr::Whole(u) => i128::from(u),
+            // `as` saturates, and maps a NaN (never held) to 0.
+            DateRepr::Other(f) => f.floor() as i128,
+        }
+    }
+
+    /// The least whole number of seconds not before the date (saturating beyond `i128`).
+    pub fn ceil(self) -> i128 {
+        match self.0 {
+            DateRepr::Whole(u) => i128::from(u),
+            DateRepr::Other(f) => f.ceil() as i128,
+        }
+    }
+
+    /// Whether the date is strictly before the whole second `t`.
+    pub fn is_before(self, t: i128) -> bool {
+        self.floor() < t
+    }
+
+    /// Whether the date is strictly after the whole second `t`.
+    pub fn is_after(self, t: i128) -> bool {
+        self.ceil() > t
+    }
+
+    /// The date in words for a message: seconds, with up to six decimals, formatted as integers
+    /// (no float formatting in the module).
+    pub fn describe(self) -> String {
+        let f = match self.0 {
+            DateRepr::Whole(u) => return u.to_string(),
+            DateRepr::Other(f) => f,
+        };
+        let sign = if f < 0.0 { "-" } else { "" };
+        let abs = f.abs();
+        // Beyond 2^53 every double is a whole number; beyond 2^63 it is described by its size.
+        if abs >= 9_223_372_036_854_775_808.0 {
+            return format!("{sign}2^63 or more");
+        }
+        let mut whole = abs.trunc() as u64;
+        let mut micros = ((abs - abs.trunc()) * 1e6 + 0.5).floor() as u32;
+        if micros >= 1_000_000 {
+            whole = whole.saturating_add(1);
+            micros = 0;
+        }
+        if micros == 0 {
+            return format!("{sign}{whole}");
+        }
+        let mut text = format!("{sign}{whole}.{micros:06}");
+        while text.ends_with('0') {
+            text.pop();
+        }
+        text
+    }
+}
+
+/// A NumericDate claim (RFC 7519 §2): absent, or any JSON number; anything else is `invalid`.
+fn numeric_date(claims: &dyn Members, name: &str) -> Result<Option<NumericDate>> {
     match claims.member(name) {
         None => Ok(None),
-        // RFC 7519 §2 NumericDate: seconds, possibly non-integer; negative dates are refused.
-        Some(Member::Number(u, f)) => match u.or_else(|| (f >= 0.0 && f.is_finite()).then_some(f as u64)) {
-            Some(v) => Ok(Some(v)),
-            None => Err(fail(name, "invalid", format!("the {name} claim is not a valid NumericDate"))),
-        },
-        Some(_) => Err(fail(name, "invalid", format!("the {name} claim is not a number (RFC 7519 §2 NumericDate)"))),
+        Some(m) => NumericDate::of(&m)
+            .map(Some)
+            .ok_or_else(|| fail(name, "invalid", format!("the {name} claim is not a number (RFC 7519 §2 NumericDate)"))),
     }
 }
 
@@ -90,6 +173,10 @@ pub fn audiences(claims: &dyn Members) -> Result<Vec<&str>> {
 }
 
 /// Check the claims every JWT must pass. `now` is seconds since the Unix epoch.
+///
+/// The dates are compared exactly as the numbers they are (see [`NumericDate`]): the bounds
+/// (`now` ± the tolerance, the maximum age) are whole seconds, computed in `i128` so that no
+/// setting overflows.
 pub fn check_claims(header: &dyn Members, claims: &dyn Members, rules: &ClaimRules, now: u64) -> Result<()> {
     if let Some(expected) = &rules.typ {
         check_typ(header, expected)?;
@@ -134,38 +221,40 @@ fn check_typ(header: &dyn Members, expected: &str) -> Result<()> {
     }
 }
 
-/// The time claims:
-/// - `exp` (RFC 7519 §4.1.4): the token "MUST NOT be accepted on or after" it, with a small
-///   leeway (`ERR_JWT_EXPIRED`);
-/// - `nbf` (RFC 7519 §4.1.5);
-/// - `iat` (RFC 7519 §4.1.6): a token from the future is refused, an old one when a maximum
-///   token age is set.
+/// The time claims, each a NumericDate (RFC 7519 §2) compared exactly with whole-second bounds:
+/// - `exp` (RFC 7519 §4.1.4): the token "MUST NOT be accepted on or after" it; with the
+///   tolerance, expired when exp <= now - tolerance (`ERR_JWT_EXPIRED`);
+/// - `nbf` (RFC 7519 §4.1.5): it "MUST NOT be accepted before" it: refused when
+///   nbf > now + tolerance;
+/// - `iat` (RFC 7519 §4.1.6): refused from the future (iat > now + tolerance) and, with a
+///   maximum token age, when iat < now - max age - tolerance.
 fn check_dates(claims: &dyn Members, rules: &ClaimRules, now: u64) -> Result<()> {
     let tol = rules.clock_tolerance;
+    let (now_s, tol_s) = (i128::from(now), i128::from(tol));
     if let Some(exp) = numeric_date(claims, "exp")? {
-        if now >= exp.saturating_add(tol) {
+        if !exp.is_after(now_s - tol_s) {
             return Err(Error::claim(
                 Code::JwtExpired,
                 "exp",
                 "check_failed",
-                format!("the token expired at {exp} (now {now}, tolerance {tol} s)"),
+                format!("the token expired at {} (now {now}, tolerance {tol} s)", exp.describe()),
             ));
         }
     }
     if let Some(nbf) = numeric_date(claims, "nbf")? {
-        if now.saturating_add(tol) < nbf {
-            return Err(fail("nbf", "check_failed", format!("the token is not valid before {nbf} (now {now})")));
+        if nbf.is_after(now_s + tol_s) {
+            return Err(fail("nbf", "check_failed", format!("the token is not valid before {} (now {now})", nbf.describe())));
         }
     }
     let iat = numeric_date(claims, "iat")?;
     if let Some(iat) = iat {
-        if iat > now.saturating_add(tol) {
-            return Err(fail("iat", "check_failed", format!("the token was issued in the future ({iat}, now {now})")));
+        if iat.is_after(now_s + tol_s) {
+            return Err(fail("iat", "check_failed", format!("the token was issued in the future ({}, now {now})", iat.describe())));
         }
     }
     if let Some(max) = rules.max_token_age {
         let iat = iat.ok_or_else(|| fail("iat", "missing", "the token has no iat, needed for the maximum token age"))?;
-        if now.saturating_sub(iat) > max.saturating_add(tol) {
+        if iat.is_before(now_s - i128::from(max) - tol_s) {
             return Err(fail("iat", "check_failed", format!("the token is older than the maximum age of {max} s")));
         }
     }
@@ -275,11 +364,12 @@ pub fn check_id_token(claims: &dyn Members, rules: &IdTokenRules, alg: Algorithm
 }
 
 /// OIDC Core §3.1.3.7 step 13: with `max_age` sent, `auth_time` is required, and the
-/// authentication may be at most `max_age` (plus the tolerance) old.
+/// authentication too old when auth_time < now - max_age - tolerance; `auth_time` is a
+/// NumericDate (OIDC Core §2, RFC 7519 §2), compared exactly ([`NumericDate`]).
 fn check_auth_time(claims: &dyn Members, max_age: u64, now: u64, tolerance: u64) -> Result<()> {
     let auth_time = numeric_date(claims, "auth_time")?
         .ok_or_else(|| fail("auth_time", "missing", "max_age was sent, so the ID token must have auth_time (step 13)"))?;
-    if now > auth_time.saturating_add(max_age).saturating_add(tolerance) {
+    if auth_time.is_before(i128::from(now) - i128::from(max_age) - i128::from(tolerance)) {
         return Err(fail("auth_time", "check_failed", format!("the user authenticated more than max_age ({max_age} s) ago (step 13)")));
     }
     Ok(())
