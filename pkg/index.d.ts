@@ -177,7 +177,7 @@ export interface VerifierOptions {
   requiredClaims?: string[];
   /** Scopes the token's `scope` must all include (RFC 9068). */
   requiredScopes?: string[];
-  /** Expected header `typ`, e.g. "at+jwt" for RFC 9068 access tokens. */
+  /** Expected header `typ`, e.g. "at+jwt" for RFC 9068 access tokens ("application/at+jwt" is the same; compared case-insensitively). */
   typ?: string;
   /** Largest token accepted, in bytes (default 16384). */
   maxTokenBytes?: number;

@@ -715,3 +715,34 @@ fn any_numeric_date_rfc7519_allows_is_accepted() {
     assert_eq!(time_for_fresh_id_token(&tok, 1000, 60), (1000, 0));
 }
 
+/// RFC 7515 §4.1.9: `application/` is left out only of a media type with no other `/`, so it is
+/// added back once to a `typ` without one; media types compare case-insensitively (RFC 2045 §5.1).
+#[test]
+fn typ_application_prefix_is_implied_once() {
+    let rules = |typ: &str| ClaimRules { typ: Some(typ.into()), ..ClaimRules::new("https://op.example/", vec!["api".into()]) };
+    let c = json!({ "iss": "https://op.example/", "aud": "api", "exp": NOW + 60 });
+    let ok = |expected: &str, typ: &str| check_both(json!({ "typ": typ }), c.clone(), &rules(expected)).is_ok();
+    for typ in ["at+jwt", "AT+JWT", "application/at+jwt", "APPLICATION/At+Jwt"] {
+        assert!(ok("at+jwt", typ), "{typ}");
+        assert!(ok("application/at+jwt", typ), "{typ}");
+    }
+    for typ in [
+        "application/application/at+jwt",
+        "Application/application/at+jwt",
+        "application/",
+        "text/at+jwt",
+        "at+jwt/",
+        "/at+jwt",
+        "application/at+jwt ",
+        "jwt",
+        "",
+    ] {
+        assert!(!ok("at+jwt", typ), "{typ}");
+        let e = check_both(json!({ "typ": typ }), c.clone(), &rules("at+jwt")).unwrap_err();
+        assert_eq!((e.code(), e.claim.as_deref(), e.reason.as_deref()), (Code::JwtClaimValidationFailed, Some("typ"), Some("check_failed")));
+    }
+    assert!(ok("application/application/at+jwt", "application/application/at+jwt"));
+    assert!(!ok("application/application/at+jwt", "at+jwt"));
+    assert!(!ok("application/application/at+jwt", "application/at+jwt"));
+}
+

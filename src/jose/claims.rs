@@ -30,11 +30,32 @@ pub struct ClaimRules {
     pub max_token_age: Option<u64>,
     /// Claims that must be present.
     pub required_claims: Vec<String>,
-    /// When set, the header `typ` must be this (compared case-insensitively, with or without
-    /// `application/`; RFC 8725 §3.11, RFC 9068 §2.1 `at+jwt`).
+    /// When set, the header `typ` must be this media type (see [`typ_matches`]; RFC 8725 §3.11,
+    /// RFC 9068 §2.1 `at+jwt`).
     pub typ: Option<String>,
     /// Scopes the token's `scope` (space-separated) must all include (RFC 9068 §2.2.3).
     pub required_scopes: Vec<String>,
+}
+
+/// Whether the header `typ` names the media type `expected` (RFC 7515 §4.1.9): a value with no
+/// `/` stands for `application/` followed by it, and only such a value (so
+/// `application/application/at+jwt` is not `at+jwt`); media type names compare
+/// case-insensitively (RFC 2045 §5.1, RFC 6838 §4.2).
+pub fn typ_matches(typ: &str, expected: &str) -> bool {
+    /// The value without its `application/` when that is what §4.1.9 lets a producer omit: the
+    /// short form, or `None` for a media type that has no short form.
+    fn short(v: &str) -> Option<&str> {
+        if !v.contains('/') {
+            return Some(v);
+        }
+        let (prefix, rest) = v.split_at_checked("application/".len())?;
+        (prefix.eq_ignore_ascii_case("application/") && !rest.contains('/')).then_some(rest)
+    }
+    match (short(typ), short(expected)) {
+        (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
+        (None, None) => typ.eq_ignore_ascii_case(expected),
+        _ => false,
+    }
 }
 
 impl ClaimRules {
@@ -209,12 +230,11 @@ pub fn check_claims(header: &dyn Members, claims: &dyn Members, rules: &ClaimRul
     Ok(())
 }
 
-/// RFC 8725 §3.11 explicit typing (RFC 9068 §4 step 1 for access tokens): the header `typ` is
-/// the expected one, compared case-insensitively, with or without `application/`.
+/// RFC 8725 §3.11 explicit typing (RFC 9068 §4 step 1 for access tokens): the header `typ` names
+/// the expected media type, compared as RFC 7515 §4.1.9 says ([`typ_matches`]).
 fn check_typ(header: &dyn Members, expected: &str) -> Result<()> {
     let typ = header.member("typ").and_then(|m| m.as_str()).unwrap_or_default();
-    let norm = |s: &str| s.to_ascii_lowercase().trim_start_matches("application/").to_owned();
-    if norm(typ) == norm(expected) {
+    if typ_matches(typ, expected) {
         Ok(())
     } else {
         Err(fail("typ", "check_failed", format!("the header typ is {typ:?}, not {expected:?} (RFC 8725 §3.11)")))
