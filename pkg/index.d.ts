@@ -175,7 +175,7 @@ export interface VerifierOptions {
   /** Maximum age of a token from its `iat`, in seconds. */
   maxTokenAge?: number;
   requiredClaims?: string[];
-  /** Scopes the token's `scope` must all include (RFC 9068). */
+  /** Scopes the token's `scope` (one string, space-separated) must all include (RFC 9068 §2.2.3). */
   requiredScopes?: string[];
   /** Expected header `typ`, e.g. "at+jwt" for RFC 9068 access tokens ("application/at+jwt" is the same; compared case-insensitively). */
   typ?: string;

@@ -746,3 +746,24 @@ fn typ_application_prefix_is_implied_once() {
     assert!(!ok("application/application/at+jwt", "application/at+jwt"));
 }
 
+/// RFC 6749 §3.3, RFC 8693 §4.2, RFC 9068 §2.2.3: `scope` is one string of scopes separated by
+/// spaces. A tab is no separator, and a `scope` that is not a string is an invalid claim.
+#[test]
+fn required_scopes_are_space_separated_only() {
+    let rules = ClaimRules {
+        required_scopes: vec!["read:messages".into()],
+        ..ClaimRules::new("https://op.example/", vec!["api".into()])
+    };
+    let scoped = |scope: Value| json!({ "iss": "https://op.example/", "aud": "api", "exp": NOW + 60, "scope": scope });
+    let cv = Code::JwtClaimValidationFailed;
+    for scope in ["read:messages", "openid read:messages", "read:messages openid", "openid  read:messages "] {
+        assert!(check_both(json!({}), scoped(json!(scope)), &rules).is_ok(), "{scope:?}");
+    }
+    for scope in ["openid\tread:messages", "openid\nread:messages", "read:messages\u{a0}x", "read:messagesx", ""] {
+        assert_eq!(fail(scoped(json!(scope)), &rules), (cv, "scope".into(), "check_failed".into()), "{scope:?}");
+    }
+    for scope in [json!(["read:messages"]), json!(["openid", "read:messages"]), json!(5), json!(null), json!({ "read:messages": true })] {
+        assert_eq!(fail(scoped(scope.clone()), &rules), (cv, "scope".into(), "invalid".into()), "{scope}");
+    }
+}
+

@@ -33,7 +33,7 @@ pub struct ClaimRules {
     /// When set, the header `typ` must be this media type (see [`typ_matches`]; RFC 8725 §3.11,
     /// RFC 9068 §2.1 `at+jwt`).
     pub typ: Option<String>,
-    /// Scopes the token's `scope` (space-separated) must all include (RFC 9068 §2.2.3).
+    /// Scopes the token's `scope` (one string, space-separated) must all include (RFC 9068 §2.2.3).
     pub required_scopes: Vec<String>,
 }
 
@@ -281,15 +281,16 @@ fn check_dates(claims: &dyn Members, rules: &ClaimRules, now: u64) -> Result<()>
     Ok(())
 }
 
-/// RFC 9068 §2.2.3: the token's `scope` (space-delimited) must include every required scope.
+/// RFC 9068 §2.2.3 and RFC 8693 §4.2, with RFC 6749 §3.3's syntax: `scope` is one JSON string of
+/// scopes separated by spaces (%x20: a tab or any other white space separates nothing); any other
+/// value is an invalid claim. Every required scope must be one of them.
 fn check_scopes(claims: &dyn Members, required: &[String]) -> Result<()> {
-    let granted: Vec<&str> = match claims.member("scope") {
-        Some(Member::Str(s)) => s.split_ascii_whitespace().collect(),
-        Some(Member::Array(a)) => a.into_iter().flatten().collect(),
-        Some(_) => return Err(fail("scope", "invalid", "the scope claim is not a string")),
+    let granted = match claims.member("scope") {
+        Some(Member::Str(s)) => s,
+        Some(_) => return Err(fail("scope", "invalid", "the scope claim is not a string of space-separated scopes (RFC 8693 §4.2)")),
         None => return Err(fail("scope", "missing", "the token has no scope claim")),
     };
-    match required.iter().find(|r| !granted.contains(&r.as_str())) {
+    match required.iter().find(|r| !granted.split(' ').any(|g| g == r.as_str())) {
         Some(missing) => Err(fail("scope", "check_failed", format!("the token lacks the required scope {missing:?}"))),
         None => Ok(()),
     }
