@@ -767,3 +767,31 @@ fn required_scopes_are_space_separated_only() {
     }
 }
 
+/// RFC 7517 §4.3: "Duplicate key operation values MUST NOT be present in the array." Such a key
+/// is invalid; in a JWK Set it is skipped with a warning, as any other invalid key.
+#[test]
+fn duplicate_key_ops_values_are_refused() {
+    let a2 = vector("RFC 7515 A.2");
+    let token = a2["token"].as_str().unwrap();
+    for ops in [json!(["verify", "verify"]), json!(["verify", "sign", "verify"]), json!(["sign", "sign", "verify"])] {
+        let mut k = a2["jwk"].clone();
+        k["key_ops"] = ops.clone();
+        let e = PublicJwk::from_json(k.as_object().unwrap()).unwrap_err();
+        assert_eq!(e.code(), Code::JwkInvalid, "{ops}");
+        assert!(e.message().contains("RFC 7517 §4.3"), "{}", e.message());
+        let lean = PublicJwk::from_json(&json::parse_object(k.to_string().as_bytes()).unwrap()).unwrap_err();
+        assert_eq!((lean.code(), lean.message()), (e.code(), e.message()));
+        let (keys, warnings) = JwkSet::parse(json!({ "keys": [k] }).to_string().as_bytes()).unwrap();
+        assert!(keys.keys().is_empty());
+        assert_eq!(warnings.len(), 1);
+        assert!(warnings[0].contains("key_ops"), "{}", warnings[0]);
+        assert_eq!(code(token, &keys, &all_algs()), Code::JwksNoMatchingKey);
+    }
+    // Distinct values, and the same word in another case (values are case-sensitive), are fine.
+    for ops in [json!(["verify"]), json!(["verify", "sign"]), json!(["verify", "Verify"]), json!([])] {
+        let mut k = a2["jwk"].clone();
+        k["key_ops"] = ops.clone();
+        assert!(PublicJwk::from_json(k.as_object().unwrap()).is_ok(), "{ops}");
+    }
+}
+
