@@ -179,6 +179,12 @@ export interface VerifierOptions {
   requiredScopes?: string[];
   /** Expected header `typ`, e.g. "at+jwt" for RFC 9068 access tokens ("application/at+jwt" is the same; compared case-insensitively). */
   typ?: string;
+  /**
+   * 'rfc9068': JWT access tokens (RFC 9068): iss, exp, aud, sub, client_id, iat and jti are
+   * required, and `typ` is "at+jwt" (the default typ with this profile; any other is refused).
+   * 'jwt': RFC 7519 alone. Default: 'rfc9068' when `typ` is "at+jwt", else 'jwt'.
+   */
+  profile?: 'rfc9068' | 'jwt';
   /** Largest token accepted, in bytes (default 16384). */
   maxTokenBytes?: number;
   /** Seconds keys are kept before a refetch (default 600; a Cache-Control max-age from the endpoint wins, within 60 s to 24 h). */

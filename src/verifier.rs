@@ -8,7 +8,7 @@ use crate::discovery::ProviderMetadata;
 use crate::error::{Code, Error, Result};
 use crate::http::{HttpRequest, HttpResponse};
 use crate::jose::cache::{JwksCache, DEFAULT_COOLDOWN, DEFAULT_MAX_AGE};
-use crate::jose::claims::{check_claims, check_id_token, ClaimRules, IdTokenRules, NumericDate, DEFAULT_CLOCK_TOLERANCE};
+use crate::jose::claims::{check_claims, check_id_token, typ_matches, ClaimRules, IdTokenRules, NumericDate, Profile, DEFAULT_CLOCK_TOLERANCE};
 use crate::jose::compact::{
     decode_text, decode_unverified, header_kid_unverified, parse_text, result_json, RawJson, DEFAULT_MAX_TOKEN_BYTES,
 };
@@ -121,10 +121,38 @@ pub fn provider_algorithms(announced: &[String]) -> Vec<Algorithm> {
     }
 }
 
+/// The `typ` of JWT access tokens (RFC 9068 §2.1).
+const AT_JWT: &str = "at+jwt";
+
+/// The `profile` option, with the `typ` it goes with. RFC 9068 §2.2 lists the claims a JWT
+/// access token carries, and §4 step 1 has the resource server check `typ` `at+jwt`: so
+/// `"rfc9068"` sets `typ` to `at+jwt` when none is given and refuses any other, and a `typ` of
+/// `at+jwt` (in any of its RFC 7515 §4.1.9 spellings) brings the profile when `profile` is not
+/// given. `"jwt"` is RFC 7519 alone. Any other value is `ERR_CONFIG_INVALID_OPTION`.
+fn profile_option(v: Option<Member<'_>>, typ: Option<String>) -> Result<(Profile, Option<String>)> {
+    let is_at_jwt = typ.as_deref().is_some_and(|t| typ_matches(t, AT_JWT));
+    let profile = match v {
+        None | Some(Member::Null) if is_at_jwt => Profile::Rfc9068,
+        None | Some(Member::Null) => Profile::Jwt,
+        Some(Member::Str(name)) => Profile::from_name(name).ok_or_else(|| opt_err("profile", "\"rfc9068\" or \"jwt\""))?,
+        Some(_) => return Err(opt_err("profile", "\"rfc9068\" or \"jwt\"")),
+    };
+    match (profile, typ) {
+        (Profile::Rfc9068, None) => Ok((profile, Some(AT_JWT.to_owned()))),
+        (Profile::Rfc9068, Some(_)) if !is_at_jwt => {
+            Err(opt_err("typ", "\"at+jwt\" with profile \"rfc9068\" (RFC 9068 §4: access tokens are typed at+jwt)"))
+        }
+        (_, typ) => Ok((profile, typ)),
+    }
+}
+
 impl Verifier {
     /// A verifier from the JavaScript options object (`issuer`, `audience`, `jwksUri`,
     /// `algorithms`, `clockTolerance`, `maxTokenAge`, `requiredClaims`, `requiredScopes`, `typ`,
-    /// `maxTokenBytes`, `jwksMaxAge`, `jwksCooldown`). Errors: `ERR_CONFIG_*`.
+    /// `profile`, `maxTokenBytes`, `jwksMaxAge`, `jwksCooldown`). Errors: `ERR_CONFIG_*`.
+    ///
+    /// `profile` (see `profile_option`): `"rfc9068"` requires RFC 9068 §2.2's claims, `"jwt"`
+    /// does not; absent, it is `"rfc9068"` when `typ` is `at+jwt` and `"jwt"` otherwise.
     pub fn from_options(o: &impl Members) -> Result<Self> {
         let issuer = match o.member("issuer") {
             Some(Member::Str(s)) if !s.is_empty() => s.to_owned(),
@@ -150,6 +178,7 @@ impl Verifier {
             Some(Member::Str(s)) => Some(s.to_owned()),
             Some(_) => return Err(opt_err("typ", "a string such as \"at+jwt\"")),
         };
+        let (profile, typ) = profile_option(o.member("profile"), typ)?;
         let max_token_bytes = seconds(o.member("maxTokenBytes"), "maxTokenBytes", DEFAULT_MAX_TOKEN_BYTES as u64)? as usize;
         let claims = ClaimRules {
             issuer: issuer.clone(),
@@ -162,6 +191,7 @@ impl Verifier {
             required_claims: strings(o.member("requiredClaims"), "requiredClaims")?,
             typ,
             required_scopes: strings(o.member("requiredScopes"), "requiredScopes")?,
+            profile,
         };
         let jwks_max_age = seconds(o.member("jwksMaxAge"), "jwksMaxAge", DEFAULT_MAX_AGE)?;
         let jwks_cooldown = seconds(o.member("jwksCooldown"), "jwksCooldown", DEFAULT_COOLDOWN)?;

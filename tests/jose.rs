@@ -795,3 +795,64 @@ fn duplicate_key_ops_values_are_refused() {
     }
 }
 
+/// RFC 9068 §2.2: a JWT access token carries `iss`, `exp`, `aud`, `sub`, `client_id`, `iat` and
+/// `jti`. The verifier option `profile: 'rfc9068'` requires them (and `typ` `at+jwt`, §4);
+/// `typ: 'at+jwt'` implies it unless `profile: 'jwt'` says otherwise.
+#[test]
+fn rfc9068_profile_requires_its_claims() {
+    let base = json!({ "issuer": "https://op.example/", "audience": "https://api.example" });
+    let opts = |extra: Value| {
+        let mut o = base.clone();
+        o.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        o
+    };
+    let full = json!({ "iss": "https://op.example/", "exp": NOW + 60, "aud": "https://api.example", "sub": "u",
+        "client_id": "spa", "iat": NOW, "jti": "j1", "scope": "read:messages" });
+    let without = |k: &str| {
+        let mut c = full.clone();
+        c.as_object_mut().unwrap().remove(k);
+        c
+    };
+    let with = |k: &str, v: Value| {
+        let mut c = full.clone();
+        c[k] = v;
+        c
+    };
+    let cv = Code::JwtClaimValidationFailed;
+    let outcome = |e: oidc_wasm::Error| (e.code(), e.claim.clone().unwrap_or_default(), e.reason.clone().unwrap_or_default());
+    for extra in [
+        json!({ "typ": "at+jwt" }),
+        json!({ "typ": "application/at+jwt" }),
+        json!({ "profile": "rfc9068" }),
+        json!({ "profile": "rfc9068", "typ": "AT+JWT" }),
+    ] {
+        let v = verifier(opts(extra.clone())).unwrap();
+        assert!(judge(&v, Some("at+jwt"), &full).is_ok(), "{extra}");
+        for k in ["iss", "exp", "aud", "sub", "client_id", "iat", "jti"] {
+            assert_eq!(outcome(judge(&v, Some("at+jwt"), &without(k)).unwrap_err()), (cv, k.into(), "missing".into()), "{extra} {k}");
+        }
+        for k in ["sub", "client_id", "jti"] {
+            assert_eq!(outcome(judge(&v, Some("at+jwt"), &with(k, json!(5))).unwrap_err()), (cv, k.into(), "invalid".into()), "{extra} {k}");
+        }
+        // RFC 9068 §4 step 1: the profile checks typ.
+        assert_eq!(outcome(judge(&v, Some("JWT"), &full).unwrap_err()), (cv, "typ".into(), "check_failed".into()), "{extra}");
+    }
+    // Without the profile, none of these is required.
+    for extra in [json!({}), json!({ "typ": "at+jwt", "profile": "jwt" }), json!({ "profile": null })] {
+        let v = verifier(opts(extra.clone())).unwrap();
+        for k in ["sub", "client_id", "iat", "jti"] {
+            assert!(judge(&v, Some("at+jwt"), &without(k)).is_ok(), "{extra} {k}");
+        }
+    }
+    for extra in [
+        json!({ "profile": "RFC9068" }),
+        json!({ "profile": "rfc 9068" }),
+        json!({ "profile": "" }),
+        json!({ "profile": 9068 }),
+        json!({ "profile": ["rfc9068"] }),
+        json!({ "profile": "rfc9068", "typ": "JWT" }),
+        json!({ "profile": "rfc9068", "typ": "application/application/at+jwt" }),
+    ] {
+        assert_eq!(verifier(opts(extra.clone())).unwrap_err().code(), Code::ConfigInvalidOption, "{extra}");
+    }
+}

@@ -35,7 +35,34 @@ pub struct ClaimRules {
     pub typ: Option<String>,
     /// Scopes the token's `scope` (one string, space-separated) must all include (RFC 9068 §2.2.3).
     pub required_scopes: Vec<String>,
+    /// The JWT profile whose required claims are checked too.
+    pub profile: Profile,
 }
+
+/// A JWT profile: which claims a token must carry beyond what the other rules ask for.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Profile {
+    /// RFC 7519 alone: no claim is required by the profile.
+    #[default]
+    Jwt,
+    /// RFC 9068 §2.2, JWT access tokens: `iss`, `exp`, `aud`, `sub`, `client_id`, `iat` and `jti`
+    /// are required.
+    Rfc9068,
+}
+
+impl Profile {
+    /// The profile named `name` in the verifier's options (`"jwt"`, `"rfc9068"`).
+    pub fn from_name(name: &str) -> Option<Profile> {
+        match name {
+            "jwt" => Some(Profile::Jwt),
+            "rfc9068" => Some(Profile::Rfc9068),
+            _ => None,
+        }
+    }
+}
+
+/// RFC 9068 §2.2: the claims a JWT access token must carry, in the order the section lists them.
+pub const RFC9068_REQUIRED_CLAIMS: [&str; 7] = ["iss", "exp", "aud", "sub", "client_id", "iat", "jti"];
 
 /// Whether the header `typ` names the media type `expected` (RFC 7515 §4.1.9): a value with no
 /// `/` stands for `application/` followed by it, and only such a value (so
@@ -69,6 +96,7 @@ impl ClaimRules {
             required_claims: Vec::new(),
             typ: None,
             required_scopes: Vec::new(),
+            profile: Profile::Jwt,
         }
     }
 }
@@ -202,6 +230,9 @@ pub fn check_claims(header: &dyn Members, claims: &dyn Members, rules: &ClaimRul
     if let Some(expected) = &rules.typ {
         check_typ(header, expected)?;
     }
+    if rules.profile == Profile::Rfc9068 {
+        check_rfc9068_claims(claims)?;
+    }
     for name in &rules.required_claims {
         if claims.member(name).is_none() {
             return Err(fail(name, "missing", format!("the required claim {name} is missing")));
@@ -239,6 +270,21 @@ fn check_typ(header: &dyn Members, expected: &str) -> Result<()> {
     } else {
         Err(fail("typ", "check_failed", format!("the header typ is {typ:?}, not {expected:?} (RFC 8725 §3.11)")))
     }
+}
+
+/// RFC 9068 §2.2: a JWT access token MUST carry `iss`, `exp`, `aud`, `sub`, `client_id`, `iat`
+/// and `jti` (the first one missing is reported); `sub`, `client_id` and `jti` are strings
+/// (RFC 7519 §4.1.2, RFC 8693 §4.3, RFC 7519 §4.1.7); the others are typed by their own checks.
+fn check_rfc9068_claims(claims: &dyn Members) -> Result<()> {
+    for name in RFC9068_REQUIRED_CLAIMS {
+        if claims.member(name).is_none() {
+            return Err(fail(name, "missing", format!("the access token has no {name} claim (RFC 9068 §2.2)")));
+        }
+    }
+    for name in ["sub", "client_id", "jti"] {
+        string_claim(claims, name)?;
+    }
+    Ok(())
 }
 
 /// The time claims, each a NumericDate (RFC 7519 §2) compared exactly with whole-second bounds:
