@@ -170,15 +170,21 @@ export interface VerifierOptions {
   jwksUri?: string;
   /** Allowed algorithms (RS256, RS384, RS512, PS256, ES256). Default: what the issuer announces, else RS256 + ES256. */
   algorithms?: string[];
-  /** Seconds of tolerance for exp, nbf, iat (default 60). */
+  /** Seconds of tolerance for exp, nbf, iat (default 60). Token dates may be fractional or negative (RFC 7519 §2) and are compared exactly. */
   clockTolerance?: number;
   /** Maximum age of a token from its `iat`, in seconds. */
   maxTokenAge?: number;
   requiredClaims?: string[];
-  /** Scopes the token's `scope` must all include (RFC 9068). */
+  /** Scopes the token's `scope` (one string, space-separated) must all include (RFC 9068 §2.2.3). */
   requiredScopes?: string[];
-  /** Expected header `typ`, e.g. "at+jwt" for RFC 9068 access tokens. */
+  /** Expected header `typ`, e.g. "at+jwt" for RFC 9068 access tokens ("application/at+jwt" is the same; compared case-insensitively). */
   typ?: string;
+  /**
+   * 'rfc9068': JWT access tokens (RFC 9068): iss, exp, aud, sub, client_id, iat and jti are
+   * required, and `typ` is "at+jwt" (the default typ with this profile; any other is refused).
+   * 'jwt': RFC 7519 alone. Default: 'rfc9068' when `typ` is "at+jwt", else 'jwt'.
+   */
+  profile?: 'rfc9068' | 'jwt';
   /** Largest token accepted, in bytes (default 16384). */
   maxTokenBytes?: number;
   /** Seconds keys are kept before a refetch (default 600; a Cache-Control max-age from the endpoint wins, within 60 s to 24 h). */

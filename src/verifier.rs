@@ -8,7 +8,7 @@ use crate::discovery::ProviderMetadata;
 use crate::error::{Code, Error, Result};
 use crate::http::{HttpRequest, HttpResponse};
 use crate::jose::cache::{JwksCache, DEFAULT_COOLDOWN, DEFAULT_MAX_AGE};
-use crate::jose::claims::{check_claims, check_id_token, ClaimRules, IdTokenRules, DEFAULT_CLOCK_TOLERANCE};
+use crate::jose::claims::{check_claims, check_id_token, typ_matches, ClaimRules, IdTokenRules, NumericDate, Profile, DEFAULT_CLOCK_TOLERANCE};
 use crate::jose::compact::{
     decode_text, decode_unverified, header_kid_unverified, parse_text, result_json, RawJson, DEFAULT_MAX_TOKEN_BYTES,
 };
@@ -121,10 +121,38 @@ pub fn provider_algorithms(announced: &[String]) -> Vec<Algorithm> {
     }
 }
 
+/// The `typ` of JWT access tokens (RFC 9068 §2.1).
+const AT_JWT: &str = "at+jwt";
+
+/// The `profile` option, with the `typ` it goes with. RFC 9068 §2.2 lists the claims a JWT
+/// access token carries, and §4 step 1 has the resource server check `typ` `at+jwt`: so
+/// `"rfc9068"` sets `typ` to `at+jwt` when none is given and refuses any other, and a `typ` of
+/// `at+jwt` (in any of its RFC 7515 §4.1.9 spellings) brings the profile when `profile` is not
+/// given. `"jwt"` is RFC 7519 alone. Any other value is `ERR_CONFIG_INVALID_OPTION`.
+fn profile_option(v: Option<Member<'_>>, typ: Option<String>) -> Result<(Profile, Option<String>)> {
+    let is_at_jwt = typ.as_deref().is_some_and(|t| typ_matches(t, AT_JWT));
+    let profile = match v {
+        None | Some(Member::Null) if is_at_jwt => Profile::Rfc9068,
+        None | Some(Member::Null) => Profile::Jwt,
+        Some(Member::Str(name)) => Profile::from_name(name).ok_or_else(|| opt_err("profile", "\"rfc9068\" or \"jwt\""))?,
+        Some(_) => return Err(opt_err("profile", "\"rfc9068\" or \"jwt\"")),
+    };
+    match (profile, typ) {
+        (Profile::Rfc9068, None) => Ok((profile, Some(AT_JWT.to_owned()))),
+        (Profile::Rfc9068, Some(_)) if !is_at_jwt => {
+            Err(opt_err("typ", "\"at+jwt\" with profile \"rfc9068\" (RFC 9068 §4: access tokens are typed at+jwt)"))
+        }
+        (_, typ) => Ok((profile, typ)),
+    }
+}
+
 impl Verifier {
     /// A verifier from the JavaScript options object (`issuer`, `audience`, `jwksUri`,
     /// `algorithms`, `clockTolerance`, `maxTokenAge`, `requiredClaims`, `requiredScopes`, `typ`,
-    /// `maxTokenBytes`, `jwksMaxAge`, `jwksCooldown`). Errors: `ERR_CONFIG_*`.
+    /// `profile`, `maxTokenBytes`, `jwksMaxAge`, `jwksCooldown`). Errors: `ERR_CONFIG_*`.
+    ///
+    /// `profile` (see `profile_option`): `"rfc9068"` requires RFC 9068 §2.2's claims, `"jwt"`
+    /// does not; absent, it is `"rfc9068"` when `typ` is `at+jwt` and `"jwt"` otherwise.
     pub fn from_options(o: &impl Members) -> Result<Self> {
         let issuer = match o.member("issuer") {
             Some(Member::Str(s)) if !s.is_empty() => s.to_owned(),
@@ -150,6 +178,7 @@ impl Verifier {
             Some(Member::Str(s)) => Some(s.to_owned()),
             Some(_) => return Err(opt_err("typ", "a string such as \"at+jwt\"")),
         };
+        let (profile, typ) = profile_option(o.member("profile"), typ)?;
         let max_token_bytes = seconds(o.member("maxTokenBytes"), "maxTokenBytes", DEFAULT_MAX_TOKEN_BYTES as u64)? as usize;
         let claims = ClaimRules {
             issuer: issuer.clone(),
@@ -162,6 +191,7 @@ impl Verifier {
             required_claims: strings(o.member("requiredClaims"), "requiredClaims")?,
             typ,
             required_scopes: strings(o.member("requiredScopes"), "requiredScopes")?,
+            profile,
         };
         let jwks_max_age = seconds(o.member("jwksMaxAge"), "jwksMaxAge", DEFAULT_MAX_AGE)?;
         let jwks_cooldown = seconds(o.member("jwksCooldown"), "jwksCooldown", DEFAULT_COOLDOWN)?;
@@ -383,10 +413,15 @@ pub fn finish_id_token(jws: VerifiedJws, ctx: &IdTokenContext<'_>, now: u64) -> 
 /// claims of a token fetched directly over TLS say nothing about the local clock, and replay is
 /// already prevented by `nonce` (code flow) and `sub` (refresh). The `iat` used is the signed
 /// one: a forged `iat` fails the signature check that follows. Returns (now, skew in seconds).
+///
+/// `iat` is a NumericDate (RFC 7519 §2), possibly fractional: the server's time is taken as the
+/// whole second at or after it (the token is not from before its `iat`). A negative `iat`, or
+/// one beyond `u64`, says nothing usable about the server's clock: the local one is kept.
 pub fn time_for_fresh_id_token(id_token: &str, local_now: u64, leeway: u64) -> (u64, i64) {
     let iat = decode_unverified(id_token, DEFAULT_MAX_TOKEN_BYTES)
         .ok()
-        .and_then(|j| j.claims.get("iat").and_then(Value::as_u64));
+        .and_then(|j| j.claims.member("iat").as_ref().and_then(NumericDate::of))
+        .and_then(|iat| u64::try_from(iat.ceil()).ok());
     match iat {
         // The skew in i128, then clamped: an `iat` beyond i64 must not wrap (or panic).
         Some(iat) if iat.abs_diff(local_now) > leeway => {
@@ -414,20 +449,21 @@ struct CachedToken {
     used: u64,
 }
 
-/// What decides how long a verified token may stay in a [`TokenCache`]: its `exp` and `iat`
-/// when they are non-negative integers.
+/// What decides how long a verified token may stay in a [`TokenCache`]: its `exp` and `iat`,
+/// NumericDates (RFC 7519 §2) of any JSON number, as [`check_claims`] reads them.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct CacheTimes {
     /// `exp`.
-    pub exp: Option<u64>,
+    pub exp: Option<NumericDate>,
     /// `iat`.
-    pub iat: Option<u64>,
+    pub iat: Option<NumericDate>,
 }
 
 impl CacheTimes {
     /// The times of a claims set.
     pub fn of(claims: &dyn Members) -> Self {
-        CacheTimes { exp: claims.member("exp").and_then(|m| m.as_u64()), iat: claims.member("iat").and_then(|m| m.as_u64()) }
+        let date = |name: &str| claims.member(name).as_ref().and_then(NumericDate::of);
+        CacheTimes { exp: date("exp"), iat: date("iat") }
     }
 }
 
@@ -468,15 +504,23 @@ impl TokenCache {
 
     /// Remember a verified token's result, given its `exp` and `iat` ([`CacheTimes`]). Tokens
     /// without `exp` are not cached.
+    ///
+    /// The entry is served while `now` < its end, a whole second: the first `now` at which the
+    /// checks refuse the token on `exp` (RFC 7519 §4.1.4: exp <= now - tolerance, so the end is
+    /// ⌈exp⌉ + tolerance), or, with a maximum token age, earlier still: ⌊iat⌋ + max age +
+    /// tolerance (RFC 7519 §4.1.6), a second before the checks refuse a whole `iat` (they refuse
+    /// iat < now - max age - tolerance). Computed in `i128`, then brought into `u64`.
     pub fn put(&mut self, token: &str, times: CacheTimes, value: String, rules: &ClaimRules) {
         if self.max == 0 {
             return;
         }
         let Some(exp) = times.exp else { return };
-        let mut valid_until = exp.saturating_add(rules.clock_tolerance);
+        let tol = i128::from(rules.clock_tolerance);
+        let mut end = exp.ceil().saturating_add(tol);
         if let (Some(max_age), Some(iat)) = (rules.max_token_age, times.iat) {
-            valid_until = valid_until.min(iat.saturating_add(max_age).saturating_add(rules.clock_tolerance));
+            end = end.min(iat.floor().saturating_add(i128::from(max_age)).saturating_add(tol));
         }
+        let valid_until = u64::try_from(end.max(0)).unwrap_or(u64::MAX);
         if self.entries.len() >= self.max {
             if let Some(oldest) = self.entries.iter().min_by_key(|(_, e)| e.used).map(|(k, _)| *k) {
                 self.entries.remove(&oldest);

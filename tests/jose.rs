@@ -448,7 +448,8 @@ fn claims_rfc7519() {
     assert!(check_both(json!({}), with("exp", json!(NOW - 59)), &rules).is_ok());
     assert_eq!(fail(with("exp", json!(NOW - 60)), &rules), (Code::JwtExpired, "exp".into(), "check_failed".into()));
     assert_eq!(fail(with("exp", json!("soon")), &rules), (cv, "exp".into(), "invalid".into()));
-    assert_eq!(fail(with("exp", json!(-5)), &rules), (cv, "exp".into(), "invalid".into()));
+    // RFC 7519 §2: a negative NumericDate is a date before 1970, so long expired.
+    assert_eq!(fail(with("exp", json!(-5)), &rules), (Code::JwtExpired, "exp".into(), "check_failed".into()));
     assert_eq!(fail(with("nbf", json!(NOW + 61)), &rules), (cv, "nbf".into(), "check_failed".into()));
     assert_eq!(fail(with("iat", json!(NOW + 61)), &rules), (cv, "iat".into(), "check_failed".into()));
     let strict = ClaimRules { clock_tolerance: 0, ..rules.clone() };
@@ -557,4 +558,301 @@ fn id_tokens_oidc_core_3_1_3_7() {
 fn at_hash_oidc_core_example() {
     // OIDC Core Appendix A.3: the access token and at_hash of the RS256 example.
     assert_eq!(at_hash(Algorithm::RS256, "jHkWEdUXMU1BwAsC4vtUsZwnNvTIxEl0z9K3vx5KF0Y"), "77QmUPtjPfzWtF2AnpK9RQ");
+}
+
+/// A verifier from an options object, as the JavaScript layer hands it over.
+fn verifier(opts: Value) -> oidc_wasm::Result<oidc_wasm::verifier::Verifier> {
+    let text = opts.to_string();
+    oidc_wasm::verifier::Verifier::from_options(&json::parse_object(text.as_bytes()).unwrap())
+}
+
+/// The verifier's claim checks on a payload (what follows a good signature), at `NOW`.
+fn judge(v: &oidc_wasm::verifier::Verifier, typ: Option<&str>, c: &Value) -> Result<oidc_wasm::verifier::CacheTimes, oidc_wasm::Error> {
+    let header = json!({ "alg": "RS256", "typ": typ }).to_string();
+    v.finish_lean(&header, typ, &b64(c), NOW).unwrap().map(|(_, times)| times)
+}
+
+/// RFC 7519 §2: a NumericDate "can represent any JSON number", fractions included. Every date is
+/// compared as the number it is, never truncated to whole seconds: `now` is whole seconds, the
+/// token's dates are not.
+#[test]
+fn fractional_numeric_dates_are_compared_exactly() {
+    use oidc_wasm::verifier::{time_for_fresh_id_token, CacheTimes, TokenCache};
+    let rules = ClaimRules { max_token_age: Some(300), ..ClaimRules::new("https://op.example/", vec!["api".into()]) };
+    let good = json!({ "iss": "https://op.example/", "aud": "api", "exp": NOW + 10, "iat": NOW - 10 });
+    let with = |k: &str, v: f64| {
+        let mut c = good.clone();
+        c[k] = json!(v);
+        c
+    };
+    let now = NOW as f64;
+    let cv = Code::JwtClaimValidationFailed;
+    // exp: expired when exp <= now - tolerance; half a second later it is not.
+    assert!(check_both(json!({}), with("exp", now - 60.0 + 0.5), &rules).is_ok());
+    assert_eq!(fail(with("exp", now - 60.0), &rules), (Code::JwtExpired, "exp".into(), "check_failed".into()));
+    assert_eq!(fail(with("exp", now - 60.5), &rules), (Code::JwtExpired, "exp".into(), "check_failed".into()));
+    // nbf: refused when nbf > now + tolerance.
+    assert_eq!(fail(with("nbf", now + 60.5), &rules), (cv, "nbf".into(), "check_failed".into()));
+    assert!(check_both(json!({}), with("nbf", now + 60.0), &rules).is_ok());
+    assert!(check_both(json!({}), with("nbf", now + 59.5), &rules).is_ok());
+    // iat: from the future when iat > now + tolerance; too old when iat < now - max age - tolerance.
+    assert_eq!(fail(with("iat", now + 60.5), &rules), (cv, "iat".into(), "check_failed".into()));
+    assert!(check_both(json!({}), with("iat", now + 60.0), &rules).is_ok());
+    assert_eq!(fail(with("iat", now - 360.5), &rules), (cv, "iat".into(), "check_failed".into()));
+    assert!(check_both(json!({}), with("iat", now - 360.0), &rules).is_ok());
+    assert!(check_both(json!({}), with("iat", now - 359.5), &rules).is_ok());
+    // The verifier's own path (payload read in place) says the same.
+    let v = verifier(json!({ "issuer": "https://op.example/", "audience": "api" })).unwrap();
+    assert_eq!(judge(&v, None, &with("nbf", now + 60.5)).unwrap_err().claim.as_deref(), Some("nbf"));
+    assert!(judge(&v, None, &with("exp", now - 59.5)).is_ok());
+    // auth_time with max_age (OIDC Core §3.1.3.7 step 13): too old when auth_time < now - max_age - tolerance.
+    let id_rules = IdTokenRules { client_id: "spa".into(), max_age: Some(600), ..Default::default() };
+    let id = |auth_time: f64| {
+        let c = json!({ "sub": "u", "aud": "spa", "exp": NOW + 60, "iat": NOW, "auth_time": auth_time });
+        let text = c.to_string();
+        let lean = check_id_token(&json::parse_object(text.as_bytes()).unwrap(), &id_rules, Algorithm::RS256, NOW, 60);
+        let map = check_id_token(c.as_object().unwrap(), &id_rules, Algorithm::RS256, NOW, 60);
+        assert_eq!(format!("{map:?}"), format!("{lean:?}"), "{text}");
+        map.map_err(|e| e.claim.clone().unwrap_or_default())
+    };
+    assert_eq!(id(now - 660.5), Err("auth_time".into()));
+    assert!(id(now - 660.0).is_ok());
+    assert!(id(now - 659.5).is_ok());
+    // The verified-token cache keeps a token exactly as long as the checks accept it, and never longer.
+    let times = |c: Value| CacheTimes::of(c.as_object().unwrap());
+    let plain = ClaimRules::new("i", vec!["a".into()]);
+    let mut cache = TokenCache::new(4);
+    cache.put("t", times(json!({ "exp": 1000.5 })), "r".into(), &plain);
+    assert_eq!(cache.get("t", 1060), Some("r"), "exp 1000.5 + 60 s is after 1060");
+    assert_eq!(cache.get("t", 1061), None);
+    let aged = ClaimRules { max_token_age: Some(100), ..plain.clone() };
+    cache.put("u", times(json!({ "exp": 5000, "iat": 900.5 })), "r".into(), &aged);
+    assert_eq!(cache.get("u", 1059), Some("r"));
+    assert_eq!(cache.get("u", 1061), None, "iat 900.5 + 100 + 60 is before 1061");
+    // A fresh ID token's fractional iat still tells the server's time (rounded up: it is not before iat).
+    let tok = |iat: Value| format!("{}.{}.sig", b64(&json!({ "alg": "RS256" })), b64(&json!({ "iat": iat })));
+    assert_eq!(time_for_fresh_id_token(&tok(json!(1300.5)), 1000, 60), (1301, 301));
+    assert_eq!(time_for_fresh_id_token(&tok(json!(1030.5)), 1000, 60), (1000, 0));
+}
+
+/// RFC 7519 §2: any JSON number is a NumericDate, negative ones included (a date before 1970);
+/// what is not a number is refused, and no value, however large, overflows or panics.
+#[test]
+fn any_numeric_date_rfc7519_allows_is_accepted() {
+    use oidc_wasm::verifier::{time_for_fresh_id_token, CacheTimes, TokenCache};
+    let rules = ClaimRules::new("https://op.example/", vec!["api".into()]);
+    let good = json!({ "iss": "https://op.example/", "aud": "api", "exp": NOW + 10 });
+    let with = |k: &str, v: Value| {
+        let mut c = good.clone();
+        c[k] = v;
+        c
+    };
+    let cv = Code::JwtClaimValidationFailed;
+    for (k, v) in [
+        ("nbf", json!(-1)),
+        ("nbf", json!(-0.5)),
+        ("nbf", json!(0)),
+        ("nbf", json!(-1e300)),
+        ("nbf", json!(i64::MIN)),
+        ("iat", json!(-1)),
+        ("iat", json!(-86400.25)),
+        ("iat", json!(-1e300)),
+        ("exp", json!(1e300)),
+        ("exp", json!(u64::MAX)),
+        ("exp", json!(18446744073709551616.0)),
+    ] {
+        assert!(check_both(json!({}), with(k, v.clone()), &rules).is_ok(), "{k} {v}");
+    }
+    for v in [json!(-5), json!(-0.5), json!(-1e300), json!(i64::MIN), json!(0)] {
+        assert_eq!(fail(with("exp", v), &rules), (Code::JwtExpired, "exp".into(), "check_failed".into()));
+    }
+    for (k, v) in [("nbf", json!(1e300)), ("nbf", json!(u64::MAX)), ("iat", json!(1e300)), ("iat", json!(18446744073709551616.0))] {
+        assert_eq!(fail(with(k, v.clone()), &rules), (cv, k.into(), "check_failed".into()), "{k} {v}");
+    }
+    for v in [json!("1700000000"), json!(true), json!(null), json!([1]), json!({ "t": 1 })] {
+        assert_eq!(fail(with("exp", v.clone()), &rules), (cv, "exp".into(), "invalid".into()), "{v}");
+        assert_eq!(fail(with("nbf", v.clone()), &rules), (cv, "nbf".into(), "invalid".into()), "{v}");
+    }
+    // JSON has no NaN or Infinity: a number too large for a double is not JSON at all.
+    assert!(json::parse_object(br#"{"exp":1e400}"#).is_err());
+    // The widest settings and the most distant dates: no overflow anywhere.
+    let wide = ClaimRules { clock_tolerance: u64::MAX, max_token_age: Some(u64::MAX), ..rules.clone() };
+    for v in [json!(u64::MAX), json!(i64::MIN), json!(1e300), json!(-1e300), json!(0.5)] {
+        for now in [0, NOW, u64::MAX] {
+            let mut c = good.clone();
+            for k in ["exp", "nbf", "iat"] {
+                c[k] = v.clone();
+            }
+            let (h, t) = (json!({}).to_string(), c.to_string());
+            let _ = check_claims(&json::parse_object(h.as_bytes()).unwrap(), &json::parse_object(t.as_bytes()).unwrap(), &wide, now);
+            let _ = check_claims(&claims(json!({})), &claims(c.clone()), &rules, now);
+            let mut cache = TokenCache::new(2);
+            cache.put("t", CacheTimes::of(c.as_object().unwrap()), "r".into(), &wide);
+            let _ = cache.get("t", now);
+            let tok = format!("{}.{}.sig", b64(&json!({ "alg": "RS256" })), b64(&json!({ "iat": v })));
+            let _ = time_for_fresh_id_token(&tok, now, 60);
+        }
+    }
+    // The cache: a token whose exp is long past is never served, one with a far exp is.
+    let mut cache = TokenCache::new(2);
+    cache.put("old", CacheTimes::of(json!({ "exp": -1e300 }).as_object().unwrap()), "r".into(), &rules);
+    assert_eq!(cache.get("old", 0), None);
+    cache.put("far", CacheTimes::of(json!({ "exp": 1e300 }).as_object().unwrap()), "r".into(), &rules);
+    assert_eq!(cache.get("far", NOW), Some("r"));
+    // Messages state the date as given, formatted without float formatting.
+    let describe = |f: f64| oidc_wasm::jose::claims::NumericDate::of(&json::Member::Number(None, f)).unwrap().describe();
+    assert_eq!(describe(1700000060.1), "1700000060.1");
+    assert_eq!(describe(-0.25), "-0.25");
+    assert_eq!(describe(-5.0), "-5");
+    assert_eq!(describe(0.9999999), "1");
+    assert_eq!(describe(1e300), "2^63 or more");
+    assert_eq!(describe(-1e300), "-2^63 or more");
+    assert!(oidc_wasm::jose::claims::NumericDate::of(&json::Member::Number(None, f64::NAN)).is_none());
+    let e = check_both(json!({}), with("exp", json!(NOW as f64 - 60.5)), &rules).unwrap_err();
+    assert!(e.message().contains("expired at 1699999939.5 "), "{}", e.message());
+    // A negative iat says nothing about the server's clock: the local one is used.
+    let tok = format!("{}.{}.sig", b64(&json!({ "alg": "RS256" })), b64(&json!({ "iat": -5 })));
+    assert_eq!(time_for_fresh_id_token(&tok, 1000, 60), (1000, 0));
+}
+
+/// RFC 7515 §4.1.9: `application/` is left out only of a media type with no other `/`, so it is
+/// added back once to a `typ` without one; media types compare case-insensitively (RFC 2045 §5.1).
+#[test]
+fn typ_application_prefix_is_implied_once() {
+    let rules = |typ: &str| ClaimRules { typ: Some(typ.into()), ..ClaimRules::new("https://op.example/", vec!["api".into()]) };
+    let c = json!({ "iss": "https://op.example/", "aud": "api", "exp": NOW + 60 });
+    let ok = |expected: &str, typ: &str| check_both(json!({ "typ": typ }), c.clone(), &rules(expected)).is_ok();
+    for typ in ["at+jwt", "AT+JWT", "application/at+jwt", "APPLICATION/At+Jwt"] {
+        assert!(ok("at+jwt", typ), "{typ}");
+        assert!(ok("application/at+jwt", typ), "{typ}");
+    }
+    for typ in [
+        "application/application/at+jwt",
+        "Application/application/at+jwt",
+        "application/",
+        "text/at+jwt",
+        "at+jwt/",
+        "/at+jwt",
+        "application/at+jwt ",
+        "jwt",
+        "",
+    ] {
+        assert!(!ok("at+jwt", typ), "{typ}");
+        let e = check_both(json!({ "typ": typ }), c.clone(), &rules("at+jwt")).unwrap_err();
+        assert_eq!((e.code(), e.claim.as_deref(), e.reason.as_deref()), (Code::JwtClaimValidationFailed, Some("typ"), Some("check_failed")));
+    }
+    assert!(ok("application/application/at+jwt", "application/application/at+jwt"));
+    assert!(!ok("application/application/at+jwt", "at+jwt"));
+    assert!(!ok("application/application/at+jwt", "application/at+jwt"));
+}
+
+/// RFC 6749 §3.3, RFC 8693 §4.2, RFC 9068 §2.2.3: `scope` is one string of scopes separated by
+/// spaces. A tab is no separator, and a `scope` that is not a string is an invalid claim.
+#[test]
+fn required_scopes_are_space_separated_only() {
+    let rules = ClaimRules {
+        required_scopes: vec!["read:messages".into()],
+        ..ClaimRules::new("https://op.example/", vec!["api".into()])
+    };
+    let scoped = |scope: Value| json!({ "iss": "https://op.example/", "aud": "api", "exp": NOW + 60, "scope": scope });
+    let cv = Code::JwtClaimValidationFailed;
+    for scope in ["read:messages", "openid read:messages", "read:messages openid", "openid  read:messages "] {
+        assert!(check_both(json!({}), scoped(json!(scope)), &rules).is_ok(), "{scope:?}");
+    }
+    for scope in ["openid\tread:messages", "openid\nread:messages", "read:messages\u{a0}x", "read:messagesx", ""] {
+        assert_eq!(fail(scoped(json!(scope)), &rules), (cv, "scope".into(), "check_failed".into()), "{scope:?}");
+    }
+    for scope in [json!(["read:messages"]), json!(["openid", "read:messages"]), json!(5), json!(null), json!({ "read:messages": true })] {
+        assert_eq!(fail(scoped(scope.clone()), &rules), (cv, "scope".into(), "invalid".into()), "{scope}");
+    }
+}
+
+/// RFC 7517 §4.3: "Duplicate key operation values MUST NOT be present in the array." Such a key
+/// is invalid; in a JWK Set it is skipped with a warning, as any other invalid key.
+#[test]
+fn duplicate_key_ops_values_are_refused() {
+    let a2 = vector("RFC 7515 A.2");
+    let token = a2["token"].as_str().unwrap();
+    for ops in [json!(["verify", "verify"]), json!(["verify", "sign", "verify"]), json!(["sign", "sign", "verify"])] {
+        let mut k = a2["jwk"].clone();
+        k["key_ops"] = ops.clone();
+        let e = PublicJwk::from_json(k.as_object().unwrap()).unwrap_err();
+        assert_eq!(e.code(), Code::JwkInvalid, "{ops}");
+        assert!(e.message().contains("RFC 7517 §4.3"), "{}", e.message());
+        let lean = PublicJwk::from_json(&json::parse_object(k.to_string().as_bytes()).unwrap()).unwrap_err();
+        assert_eq!((lean.code(), lean.message()), (e.code(), e.message()));
+        let (keys, warnings) = JwkSet::parse(json!({ "keys": [k] }).to_string().as_bytes()).unwrap();
+        assert!(keys.keys().is_empty());
+        assert_eq!(warnings.len(), 1);
+        assert!(warnings[0].contains("key_ops"), "{}", warnings[0]);
+        assert_eq!(code(token, &keys, &all_algs()), Code::JwksNoMatchingKey);
+    }
+    // Distinct values, and the same word in another case (values are case-sensitive), are fine.
+    for ops in [json!(["verify"]), json!(["verify", "sign"]), json!(["verify", "Verify"]), json!([])] {
+        let mut k = a2["jwk"].clone();
+        k["key_ops"] = ops.clone();
+        assert!(PublicJwk::from_json(k.as_object().unwrap()).is_ok(), "{ops}");
+    }
+}
+
+/// RFC 9068 §2.2: a JWT access token carries `iss`, `exp`, `aud`, `sub`, `client_id`, `iat` and
+/// `jti`. The verifier option `profile: 'rfc9068'` requires them (and `typ` `at+jwt`, §4);
+/// `typ: 'at+jwt'` implies it unless `profile: 'jwt'` says otherwise.
+#[test]
+fn rfc9068_profile_requires_its_claims() {
+    let base = json!({ "issuer": "https://op.example/", "audience": "https://api.example" });
+    let opts = |extra: Value| {
+        let mut o = base.clone();
+        o.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        o
+    };
+    let full = json!({ "iss": "https://op.example/", "exp": NOW + 60, "aud": "https://api.example", "sub": "u",
+        "client_id": "spa", "iat": NOW, "jti": "j1", "scope": "read:messages" });
+    let without = |k: &str| {
+        let mut c = full.clone();
+        c.as_object_mut().unwrap().remove(k);
+        c
+    };
+    let with = |k: &str, v: Value| {
+        let mut c = full.clone();
+        c[k] = v;
+        c
+    };
+    let cv = Code::JwtClaimValidationFailed;
+    let outcome = |e: oidc_wasm::Error| (e.code(), e.claim.clone().unwrap_or_default(), e.reason.clone().unwrap_or_default());
+    for extra in [
+        json!({ "typ": "at+jwt" }),
+        json!({ "typ": "application/at+jwt" }),
+        json!({ "profile": "rfc9068" }),
+        json!({ "profile": "rfc9068", "typ": "AT+JWT" }),
+    ] {
+        let v = verifier(opts(extra.clone())).unwrap();
+        assert!(judge(&v, Some("at+jwt"), &full).is_ok(), "{extra}");
+        for k in ["iss", "exp", "aud", "sub", "client_id", "iat", "jti"] {
+            assert_eq!(outcome(judge(&v, Some("at+jwt"), &without(k)).unwrap_err()), (cv, k.into(), "missing".into()), "{extra} {k}");
+        }
+        for k in ["sub", "client_id", "jti"] {
+            assert_eq!(outcome(judge(&v, Some("at+jwt"), &with(k, json!(5))).unwrap_err()), (cv, k.into(), "invalid".into()), "{extra} {k}");
+        }
+        // RFC 9068 §4 step 1: the profile checks typ.
+        assert_eq!(outcome(judge(&v, Some("JWT"), &full).unwrap_err()), (cv, "typ".into(), "check_failed".into()), "{extra}");
+    }
+    // Without the profile, none of these is required.
+    for extra in [json!({}), json!({ "typ": "at+jwt", "profile": "jwt" }), json!({ "profile": null })] {
+        let v = verifier(opts(extra.clone())).unwrap();
+        for k in ["sub", "client_id", "iat", "jti"] {
+            assert!(judge(&v, Some("at+jwt"), &without(k)).is_ok(), "{extra} {k}");
+        }
+    }
+    for extra in [
+        json!({ "profile": "RFC9068" }),
+        json!({ "profile": "rfc 9068" }),
+        json!({ "profile": "" }),
+        json!({ "profile": 9068 }),
+        json!({ "profile": ["rfc9068"] }),
+        json!({ "profile": "rfc9068", "typ": "JWT" }),
+        json!({ "profile": "rfc9068", "typ": "application/application/at+jwt" }),
+    ] {
+        assert_eq!(verifier(opts(extra.clone())).unwrap_err().code(), Code::ConfigInvalidOption, "{extra}");
+    }
 }

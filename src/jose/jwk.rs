@@ -85,7 +85,7 @@ pub struct PublicJwk {
     pub alg: Option<String>,
     /// `use` (RFC 7517 §4.2): when present, must be `sig` for verification.
     pub key_use: Option<String>,
-    /// `key_ops` (RFC 7517 §4.3): when present, must include `verify`.
+    /// `key_ops` (RFC 7517 §4.3): when present, must include `verify`; no value twice.
     pub key_ops: Option<Vec<String>>,
     /// The key.
     pub material: KeyMaterial,
@@ -141,11 +141,7 @@ impl PublicJwk {
         let key_use = opt_str(obj, "use")?;
         let key_ops = match obj.member("key_ops") {
             None | Some(Member::Null) => None,
-            Some(Member::Array(a)) => Some(
-                a.into_iter()
-                    .map(|v| v.map(str::to_owned).ok_or_else(|| invalid("key_ops has a member that is not a string")))
-                    .collect::<Result<Vec<_>>>()?,
-            ),
+            Some(Member::Array(a)) => Some(key_ops(a)?),
             Some(_) => return Err(invalid("key_ops is not an array")),
         };
         // The member texts are base64url (checked by decoding them), so they need no escaping.
@@ -193,6 +189,22 @@ impl PublicJwk {
         let alg_ok = self.alg.as_deref().is_none_or(|a| a == alg.name());
         use_ok && ops_ok && alg_ok && alg.fits(&self.material)
     }
+}
+
+/// `key_ops` (RFC 7517 §4.3): an array of strings in which "duplicate key operation values MUST
+/// NOT be present" (compared exactly: the values are case-sensitive). A key that repeats one is
+/// invalid; in a JWK Set it is skipped with a warning, as any other invalid key
+/// ([`crate::jose::jwks::JwkSet::from_object`]).
+fn key_ops(values: Vec<Option<&str>>) -> Result<Vec<String>> {
+    let mut ops: Vec<String> = Vec::with_capacity(values.len());
+    for v in values {
+        let op = v.ok_or_else(|| invalid("key_ops has a member that is not a string"))?;
+        if ops.iter().any(|o| o == op) {
+            return Err(invalid(format!("key_ops names {op:?} twice; duplicate values are not allowed (RFC 7517 §4.3)")));
+        }
+        ops.push(op.to_owned());
+    }
+    Ok(ops)
 }
 
 fn rsa_key(n: &[u8], e: &[u8]) -> Result<KeyMaterial> {

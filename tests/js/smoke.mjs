@@ -200,12 +200,17 @@ export async function runSmoke(oidc, env) {
 
   await check('verifier: typ and required scopes (RFC 9068)', async () => {
     const strict = await oidc.createVerifier({ issuer, audience: API, typ: 'at+jwt', requiredScopes: ['write:messages'] });
-    const t = await sign(claims({ scope: 'openid read:messages write:messages' }), { typ: 'at+jwt' });
+    // typ at+jwt brings RFC 9068 §2.2's required claims: client_id and jti as well.
+    const at = (extra = {}) => claims({ client_id: 'spa', jti: 'at-1', ...extra });
+    const t = await sign(at({ scope: 'openid read:messages write:messages' }), { typ: 'at+jwt' });
     assert((await strict.verify(t)).payload.scope.includes('write:messages'), 'scopes');
-    const noTyp = await rejects(async () => strict.verify(await sign(claims({ scope: 'write:messages' }))), 'ERR_JWT_CLAIM_VALIDATION_FAILED');
+    const noTyp = await rejects(async () => strict.verify(await sign(at({ scope: 'write:messages' }))), 'ERR_JWT_CLAIM_VALIDATION_FAILED');
     assert(noTyp.claim === 'typ', 'claim typ');
-    const narrow = await rejects(async () => strict.verify(await sign(claims(), { typ: 'at+jwt' })), 'ERR_JWT_CLAIM_VALIDATION_FAILED');
+    const narrow = await rejects(async () => strict.verify(await sign(at(), { typ: 'at+jwt' })), 'ERR_JWT_CLAIM_VALIDATION_FAILED');
     assert(narrow.claim === 'scope', 'claim scope');
+    const noJti = await rejects(async () => strict.verify(await sign(claims({ client_id: 'spa', scope: 'write:messages' }), { typ: 'at+jwt' })),
+      'ERR_JWT_CLAIM_VALIDATION_FAILED');
+    assert(noJti.claim === 'jti' && noJti.reason === 'missing', 'RFC 9068 §2.2 claim jti missing');
     const res = oidc.authErrorResponse(narrow, { realm: 'api', scope: 'write:messages' });
     assert(res.status === 403 && /error="insufficient_scope"/.test(res.headers.get('www-authenticate')), '403 insufficient_scope');
   });
