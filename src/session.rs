@@ -98,25 +98,29 @@ pub struct LogoutParams {
     pub id_token_hint: Option<String>,
 }
 
-/// The logout URL. For an Auth0 `domain`, Auth0's `/v2/logout` (`client_id`, `returnTo`,
-/// `federated`). Otherwise the provider's `end_session_endpoint` (OIDC RP-Initiated Logout §2:
-/// `id_token_hint`, `post_logout_redirect_uri`, `client_id`); `ERR_ENDPOINT_NOT_SUPPORTED` when
-/// it has none.
+/// The logout URL. With an Auth0 `domain`, always Auth0's `/v2/logout` on that domain, built as
+/// auth0-spa-js builds it: `client_id`, then `returnTo`, then a bare `federated` (no value) when
+/// asked; no `id_token_hint` (Auth0's `/v2/logout` does not take one). With an `issuer`, the
+/// provider's `end_session_endpoint` (OIDC RP-Initiated Logout §2: `client_id`, `id_token_hint`,
+/// `post_logout_redirect_uri`); `ERR_ENDPOINT_NOT_SUPPORTED` when it has none.
 pub fn logout_url(config: &ClientConfig, metadata: &ProviderMetadata, p: &LogoutParams) -> Result<String> {
     if let Some(r) = &p.return_to {
         Url::parse(r).map_err(|why| Error::new(Code::InvalidArgument, format!("returnTo {r:?} is not an absolute URL: {why}")))?;
     }
-    if (config.issuer_from_domain() && metadata.end_session_endpoint.is_none()) || is_auth0(config) {
-        let base = Url::parse(&format!("{}/v2/logout", metadata.issuer.trim_end_matches('/')))
+    if config.issuer_from_domain() {
+        // auth0-spa-js: `${domainUrl}/v2/logout?` client_id and the logoutParams, then
+        // `&federated`, on the configured domain whatever the discovery document lists.
+        let base = Url::parse(&format!("{}/v2/logout", config.issuer().trim_end_matches('/')))
             .map_err(|why| Error::new(Code::Internal, format!("logout URL: {why}")))?;
         let mut q: Vec<(&str, &str)> = vec![("client_id", config.client_id())];
         if let Some(r) = &p.return_to {
             q.push(("returnTo", r));
         }
+        let mut url = base.with_query_pairs(q);
         if p.federated {
-            q.push(("federated", ""));
+            url.push_str("&federated");
         }
-        return Ok(base.with_query_pairs(q));
+        return Ok(url);
     }
     let endpoint = metadata.end_session_endpoint.as_deref().ok_or_else(|| {
         Error::new(Code::EndpointNotSupported, "the provider has no end_session_endpoint: it does not support RP-initiated logout")
@@ -164,11 +168,6 @@ pub fn process_revocation_response(response: &crate::http::HttpResponse) -> Resu
         Error::new(Code::UnexpectedStatus, format!("the revocation endpoint answered HTTP {}", response.status))
             .with_status(response.status)
     }))
-}
-
-fn is_auth0(config: &ClientConfig) -> bool {
-    let h = config.issuer_url().host();
-    config.issuer_from_domain() && (h.ends_with(".auth0.com") || h.ends_with(".auth0app.com"))
 }
 
 #[cfg(test)]
@@ -226,10 +225,23 @@ mod tests {
         let c = cfg(true, "tenant.eu.auth0.com");
         let m = meta(&c, true);
         let p = LogoutParams { return_to: Some("https://app.example/".into()), federated: true, id_token_hint: Some("t".into()) };
+        // As auth0-spa-js 2.28 builds it (less its auth0Client telemetry): a bare `federated` last.
         assert_eq!(
             logout_url(&c, &m, &p).unwrap(),
-            "https://tenant.eu.auth0.com/v2/logout?client_id=spa&returnTo=https%3A%2F%2Fapp.example%2F&federated="
+            "https://tenant.eu.auth0.com/v2/logout?client_id=spa&returnTo=https%3A%2F%2Fapp.example%2F&federated"
         );
+        let plain = LogoutParams { return_to: Some("https://app.example/".into()), ..Default::default() };
+        assert_eq!(logout_url(&c, &m, &plain).unwrap(), "https://tenant.eu.auth0.com/v2/logout?client_id=spa&returnTo=https%3A%2F%2Fapp.example%2F");
+        assert_eq!(logout_url(&c, &m, &LogoutParams::default()).unwrap(), "https://tenant.eu.auth0.com/v2/logout?client_id=spa");
+        // Any domain is Auth0 (a custom domain, a local one): /v2/logout even when discovery lists
+        // an end_session_endpoint, on the domain itself.
+        for (domain, base) in [("login.example.com", "https://login.example.com"), ("http://127.0.0.1:4400", "http://127.0.0.1:4400")] {
+            let c = cfg(true, domain);
+            for m in [meta(&c, true), meta(&c, false)] {
+                assert_eq!(logout_url(&c, &m, &plain).unwrap(),
+                    format!("{base}/v2/logout?client_id=spa&returnTo=https%3A%2F%2Fapp.example%2F"), "{domain}");
+            }
+        }
         let c = cfg(false, "https://op.example");
         let m = meta(&c, true);
         assert_eq!(
