@@ -1,7 +1,8 @@
 //! The SPA session policy: the refresh-token grant (RFC 6749 §6), the token cache's keys and
-//! matching rules (as auth0-spa-js: client id + audience + scope, scope-superset matching, tokens
-//! counted expired `leeway` seconds early), and the logout URL (Auth0 `/v2/logout`, or OIDC
-//! RP-Initiated Logout §2 through `end_session_endpoint`). Sans I/O.
+//! matching rules (as auth0-spa-js: client id + audience + scope in its key form, scope-superset
+//! matching, tokens counted expired `leeway` seconds early), and the logout URL (Auth0
+//! `/v2/logout` for a `domain`, or OIDC RP-Initiated Logout §2 through `end_session_endpoint`).
+//! Sans I/O.
 
 
 use crate::config::ClientConfig;
@@ -32,6 +33,13 @@ pub fn refresh_token_grant_request(
     HttpRequest::post_form(metadata.token_endpoint.clone(), params)
 }
 
+/// The prefix of every cache key, auth0-spa-js's (`CACHE_KEY_PREFIX` in its `src/cache/shared.ts`),
+/// so a session cached by auth0-spa-js is found after an app swaps its import, and back.
+pub const CACHE_KEY_PREFIX: &str = "@@auth0spajs@@";
+
+/// The prefix of the keys written before the keys took auth0-spa-js's form; still read.
+const LEGACY_CACHE_KEY_PREFIX: &str = "@@oidc-wasm@@";
+
 /// What identifies a cached token set.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CacheKey {
@@ -41,6 +49,9 @@ pub struct CacheKey {
     pub audience: String,
     /// The scope, as requested.
     pub scope: String,
+    /// Read from a key with the earlier prefix (`@@oidc-wasm@@`): written back the same way, so
+    /// the entry it names is still found.
+    pub legacy: bool,
 }
 
 impl CacheKey {
@@ -50,20 +61,30 @@ impl CacheKey {
             client_id: client_id.to_owned(),
             audience: audience.unwrap_or(DEFAULT_AUDIENCE).to_owned(),
             scope: scope.split_ascii_whitespace().collect::<Vec<_>>().join(" "),
+            legacy: false,
         }
     }
 
-    /// The storage key: `@@oidc-wasm@@::{client_id}::{audience}::{scope}`.
+    /// The storage key, auth0-spa-js's `CacheKey.toKey()`: `@@auth0spajs@@::{client_id}::{audience}::{scope}`.
     pub fn storage_key(&self) -> String {
-        format!("@@oidc-wasm@@::{}::{}::{}", self.client_id, self.audience, self.scope)
+        let prefix = if self.legacy { LEGACY_CACHE_KEY_PREFIX } else { CACHE_KEY_PREFIX };
+        format!("{prefix}::{}::{}::{}", self.client_id, self.audience, self.scope)
     }
 
-    /// Read a storage key back; None for anything that is not one of ours.
+    /// Read a storage key back; None for anything that is not a token set's key (auth0-spa-js's
+    /// key manifest `@@auth0spajs@@::{client_id}` and ID token entry `...::{client_id}::@@user@@`
+    /// included).
     pub fn from_storage_key(s: &str) -> Option<Self> {
-        let rest = s.strip_prefix("@@oidc-wasm@@::")?;
+        let (rest, legacy) = match s.strip_prefix(CACHE_KEY_PREFIX) {
+            Some(r) => (r.strip_prefix("::")?, false),
+            None => (s.strip_prefix(LEGACY_CACHE_KEY_PREFIX)?.strip_prefix("::")?, true),
+        };
         let mut parts = rest.splitn(3, "::");
         let (client_id, audience, scope) = (parts.next()?, parts.next()?, parts.next()?);
-        Some(CacheKey { client_id: client_id.into(), audience: audience.into(), scope: scope.into() })
+        if scope.is_empty() {
+            return None;
+        }
+        Some(CacheKey { client_id: client_id.into(), audience: audience.into(), scope: scope.into(), legacy })
     }
 
     /// Whether an entry stored under `self` can answer a request for `wanted`: same client and
@@ -201,9 +222,21 @@ mod tests {
     #[test]
     fn cache_keys_and_scope_superset() {
         let k = CacheKey::new("spa", Some("api"), "openid  profile email offline_access");
-        assert_eq!(k.storage_key(), "@@oidc-wasm@@::spa::api::openid profile email offline_access");
+        // auth0-spa-js 2.28's keys, so either library reads what the other wrote.
+        assert_eq!(k.storage_key(), "@@auth0spajs@@::spa::api::openid profile email offline_access");
+        assert_eq!(CacheKey::new("spa", None, "openid").storage_key(), "@@auth0spajs@@::spa::default::openid");
         assert_eq!(CacheKey::from_storage_key(&k.storage_key()), Some(k.clone()));
-        assert_eq!(CacheKey::from_storage_key("@@auth0spajs@@::x"), None);
+        // auth0-spa-js's key manifest and ID token entry are not token sets.
+        assert_eq!(CacheKey::from_storage_key("@@auth0spajs@@::spa"), None);
+        assert_eq!(CacheKey::from_storage_key("@@auth0spajs@@::spa::@@user@@"), None);
+        assert_eq!(CacheKey::from_storage_key("@@auth0spajsX::spa::api::openid"), None);
+        assert_eq!(CacheKey::from_storage_key("other::spa::api::openid"), None);
+        // A key of the earlier form is still read, and named as it was stored.
+        let old = CacheKey::from_storage_key("@@oidc-wasm@@::spa::api::openid profile").unwrap();
+        assert!(old.legacy && old.satisfies(&CacheKey::new("spa", Some("api"), "openid")));
+        assert_eq!(old.storage_key(), "@@oidc-wasm@@::spa::api::openid profile");
+        let stored = vec![old.clone()];
+        assert_eq!(find_key(&stored, &CacheKey::new("spa", Some("api"), "openid profile")), Some(&old));
         assert!(k.satisfies(&CacheKey::new("spa", Some("api"), "openid email")));
         assert!(!k.satisfies(&CacheKey::new("spa", Some("api"), "openid read:messages")));
         assert!(!k.satisfies(&CacheKey::new("spa", None, "openid")));
