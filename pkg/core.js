@@ -25,10 +25,10 @@ export class GenericError extends Error {
  * An error from oidc-wasm. `code` is stable (see `errorCodes`); `kind` says whose move it is.
  * It is a GenericError (auth0-spa-js's), and where auth0-spa-js throws a subclass of it
  * (MfaRequiredError, MissingRefreshTokenError, TimeoutError, ...), oidc-wasm throws that class,
- * which extends AuthError (`AuthError.from` picks it from the code; errors.js defines them).
+ * which extends AuthError (`AuthError.from` picks it from the code; spa.js defines them).
  */
 export class AuthError extends GenericError {
-  /** @internal `(code, message, details) => AuthError | undefined`, set by errors.js. */
+  /** @internal `(code, message, details) => AuthError | undefined`, set by spa.js. */
   static classify = null;
 
   constructor(code, message, details = {}) {
@@ -45,7 +45,7 @@ export class AuthError extends GenericError {
 
   /**
    * @internal The error for `code`: an instance of auth0-spa-js's class for it when one has been
-   * registered in `AuthError.classify` (by errors.js), else an AuthError.
+   * registered in `AuthError.classify` (by spa.js), else an AuthError.
    */
   static from(code, message, details = {}) {
     return AuthError.classify?.(code, message, details) ?? new AuthError(code, message, details);
