@@ -377,6 +377,9 @@ test('errors: the same classes and fields', async () => {
       window.open = () => null;
       out.popup = await new l.Auth0Client(a.o).loginWithPopup().then(() => null, describe);
       window.open = open;
+      // A popup that never answers: the library's own timeout (1 s here) ends the wait.
+      const silentPopup = { location: { href: '' }, closed: false, close() { this.closed = true; } };
+      out.popupTimeout = await new l.Auth0Client(a.o).loginWithPopup({}, { popup: silentPopup, timeoutInSeconds: 1 }).then(() => null, describe);
       // The provider answers the redirect with an error.
       let url;
       const c = new l.Auth0Client(a.o);
@@ -399,6 +402,13 @@ test('errors: the same classes and fields', async () => {
         const e = await new l.Auth0Client(o).getTokenSilently().catch((x) => x);
         return { isAuthError: e instanceof l.AuthError, code: e.code };
       }, options());
+      // An error the module reports takes its class from its code: mfa_required is a MfaRequiredError.
+      seen.mfa = await run(page, async (l, o) => {
+        const e = await new l.Auth0Client(o).loginWithPassword({ username: 'carol', password: 'mfa-secret',
+          realm: 'Username-Password-Authentication' }).then(() => null, (x) => x);
+        return { classes: ['GenericError', 'AuthError', 'MfaRequiredError'].filter((n) => e instanceof l[n]), code: e?.code,
+          error: e?.error, token: typeof e?.mfa_token, requirements: typeof e?.mfa_requirements };
+      }, options());
     }
     await context.close();
   }
@@ -408,7 +418,8 @@ test('errors: the same classes and fields', async () => {
   assert.deepEqual(a.popup.classes, ['GenericError', 'PopupOpenError']);
   assert.deepEqual(a.callback.classes, ['GenericError', 'AuthenticationError']);
   assert.deepEqual(a.exported, []);
-  for (const k of ['missing', 'login', 'popup', 'callback', 'callbackState', 'exported']) {
+  assert.deepEqual(a.popupTimeout.classes, ['GenericError', 'TimeoutError', 'PopupTimeoutError']);
+  for (const k of ['missing', 'login', 'popup', 'popupTimeout', 'callback', 'callbackState', 'exported']) {
     if (k === 'login') {
       assert.deepEqual([o.login.classes, o.login.error], [a.login.classes, a.login.error]);
     } else {
@@ -416,6 +427,8 @@ test('errors: the same classes and fields', async () => {
     }
   }
   assert.deepEqual(seen.codes, { isAuthError: true, code: 'ERR_MISSING_REFRESH_TOKEN' }, 'AuthError and its code remain');
+  assert.deepEqual(seen.mfa, { classes: ['GenericError', 'AuthError', 'MfaRequiredError'], code: 'ERR_MFA_REQUIRED', error: 'mfa_required',
+    token: 'string', requirements: 'object' });
 });
 
 test('with issuer instead of domain, oidc-wasm keeps RP-initiated logout at the end_session_endpoint', async () => {
