@@ -3,16 +3,52 @@
 // says how to get the .wasm bytes or module.
 import initWasm, * as glue from './oidc_wasm.js';
 
-/** An error from oidc-wasm. `code` is stable (see `errorCodes`); `kind` says whose move it is. */
-export class AuthError extends Error {
+/**
+ * auth0-spa-js's base error class, so that `e instanceof GenericError` holds for every error
+ * oidc-wasm throws (AuthError extends it): the server's (or auth0-spa-js's) `error` and
+ * `error_description`.
+ */
+export class GenericError extends Error {
+  constructor(error, error_description, options) {
+    super(error_description, options);
+    this.name = 'GenericError';
+    this.error = error;
+    this.error_description = error_description;
+  }
+
+  static fromPayload({ error, error_description }) {
+    return new GenericError(error, error_description);
+  }
+}
+
+/**
+ * An error from oidc-wasm. `code` is stable (see `errorCodes`); `kind` says whose move it is.
+ * It is a GenericError (auth0-spa-js's), and where auth0-spa-js throws a subclass of it
+ * (MfaRequiredError, MissingRefreshTokenError, TimeoutError, ...), oidc-wasm throws that class,
+ * which extends AuthError (`AuthError.from` picks it from the code; spa.js defines them).
+ */
+export class AuthError extends GenericError {
+  /** @internal `(code, message, details) => AuthError | undefined`, set by spa.js. */
+  static classify = null;
+
   constructor(code, message, details = {}) {
-    super(message, details.cause ? { cause: details.cause } : undefined);
+    super(details.error ?? undefined, details.error_description ?? undefined, details.cause ? { cause: details.cause } : undefined);
+    this.message = message;
     this.name = 'AuthError';
     this.code = code;
     this.kind = details.kind ?? 'internal';
-    for (const k of ['error', 'error_description', 'error_uri', 'status', 'mfa_token', 'mfa_requirements', 'retry_after', 'claim', 'reason']) {
+    for (const k of ['error', 'error_description']) if (this[k] === undefined || this[k] === null) delete this[k];
+    for (const k of ['status', 'error_uri', 'mfa_token', 'mfa_requirements', 'retry_after', 'claim', 'reason']) {
       if (details[k] !== undefined && details[k] !== null) this[k] = details[k];
     }
+  }
+
+  /**
+   * @internal The error for `code`: an instance of auth0-spa-js's class for it when one has been
+   * registered in `AuthError.classify` (by spa.js), else an AuthError.
+   */
+  static from(code, message, details = {}) {
+    return AuthError.classify?.(code, message, details) ?? new AuthError(code, message, details);
   }
 }
 
@@ -84,7 +120,7 @@ function requireReady(what) {
 function toAuthError(e) {
   if (e instanceof AuthError) return e;
   if (e && typeof e === 'object' && typeof e.code === 'string' && typeof e.kind === 'string') {
-    return new AuthError(e.code, e.message, e);
+    return AuthError.from(e.code, e.message, e);
   }
   if (typeof WebAssembly !== 'undefined' && e instanceof WebAssembly.RuntimeError) {
     return new AuthError('ERR_INTERNAL', `oidc-wasm hit an internal error (${e.message}); please report it`,

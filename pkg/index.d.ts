@@ -62,9 +62,24 @@ export type AuthErrorCode =
   | 'ERR_INTERNAL';
 
 /** Every error oidc-wasm throws or rejects with. */
-export class AuthError extends Error {
+/**
+ * auth0-spa-js's base error class: every error oidc-wasm throws is one (AuthError extends it), so
+ * `e instanceof GenericError` and `e.error === 'login_required'` work as they do with auth0-spa-js.
+ */
+export class GenericError extends Error {
+  constructor(error: string, error_description: string);
+  error: string;
+  error_description: string;
+  static fromPayload(payload: { error: string; error_description: string }): GenericError;
+}
+
+/**
+ * An error from oidc-wasm. Where auth0-spa-js throws a subclass of GenericError, oidc-wasm throws
+ * that class (below), which extends AuthError: `code` and `kind` stay.
+ */
+export class AuthError extends GenericError {
   constructor(code: AuthErrorCode | string, message: string, details?: Partial<AuthError> & { cause?: unknown });
-  readonly name: 'AuthError';
+  readonly name: string;
   /** Stable code: test against this, not against the message. */
   readonly code: AuthErrorCode;
   readonly kind: AuthErrorKind;
@@ -87,6 +102,81 @@ export class AuthError extends Error {
   /** ERR_JWT_CLAIM_VALIDATION_FAILED: `missing`, `invalid` or `check_failed`. */
   readonly reason?: 'missing' | 'invalid' | 'check_failed';
 }
+
+/** AuthError details a class below also takes, after auth0-spa-js's own arguments. */
+export type AuthErrorDetails = Partial<Pick<AuthError, 'code' | 'message' | 'kind' | 'status' | 'error_uri'>> & { cause?: unknown };
+/** The `mfa_requirements` of an mfa_required answer (auth0-spa-js's MfaRequirements). */
+export interface MfaRequirements { enroll?: Array<{ type: string }>; challenge?: Array<{ type: string }> }
+
+// auth0-spa-js 2.28's error classes, with its constructor arguments and fields.
+/** An invalid combination of options (auth0-spa-js's; error 'invalid_configuration'). */
+export class InvalidConfigurationError extends AuthError {
+  constructor(message: string, suggestion: string, details?: AuthErrorDetails);
+  suggestion: string;
+}
+/** The provider answered the login with an error (handleRedirectCallback): with `state` and `appState`. */
+export class AuthenticationError extends AuthError {
+  constructor(error: string, error_description: string, state: string, appState?: any, details?: AuthErrorDetails);
+  state: string;
+  appState: any;
+}
+/** The connect-account flow's callback error (auth0-spa-js's; not thrown by oidc-wasm yet). */
+export class ConnectError extends AuthError {
+  constructor(error: string, error_description: string, connection: string, state: string, appState?: any, details?: AuthErrorDetails);
+  connection: string;
+  state: string;
+  appState: any;
+}
+/** Silent authentication or a request timed out (error 'timeout', code ERR_TIMEOUT). */
+export class TimeoutError extends AuthError {
+  constructor(details?: AuthErrorDetails);
+}
+/** The login popup was not completed in time. */
+export class PopupTimeoutError extends TimeoutError {
+  constructor(popup: Window, details?: AuthErrorDetails);
+  popup: Window;
+}
+/** The login popup was closed first (error 'cancelled', code ERR_POPUP_CLOSED). */
+export class PopupCancelledError extends AuthError {
+  constructor(popup: Window, details?: AuthErrorDetails);
+  popup: Window;
+}
+/** The popup could not be opened (error 'popup_open', code ERR_POPUP_BLOCKED). */
+export class PopupOpenError extends AuthError {
+  constructor(details?: AuthErrorDetails);
+}
+/** A token request was answered mfa_required (code ERR_MFA_REQUIRED). */
+export class MfaRequiredError extends AuthError {
+  constructor(error: string, error_description: string, mfa_token: string, mfa_requirements: MfaRequirements, details?: AuthErrorDetails);
+  mfa_token: string;
+  mfa_requirements: MfaRequirements;
+}
+/** No refresh token for this audience and scope (error 'missing_refresh_token', code ERR_MISSING_REFRESH_TOKEN). */
+export class MissingRefreshTokenError extends AuthError {
+  constructor(audience: string, scope: string, details?: AuthErrorDetails);
+  audience: string;
+  scope: string;
+}
+/** Scopes missing after a refresh (auth0-spa-js's, with MRRT; not thrown by oidc-wasm yet). */
+export class MissingScopesError extends AuthError {
+  constructor(audience: string, scope: string, details?: AuthErrorDetails);
+  audience: string;
+  scope: string;
+}
+/** A DPoP nonce was refused (auth0-spa-js's; oidc-wasm has no DPoP yet). */
+export class UseDpopNonceError extends AuthError {
+  constructor(newDpopNonce: string | undefined, details?: AuthErrorDetails);
+  newDpopNonce: string | undefined;
+}
+/** auth0-spa-js's MFA API errors (exported; oidc-wasm's mfa methods throw AuthError for now). */
+export class MfaError extends AuthError {
+  constructor(error: string, error_description: string, details?: AuthErrorDetails);
+}
+export class MfaListAuthenticatorsError extends MfaError {}
+export class MfaEnrollmentError extends MfaError {}
+export class MfaChallengeError extends MfaError {}
+export class MfaVerifyError extends MfaError {}
+export class MfaEnrollmentFactorsError extends MfaError {}
 
 /** Parameters of `/authorize`: Auth0's and OIDC Core's, plus any custom string parameter. */
 export interface AuthorizationParams {
@@ -325,6 +415,14 @@ export interface AuthClientOptions extends OidcClientOptions {
   /** Seconds before expiry at which a cached access token counts as expired (default 60). */
   leeway?: number;
   authorizeTimeoutInSeconds?: number;
+  /** With `domain`: days the `auth0.<clientId>.is.authenticated` cookie lives (default 1). */
+  sessionCheckExpiryDays?: number;
+  /** With `domain`: the domain of the cookies (is.authenticated, a cookie transaction). */
+  cookieDomain?: string;
+  /** With `domain`: keep the login transaction in a cookie instead of sessionStorage. */
+  useCookiesForTransactions?: boolean;
+  /** With `domain`: also write the `_legacy_` cookies (default true, as auth0-spa-js). */
+  legacySameSiteCookie?: boolean;
 }
 
 export interface RedirectLoginOptions<TAppState = any> {
@@ -332,6 +430,8 @@ export interface RedirectLoginOptions<TAppState = any> {
   appState?: TAppState;
   /** Navigate yourself instead of location.assign. */
   openUrl?: (url: string) => void | Promise<void>;
+  /** Appended to the /authorize URL as its fragment. */
+  fragment?: string;
 }
 
 export interface GetTokenSilentlyOptions {
@@ -370,10 +470,17 @@ export interface User {
   [claim: string]: unknown;
 }
 
+/**
+ * The SPA session. The constructor is synchronous and loads nothing (options the module checks
+ * are checked at the first async call); with `domain`, auth0-spa-js 2.28's behaviour and storage.
+ */
 export class AuthClient {
   constructor(options: AuthClientOptions);
+  /** Load the module, create the client, check its options; with `domain`, then checkSession(). */
+  static create(options: AuthClientOptions): Promise<AuthClient>;
   loginWithRedirect<TAppState = any>(options?: RedirectLoginOptions<TAppState>): Promise<void>;
-  handleRedirectCallback<TAppState = any>(url?: string): Promise<{ appState?: TAppState }>;
+  /** With `domain`, `response_type: 'code'` too, as auth0-spa-js. */
+  handleRedirectCallback<TAppState = any>(url?: string): Promise<{ appState?: TAppState; response_type?: 'code' }>;
   /** Log in in a popup (call from a click handler). */
   loginWithPopup(options?: { authorizationParams?: AuthorizationParams }, config?: { popup?: DomInstance<'Window'>; timeoutInSeconds?: number }): Promise<void>;
   getTokenWithPopup(options?: { authorizationParams?: AuthorizationParams }, config?: { popup?: DomInstance<'Window'>; timeoutInSeconds?: number }): Promise<string | undefined>;

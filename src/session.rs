@@ -1,7 +1,8 @@
 //! The SPA session policy: the refresh-token grant (RFC 6749 §6), the token cache's keys and
-//! matching rules (as auth0-spa-js: client id + audience + scope, scope-superset matching, tokens
-//! counted expired `leeway` seconds early), and the logout URL (Auth0 `/v2/logout`, or OIDC
-//! RP-Initiated Logout §2 through `end_session_endpoint`). Sans I/O.
+//! matching rules (as auth0-spa-js: client id + audience + scope in its key form, scope-superset
+//! matching, tokens counted expired `leeway` seconds early), and the logout URL (Auth0
+//! `/v2/logout` for a `domain`, or OIDC RP-Initiated Logout §2 through `end_session_endpoint`).
+//! Sans I/O.
 
 
 use crate::config::ClientConfig;
@@ -32,6 +33,13 @@ pub fn refresh_token_grant_request(
     HttpRequest::post_form(metadata.token_endpoint.clone(), params)
 }
 
+/// The prefix of every cache key, auth0-spa-js's (`CACHE_KEY_PREFIX` in its `src/cache/shared.ts`),
+/// so a session cached by auth0-spa-js is found after an app swaps its import, and back.
+pub const CACHE_KEY_PREFIX: &str = "@@auth0spajs@@";
+
+/// The prefix of the keys written before the keys took auth0-spa-js's form; still read.
+const LEGACY_CACHE_KEY_PREFIX: &str = "@@oidc-wasm@@";
+
 /// What identifies a cached token set.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CacheKey {
@@ -41,6 +49,9 @@ pub struct CacheKey {
     pub audience: String,
     /// The scope, as requested.
     pub scope: String,
+    /// Read from a key with the earlier prefix (`@@oidc-wasm@@`): written back the same way, so
+    /// the entry it names is still found.
+    pub legacy: bool,
 }
 
 impl CacheKey {
@@ -50,20 +61,30 @@ impl CacheKey {
             client_id: client_id.to_owned(),
             audience: audience.unwrap_or(DEFAULT_AUDIENCE).to_owned(),
             scope: scope.split_ascii_whitespace().collect::<Vec<_>>().join(" "),
+            legacy: false,
         }
     }
 
-    /// The storage key: `@@oidc-wasm@@::{client_id}::{audience}::{scope}`.
+    /// The storage key, auth0-spa-js's `CacheKey.toKey()`: `@@auth0spajs@@::{client_id}::{audience}::{scope}`.
     pub fn storage_key(&self) -> String {
-        format!("@@oidc-wasm@@::{}::{}::{}", self.client_id, self.audience, self.scope)
+        let prefix = if self.legacy { LEGACY_CACHE_KEY_PREFIX } else { CACHE_KEY_PREFIX };
+        format!("{prefix}::{}::{}::{}", self.client_id, self.audience, self.scope)
     }
 
-    /// Read a storage key back; None for anything that is not one of ours.
+    /// Read a storage key back; None for anything that is not a token set's key (auth0-spa-js's
+    /// key manifest `@@auth0spajs@@::{client_id}` and ID token entry `...::{client_id}::@@user@@`
+    /// included).
     pub fn from_storage_key(s: &str) -> Option<Self> {
-        let rest = s.strip_prefix("@@oidc-wasm@@::")?;
+        let (rest, legacy) = match s.strip_prefix(CACHE_KEY_PREFIX) {
+            Some(r) => (r.strip_prefix("::")?, false),
+            None => (s.strip_prefix(LEGACY_CACHE_KEY_PREFIX)?.strip_prefix("::")?, true),
+        };
         let mut parts = rest.splitn(3, "::");
         let (client_id, audience, scope) = (parts.next()?, parts.next()?, parts.next()?);
-        Some(CacheKey { client_id: client_id.into(), audience: audience.into(), scope: scope.into() })
+        if scope.is_empty() {
+            return None;
+        }
+        Some(CacheKey { client_id: client_id.into(), audience: audience.into(), scope: scope.into(), legacy })
     }
 
     /// Whether an entry stored under `self` can answer a request for `wanted`: same client and
@@ -98,25 +119,29 @@ pub struct LogoutParams {
     pub id_token_hint: Option<String>,
 }
 
-/// The logout URL. For an Auth0 `domain`, Auth0's `/v2/logout` (`client_id`, `returnTo`,
-/// `federated`). Otherwise the provider's `end_session_endpoint` (OIDC RP-Initiated Logout §2:
-/// `id_token_hint`, `post_logout_redirect_uri`, `client_id`); `ERR_ENDPOINT_NOT_SUPPORTED` when
-/// it has none.
+/// The logout URL. With an Auth0 `domain`, always Auth0's `/v2/logout` on that domain, built as
+/// auth0-spa-js builds it: `client_id`, then `returnTo`, then a bare `federated` (no value) when
+/// asked; no `id_token_hint` (Auth0's `/v2/logout` does not take one). With an `issuer`, the
+/// provider's `end_session_endpoint` (OIDC RP-Initiated Logout §2: `client_id`, `id_token_hint`,
+/// `post_logout_redirect_uri`); `ERR_ENDPOINT_NOT_SUPPORTED` when it has none.
 pub fn logout_url(config: &ClientConfig, metadata: &ProviderMetadata, p: &LogoutParams) -> Result<String> {
     if let Some(r) = &p.return_to {
         Url::parse(r).map_err(|why| Error::new(Code::InvalidArgument, format!("returnTo {r:?} is not an absolute URL: {why}")))?;
     }
-    if (config.issuer_from_domain() && metadata.end_session_endpoint.is_none()) || is_auth0(config) {
-        let base = Url::parse(&format!("{}/v2/logout", metadata.issuer.trim_end_matches('/')))
+    if config.issuer_from_domain() {
+        // auth0-spa-js: `${domainUrl}/v2/logout?` client_id and the logoutParams, then
+        // `&federated`, on the configured domain whatever the discovery document lists.
+        let base = Url::parse(&format!("{}/v2/logout", config.issuer().trim_end_matches('/')))
             .map_err(|why| Error::new(Code::Internal, format!("logout URL: {why}")))?;
         let mut q: Vec<(&str, &str)> = vec![("client_id", config.client_id())];
         if let Some(r) = &p.return_to {
             q.push(("returnTo", r));
         }
+        let mut url = base.with_query_pairs(q);
         if p.federated {
-            q.push(("federated", ""));
+            url.push_str("&federated");
         }
-        return Ok(base.with_query_pairs(q));
+        return Ok(url);
     }
     let endpoint = metadata.end_session_endpoint.as_deref().ok_or_else(|| {
         Error::new(Code::EndpointNotSupported, "the provider has no end_session_endpoint: it does not support RP-initiated logout")
@@ -166,11 +191,6 @@ pub fn process_revocation_response(response: &crate::http::HttpResponse) -> Resu
     }))
 }
 
-fn is_auth0(config: &ClientConfig) -> bool {
-    let h = config.issuer_url().host();
-    config.issuer_from_domain() && (h.ends_with(".auth0.com") || h.ends_with(".auth0app.com"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -202,9 +222,21 @@ mod tests {
     #[test]
     fn cache_keys_and_scope_superset() {
         let k = CacheKey::new("spa", Some("api"), "openid  profile email offline_access");
-        assert_eq!(k.storage_key(), "@@oidc-wasm@@::spa::api::openid profile email offline_access");
+        // auth0-spa-js 2.28's keys, so either library reads what the other wrote.
+        assert_eq!(k.storage_key(), "@@auth0spajs@@::spa::api::openid profile email offline_access");
+        assert_eq!(CacheKey::new("spa", None, "openid").storage_key(), "@@auth0spajs@@::spa::default::openid");
         assert_eq!(CacheKey::from_storage_key(&k.storage_key()), Some(k.clone()));
-        assert_eq!(CacheKey::from_storage_key("@@auth0spajs@@::x"), None);
+        // auth0-spa-js's key manifest and ID token entry are not token sets.
+        assert_eq!(CacheKey::from_storage_key("@@auth0spajs@@::spa"), None);
+        assert_eq!(CacheKey::from_storage_key("@@auth0spajs@@::spa::@@user@@"), None);
+        assert_eq!(CacheKey::from_storage_key("@@auth0spajsX::spa::api::openid"), None);
+        assert_eq!(CacheKey::from_storage_key("other::spa::api::openid"), None);
+        // A key of the earlier form is still read, and named as it was stored.
+        let old = CacheKey::from_storage_key("@@oidc-wasm@@::spa::api::openid profile").unwrap();
+        assert!(old.legacy && old.satisfies(&CacheKey::new("spa", Some("api"), "openid")));
+        assert_eq!(old.storage_key(), "@@oidc-wasm@@::spa::api::openid profile");
+        let stored = vec![old.clone()];
+        assert_eq!(find_key(&stored, &CacheKey::new("spa", Some("api"), "openid profile")), Some(&old));
         assert!(k.satisfies(&CacheKey::new("spa", Some("api"), "openid email")));
         assert!(!k.satisfies(&CacheKey::new("spa", Some("api"), "openid read:messages")));
         assert!(!k.satisfies(&CacheKey::new("spa", None, "openid")));
@@ -226,10 +258,23 @@ mod tests {
         let c = cfg(true, "tenant.eu.auth0.com");
         let m = meta(&c, true);
         let p = LogoutParams { return_to: Some("https://app.example/".into()), federated: true, id_token_hint: Some("t".into()) };
+        // As auth0-spa-js 2.28 builds it (less its auth0Client telemetry): a bare `federated` last.
         assert_eq!(
             logout_url(&c, &m, &p).unwrap(),
-            "https://tenant.eu.auth0.com/v2/logout?client_id=spa&returnTo=https%3A%2F%2Fapp.example%2F&federated="
+            "https://tenant.eu.auth0.com/v2/logout?client_id=spa&returnTo=https%3A%2F%2Fapp.example%2F&federated"
         );
+        let plain = LogoutParams { return_to: Some("https://app.example/".into()), ..Default::default() };
+        assert_eq!(logout_url(&c, &m, &plain).unwrap(), "https://tenant.eu.auth0.com/v2/logout?client_id=spa&returnTo=https%3A%2F%2Fapp.example%2F");
+        assert_eq!(logout_url(&c, &m, &LogoutParams::default()).unwrap(), "https://tenant.eu.auth0.com/v2/logout?client_id=spa");
+        // Any domain is Auth0 (a custom domain, a local one): /v2/logout even when discovery lists
+        // an end_session_endpoint, on the domain itself.
+        for (domain, base) in [("login.example.com", "https://login.example.com"), ("http://127.0.0.1:4400", "http://127.0.0.1:4400")] {
+            let c = cfg(true, domain);
+            for m in [meta(&c, true), meta(&c, false)] {
+                assert_eq!(logout_url(&c, &m, &plain).unwrap(),
+                    format!("{base}/v2/logout?client_id=spa&returnTo=https%3A%2F%2Fapp.example%2F"), "{domain}");
+            }
+        }
         let c = cfg(false, "https://op.example");
         let m = meta(&c, true);
         assert_eq!(

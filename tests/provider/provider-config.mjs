@@ -85,10 +85,12 @@ export function buildConfiguration({
   clientOrigins,
   accessTokenTtl,
   idTokenTtl,
+  routes,
 }) {
   const allowedOrigins = new Set(clientOrigins);
 
   return {
+    ...(routes ? { routes } : {}),
     adapter,
     jwks,
     clients: clientMetadata(clientOrigins),

@@ -137,6 +137,7 @@ export async function startProvider(options = {}) {
     passwordlessInterval = 5,
     mfaPollInterval = 5,
     deviceInterval = 5,
+    auth0Tenant = false,
     quiet = false,
   } = options;
 
@@ -155,6 +156,11 @@ export async function startProvider(options = {}) {
   const { server } = listening;
   const actualPort = server.address().port;
   const issuer = `http://${urlHost(host)}:${actualPort}`;
+  // With auth0Tenant, the issuer and endpoints are those an Auth0 tenant publishes (and
+  // auth0-spa-js assumes of a `domain`): the issuer with a trailing `/`
+  // (`https://tenant.auth0.com/`) in discovery and the tokens, /authorize and /oauth/token.
+  // op.issuer stays the origin (the `domain`).
+  const issuerId = auth0Tenant ? `${issuer}/` : issuer;
 
   const accounts = createAccounts(issuer);
   const store = createMemoryStore();
@@ -165,8 +171,8 @@ export async function startProvider(options = {}) {
   let provider;
   try {
     const routes = {
-      authorization: '/auth',
-      token: '/token',
+      authorization: auth0Tenant ? '/authorize' : '/auth',
+      token: auth0Tenant ? '/oauth/token' : '/token',
       userinfo: '/me',
       device_authorization: '/device/auth',
       pushed_authorization_request: '/request',
@@ -174,7 +180,7 @@ export async function startProvider(options = {}) {
     const compat = createCompat({
       routes,
       errors,
-      issuer,
+      issuer: issuerId,
       publicJwks: keys.publicJwks,
       apiAudience: API_AUDIENCE,
       scopeClaims: SCOPE_CLAIMS,
@@ -182,7 +188,8 @@ export async function startProvider(options = {}) {
       allowedOrigins: new Set(origins),
     });
 
-    provider = new Provider(issuer, buildConfiguration({
+    provider = new Provider(issuerId, buildConfiguration({
+      routes,
       errors,
       jwks: keys.jwks,
       adapter: createAdapterFactory(store),
@@ -202,6 +209,7 @@ export async function startProvider(options = {}) {
       accounts,
       allowedOrigins: new Set(origins),
       tokenPath: routes.token,
+      authorizationPath: routes.authorization,
       oidcScopes: OIDC_SCOPES,
       resourceScopes: { [API_AUDIENCE]: API_TOKEN_SCOPES },
       passwordlessInterval,

@@ -113,7 +113,9 @@ test('AuthClient outside a browser page: password login with an async custom cac
   assert.equal(tokens.id_token_claims.sub, 'auth0|alice');
   assert.equal((await auth.getUser()).email, 'alice@oidc-wasm.test');
   assert.equal(await auth.getTokenSilently(), tokens.access_token, 'served from the async cache');
-  assert.ok([...store.keys()].some((k) => k.startsWith('@@oidc-wasm@@::oidc-wasm-spa::')));
+  // With a domain, auth0-spa-js's keys: the token set's and the ID token's.
+  assert.ok([...store.keys()].some((k) => k.startsWith('@@auth0spajs@@::oidc-wasm-spa::https://api.oidc-wasm.test::')));
+  assert.ok(store.has('@@auth0spajs@@::oidc-wasm-spa::@@user@@'));
   await auth.logout({ openUrl: false });
   assert.equal(store.size, 0);
   assert.equal(await auth.isAuthenticated(), false);

@@ -117,13 +117,15 @@ export function list(value) {
 }
 
 // Koa middleware in front of oidc-provider (before compat.mjs):
-// - `/oauth/token` (Auth0's path) is the token endpoint `tokenPath`;
+// - `/oauth/token` (Auth0's path) is the token endpoint `tokenPath`, and `/authorize` (Auth0's,
+//   where auth0-spa-js sends the browser) the authorization endpoint `authorizationPath`;
 // - JSON request bodies at the token endpoint are accepted, as Auth0 does, by
 //   re-encoding them as application/x-www-form-urlencoded (the only body
 //   oidc-provider's token endpoint reads).
-export function tokenEndpointMiddleware({ tokenPath }) {
+export function tokenEndpointMiddleware({ tokenPath, authorizationPath }) {
   return async function auth0TokenEndpoint(ctx, next) {
     if (ctx.path === '/oauth/token') ctx.path = tokenPath;
+    if (authorizationPath && ctx.path === '/authorize') ctx.path = authorizationPath;
     if (ctx.method === 'POST' && ctx.path === tokenPath && ctx.is('application/json')) {
       const raw = await readRawBody(ctx);
       let parsed;

@@ -6,6 +6,7 @@
 //   GET  /passwordless/verify_redirect             magic-link.mjs
 //   POST /dbconnections/signup, /change_password   dbconnections.mjs
 //   GET|POST|DELETE /mfa/...                       mfa.mjs
+//   GET  /v2/logout                                logout.mjs
 //   token endpoint grants (also at /oauth/token)   grants.mjs, http.mjs
 //   /__test/... helpers                            harness.mjs
 //
@@ -18,6 +19,7 @@ import { createRouteHelper, tokenEndpointMiddleware } from './http.mjs';
 import { createDbConnections } from './dbconnections.mjs';
 import { registerGrants } from './grants.mjs';
 import { registerAuth0TestEndpoints } from './harness.mjs';
+import { createLogout } from './logout.mjs';
 import { createMagicLink } from './magic-link.mjs';
 import { createMfa } from './mfa.mjs';
 import { createPasswordless } from './passwordless.mjs';
@@ -32,6 +34,7 @@ export function createAuth0({
   accounts,
   allowedOrigins,
   tokenPath,
+  authorizationPath,
   oidcScopes,
   resourceScopes,
   passwordlessInterval = 5,
@@ -45,14 +48,16 @@ export function createAuth0({
   let mfa;
   let db;
   let magicLink;
+  let logout;
 
   function reset() {
     state.reset();
     accounts.removeAddedUsers();
+    logout?.reset();
   }
 
   return {
-    middleware: tokenEndpointMiddleware({ tokenPath }),
+    middleware: tokenEndpointMiddleware({ tokenPath, authorizationPath }),
 
     // Call once, right after `new Provider(...)`, before the first request.
     registerGrants(theProvider, providerErrors) {
@@ -62,6 +67,7 @@ export function createAuth0({
       mfa = createMfa({ state, accounts, issuer, pollInterval: mfaPollInterval });
       db = createDbConnections({ state, accounts, provider, issuer });
       magicLink = createMagicLink({ provider, passwordless, issuer, oidcScopes, resourceScopes });
+      logout = createLogout({ provider });
       registerGrants(provider, { errors, accounts, mfa, passwordless, oidcScopes, resourceScopes });
     },
 
@@ -72,6 +78,7 @@ export function createAuth0({
       db.register(route);
       mfa.register(route);
       magicLink.register(router);
+      logout.register(router);
       registerAuth0TestEndpoints(router, { state, mfa, reset });
     },
 
