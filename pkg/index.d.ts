@@ -68,7 +68,14 @@ export type AuthErrorCode =
  */
 export class GenericError extends Error {
   constructor(error: string, error_description: string);
+  /**
+   * The OAuth 2.0 `error` when a server refused (`login_required`, `invalid_grant`, ...), or
+   * auth0-spa-js's own (`timeout`, `cancelled`, `popup_open`, ...). Typed as auth0-spa-js types
+   * it; on an AuthError that no server answered (a configuration or network error) it is
+   * undefined at run time: test `code` there.
+   */
   error: string;
+  /** The server's `error_description` (see `error`). */
   error_description: string;
   static fromPayload(payload: { error: string; error_description: string }): GenericError;
 }
@@ -83,10 +90,6 @@ export class AuthError extends GenericError {
   /** Stable code: test against this, not against the message. */
   readonly code: AuthErrorCode;
   readonly kind: AuthErrorKind;
-  /** The server's OAuth 2.0 `error`, when the server refused. */
-  readonly error?: string;
-  /** The server's `error_description`. */
-  readonly error_description?: string;
   /** The server's `error_uri`. */
   readonly error_uri?: string;
   /** The HTTP status of the response that caused the error. */
@@ -133,13 +136,13 @@ export class TimeoutError extends AuthError {
 }
 /** The login popup was not completed in time. */
 export class PopupTimeoutError extends TimeoutError {
-  constructor(popup: Window, details?: AuthErrorDetails);
-  popup: Window;
+  constructor(popup: DomInstance<'Window'>, details?: AuthErrorDetails);
+  popup: DomInstance<'Window'>;
 }
 /** The login popup was closed first (error 'cancelled', code ERR_POPUP_CLOSED). */
 export class PopupCancelledError extends AuthError {
-  constructor(popup: Window, details?: AuthErrorDetails);
-  popup: Window;
+  constructor(popup: DomInstance<'Window'>, details?: AuthErrorDetails);
+  popup: DomInstance<'Window'>;
 }
 /** The popup could not be opened (error 'popup_open', code ERR_POPUP_BLOCKED). */
 export class PopupOpenError extends AuthError {

@@ -23,6 +23,11 @@ import {
   pkceChallenge,
   decodeJwtUnverified,
   errorCodes,
+  loadWasmCrypto,
+  GenericError,
+  MissingRefreshTokenError,
+  PopupTimeoutError,
+  MfaRequiredError,
 } from 'oidc-wasm';
 import type {
   AuthErrorCode,
@@ -232,7 +237,8 @@ export function errors(): AuthError {
   const wrong: number = codes.ERR_TIMEOUT;
   console.log(kind, wrong);
   const err = new AuthError('ERR_CONFIG_INVALID_OPTION', 'bad option', { kind: 'config' });
-  expectType<'AuthError'>()(err.name);
+  // A subclass names itself (PopupTimeoutError, MfaRequiredError, ...): a string.
+  expectType<string>()(err.name);
   // @ts-expect-error code is read-only
   err.code = 'ERR_INTERNAL';
   return err;
@@ -357,3 +363,23 @@ export default {
     return exported;
   },
 };
+
+/** What an auth0-spa-js app does with its errors, and loading the signature arithmetic for verifySync. */
+export async function dropIn(client: AuthClient, verifier: Verifier, token: string): Promise<string | undefined> {
+  try {
+    return await client.getTokenSilently();
+  } catch (e) {
+    if (e instanceof MissingRefreshTokenError || (e instanceof GenericError && e.error === 'login_required')) {
+      await client.loginWithRedirect();
+      return undefined;
+    }
+    if (e instanceof PopupTimeoutError) e.popup.close();
+    if (e instanceof MfaRequiredError) console.log(e.mfa_token?.length, e.mfa_requirements);
+    if (e instanceof AuthError) expectType<AuthErrorCode>()(e.code);
+    // @ts-expect-error GenericError has no code: AuthError has
+    if (e instanceof GenericError) console.log(e.code);
+    await loadWasmCrypto();
+    expectType<Promise<void>>()(loadWasmCrypto());
+    return verifier.verifySync(token).payload.sub;
+  }
+}
