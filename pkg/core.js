@@ -403,10 +403,6 @@ export function decodeJwtUnverified(token) {
   return call('decodeJwtUnverified()', () => json(glue.decodeJwtUnverified(String(token))));
 }
 
-/** Error codes the JavaScript layer adds to the module's own. */
-const JS_CODES = { ERR_INIT_FAILED: 'internal', ERR_BEARER_TOKEN_MISSING: 'verification', ERR_MISSING_REFRESH_TOKEN: 'server',
-  ERR_POPUP_BLOCKED: 'config', ERR_POPUP_CLOSED: 'config', ERR_MFA_CANCELLED: 'config', ERR_CLIENT_SECRET_IN_BROWSER: 'config',
-  ERR_DEVICE_FLOW_CANCELLED: 'config' };
 
 // ---- signature checks by the platform ----
 // The core decides everything (parsing, alg allow-list, crit, key selection, signature length,
@@ -917,5 +913,5 @@ export function authErrorResponse(error, { realm, scope } = {}) {
 
 /** Every error code, mapped to its kind. */
 export function errorCodes() {
-  return call('errorCodes()', () => ({ ...json(glue.errorCodes()), ...JS_CODES }));
+  return call('errorCodes()', () => json(glue.errorCodes()));
 }

@@ -82,6 +82,16 @@ codes! {
     InvalidArgument = "ERR_INVALID_ARGUMENT", Config;
     /// The part asked for was left out of this build (a Cargo feature): build with it.
     FeatureNotBuilt = "ERR_FEATURE_NOT_BUILT", Config;
+    /// A login popup could not be opened (a popup blocker): open it from a click handler.
+    PopupBlocked = "ERR_POPUP_BLOCKED", Config;
+    /// The login popup was closed before the login ended.
+    PopupClosed = "ERR_POPUP_CLOSED", Config;
+    /// The caller cancelled a polled MFA verification (its `AbortSignal`).
+    MfaCancelled = "ERR_MFA_CANCELLED", Config;
+    /// The caller cancelled the device flow's polling (its `AbortSignal`).
+    DeviceFlowCancelled = "ERR_DEVICE_FLOW_CANCELLED", Config;
+    /// A grant that needs a client secret was called in a browser page, which cannot keep one.
+    ClientSecretInBrowser = "ERR_CLIENT_SECRET_IN_BROWSER", Config;
     /// The call needs this library's own signature arithmetic, a module loaded on demand, before it
     /// was loaded (JavaScript only: `verifySync` in a browser): await `loadWasmCrypto()` first.
     WasmCryptoNotLoaded = "ERR_WASM_CRYPTO_NOT_LOADED", Config;
@@ -94,6 +104,8 @@ codes! {
     ConsentRequired = "ERR_CONSENT_REQUIRED", Server;
     /// `interaction_required` (OIDC Core §3.1.2.6): the user has to interact with the provider.
     InteractionRequired = "ERR_INTERACTION_REQUIRED", Server;
+    /// No refresh token is held for this audience: log in again (with `offline_access`).
+    MissingRefreshToken = "ERR_MISSING_REFRESH_TOKEN", Server;
     /// `mfa_required` (Auth0): continue with the MFA API using `mfa_token`.
     MfaRequired = "ERR_MFA_REQUIRED", Server;
     /// HTTP 429: too many requests; `retry_after` says how many seconds to wait.
@@ -122,6 +134,8 @@ codes! {
     CallbackInvalid = "ERR_CALLBACK_INVALID", Verification;
     /// The callback's `iss` differs from the issuer, or is missing where required (RFC 9207 §2.4).
     CallbackIssuerMismatch = "ERR_CALLBACK_ISSUER_MISMATCH", Verification;
+    /// The request has no `Authorization: Bearer <token>` header (RFC 6750 §2.1).
+    BearerTokenMissing = "ERR_BEARER_TOKEN_MISSING", Verification;
     /// A JWT is not a well-formed JWS compact serialization (RFC 7515 §7.1).
     JwtMalformed = "ERR_JWT_MALFORMED", Verification;
     /// The JWS header is unusable: no `alg`, an unknown `crit` member (RFC 7515 §4.1.11), a
@@ -152,6 +166,8 @@ codes! {
     /// No answer came within the timeout.
     Timeout = "ERR_TIMEOUT", Network;
 
+    /// The WebAssembly module could not be loaded (fetched, compiled or instantiated).
+    InitFailed = "ERR_INIT_FAILED", Internal;
     /// The WebAssembly module is not loaded yet (JavaScript only): await `init()` first.
     NotInitialized = "ERR_NOT_INITIALIZED", Internal;
     /// A bug in this library: please report it with the message.
@@ -344,6 +360,29 @@ mod tests {
             assert!(c.as_str().starts_with("ERR_"), "{c}");
             assert!(seen.insert(c.as_str()), "duplicate {c}");
         }
+    }
+
+    /// Error codes are API: every code the JavaScript layer throws is one of this list (which
+    /// `errorCodes()` and the TypeScript union give), so the two cannot drift apart.
+    #[test]
+    fn every_code_the_javascript_layer_throws_is_listed_here() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/pkg");
+        let mut checked = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            // The hand-written shim, not the generated glue.
+            if !name.ends_with(".js") || name.starts_with("oidc_wasm") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            for (i, _) in text.match_indices("'ERR_") {
+                let code: String = text[i + 1..].chars().take_while(|c| c.is_ascii_uppercase() || *c == '_').collect();
+                assert!(Code::ALL.iter().any(|c| c.as_str() == code), "{name} throws {code}, which src/error.rs does not list");
+                checked += 1;
+            }
+        }
+        assert!(checked > 20, "only {checked} codes found in pkg/*.js");
     }
 
     #[test]
