@@ -9,7 +9,7 @@ import { createServer } from 'node:http';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
-import { extname, join, normalize, resolve } from 'node:path';
+import { basename, dirname, extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
@@ -21,11 +21,34 @@ const ROOT = resolve(BENCH, '..');
 const OUT = join(BENCH, '.out');
 const PKG = { size: join(OUT, 'pkg-size'), speed: join(OUT, 'pkg-speed') };
 const BUILDS = ['size', 'speed'];
-const COLD = ['size', 'speed', 'verifier', 'jose'];
-/** The `oidc-wasm/verifier` entry point of the size build (the npm package's), for the cold starts. */
-const VERIFIER = join(PKG.size, 'verifier');
+/** The wasm modules of each build: the main one, the signature arithmetic (loaded on demand), the verifier's. */
+const MODULES = { main: 'oidc_wasm_bg.wasm', crypto: 'oidc_wasm_crypto_bg.wasm', verifier: join('verifier', 'oidc_wasm_bg.wasm') };
+/**
+ * The entry points the benchmark bundles: each build's main one and its `oidc-wasm/verifier`
+ * (`verifier` is the size build's, the npm package's), with the directory of the arithmetic module
+ * they load (the verifier's is its package's, one level up).
+ */
+const ENTRIES = {
+  size: { dir: PKG.size, cryptoDir: PKG.size },
+  speed: { dir: PKG.speed, cryptoDir: PKG.speed },
+  verifier: { dir: join(PKG.size, 'verifier'), cryptoDir: PKG.size },
+  'verifier-speed': { dir: join(PKG.speed, 'verifier'), cryptoDir: PKG.speed },
+};
+/**
+ * Cold-start contenders: the entry point each imports and its `crypto` option. Only `size-wasm`
+ * (crypto: 'wasm') loads the arithmetic module; the others use the platform's crypto and must not.
+ */
+const COLD_SPEC = {
+  size: { entry: 'size' },
+  speed: { entry: 'speed' },
+  verifier: { entry: 'verifier' },
+  'verifier-speed': { entry: 'verifier-speed' },
+  'size-wasm': { entry: 'size', crypto: 'wasm' },
+  jose: {},
+};
+const COLD = Object.keys(COLD_SPEC);
 /** What the benchmark imports from oidc-wasm: bundles keep only this, as jose's keep only its three functions. */
-const OIDC_EXPORTS = 'createVerifier, init';
+const OIDC_EXPORTS = 'createVerifier, init, loadWasmCrypto';
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -69,30 +92,48 @@ const log = (m) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${
 // Builds: the two oidc-wasm packages, and bundles for the browser and workerd
 
 function prepareBuilds(rebuild) {
-  if (rebuild || !BUILDS.every((b) => existsSync(join(PKG[b], 'oidc_wasm_bg.wasm'))) || !existsSync(join(VERIFIER, 'oidc_wasm_bg.wasm'))) {
+  if (rebuild || !BUILDS.every((b) => Object.values(MODULES).every((f) => existsSync(join(PKG[b], f))))) {
     log('building benches/.out/pkg-size and pkg-speed (benches/build.sh; a few minutes)');
     execFileSync('bash', [join(BENCH, 'build.sh')], { stdio: ['ignore', 'inherit', 'inherit'] });
   }
   const info = {};
-  for (const [b, dir] of [...BUILDS.map((b) => [b, PKG[b]]), ['verifier', VERIFIER]]) {
-    const wasm = readFileSync(join(dir, 'oidc_wasm_bg.wasm'));
-    info[b] = { wasmBytes: wasm.length, wasmGzipBytes: gzipSync(wasm, { level: 9 }).length };
+  for (const b of BUILDS) {
+    info[b] = {};
+    for (const [m, f] of Object.entries(MODULES)) {
+      const wasm = readFileSync(join(PKG[b], f));
+      info[b][m] = { file: f, wasmBytes: wasm.length, wasmGzipBytes: gzipSync(wasm, { level: 9 }).length };
+    }
   }
   return info;
 }
 
-/** esbuild plugin: leave the .wasm import external, under a per-build file name. */
+/**
+ * esbuild plugin: leave the .wasm imports external, each under a per-build file name of its own
+ * (as wrangler does): the arithmetic module's as `${name}-crypto.wasm`, the other as `${name}.wasm`.
+ */
 const renameWasm = (name) => ({
   name: 'rename-wasm',
-  setup(b) { b.onResolve({ filter: /\.wasm$/ }, () => ({ path: `./${name}`, external: true })); },
+  setup(b) {
+    b.onResolve({ filter: /\.wasm$/ }, (a) => ({
+      path: a.path.endsWith('oidc_wasm_crypto_bg.wasm') ? `./${name}-crypto.wasm` : `./${name}.wasm`, external: true }));
+  },
 });
 
-async function bundle({ entry, outfile, conditions, platform = 'neutral', plugins = [] }) {
+/**
+ * Bundle `entry` into `outfile`. With `split`, dynamic imports become chunks of their own next to
+ * it, as an application's bundler makes them (the browser entry point imports the arithmetic
+ * module's glue only when it loads that module).
+ */
+async function bundle({ entry, outfile, conditions, platform = 'neutral', plugins = [], split = false }) {
   const entryFile = `${outfile}.entry.mjs`;
   writeFileSync(entryFile, entry);
+  const out = split
+    ? { entryPoints: [{ in: entryFile, out: basename(outfile, extname(outfile)) }], outdir: dirname(outfile), splitting: true,
+      chunkNames: 'chunk-[hash]' }
+    : { entryPoints: [entryFile], outfile };
   await build({
-    entryPoints: [entryFile], bundle: true, format: 'esm', platform, conditions, mainFields: ['module', 'main'],
-    outfile, logLevel: 'error', plugins, nodePaths: [join(ROOT, 'node_modules')],
+    ...out, bundle: true, format: 'esm', platform, conditions, mainFields: ['module', 'main'],
+    logLevel: 'error', plugins, nodePaths: [join(ROOT, 'node_modules')],
   });
   rmSync(entryFile);
 }
@@ -100,17 +141,15 @@ async function bundle({ entry, outfile, conditions, platform = 'neutral', plugin
 async function prepareWeb() {
   const web = join(OUT, 'web');
   rmSync(web, { recursive: true, force: true });
-  for (const b of BUILDS) {
-    mkdirSync(join(web, b), { recursive: true });
-    // esbuild keeps `new URL('./oidc_wasm_bg.wasm', import.meta.url)`: the .wasm goes next to the bundle.
-    await bundle({ entry: `export { ${OIDC_EXPORTS} } from ${JSON.stringify(join(PKG[b], 'browser.js'))};\n`, outfile: join(web, b, 'oidc.js'),
-      platform: 'browser', conditions: ['browser'] });
-    copyFileSync(join(PKG[b], 'oidc_wasm_bg.wasm'), join(web, b, 'oidc_wasm_bg.wasm'));
+  for (const [e, { dir, cryptoDir }] of Object.entries(ENTRIES)) {
+    mkdirSync(join(web, e), { recursive: true });
+    // esbuild keeps `new URL('./oidc_wasm_bg.wasm', import.meta.url)` and the arithmetic module's
+    // `new URL('./oidc_wasm_crypto_bg.wasm', import.meta.url)`: both .wasm go next to the bundle.
+    await bundle({ entry: `export { ${OIDC_EXPORTS} } from ${JSON.stringify(join(dir, 'browser.js'))};\n`, outfile: join(web, e, 'oidc.js'),
+      platform: 'browser', conditions: ['browser'], split: true });
+    copyFileSync(join(dir, 'oidc_wasm_bg.wasm'), join(web, e, 'oidc_wasm_bg.wasm'));
+    copyFileSync(join(cryptoDir, 'oidc_wasm_crypto_bg.wasm'), join(web, e, 'oidc_wasm_crypto_bg.wasm'));
   }
-  mkdirSync(join(web, 'verifier'), { recursive: true });
-  await bundle({ entry: `export { ${OIDC_EXPORTS} } from ${JSON.stringify(join(VERIFIER, 'browser.js'))};\n`,
-    outfile: join(web, 'verifier', 'oidc.js'), platform: 'browser', conditions: ['browser'] });
-  copyFileSync(join(VERIFIER, 'oidc_wasm_bg.wasm'), join(web, 'verifier', 'oidc_wasm_bg.wasm'));
   mkdirSync(join(web, 'jose'), { recursive: true });
   await bundle({ entry: "export { jwtVerify, createLocalJWKSet, createRemoteJWKSet } from 'jose';\n", outfile: join(web, 'jose', 'jose.js'),
     platform: 'browser', conditions: ['browser'] });
@@ -122,14 +161,14 @@ async function prepareWorker() {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const conditions = ['workerd', 'worker', 'browser'];
-  for (const b of BUILDS) {
-    await bundle({ entry: `export { ${OIDC_EXPORTS} } from ${JSON.stringify(join(PKG[b], 'workerd.js'))};\n`, outfile: join(dir, `oidc-${b}.mjs`),
-      conditions, plugins: [renameWasm(`${b}.wasm`)] });
-    copyFileSync(join(PKG[b], 'oidc_wasm_bg.wasm'), join(dir, `${b}.wasm`));
+  for (const [e, { dir: from, cryptoDir }] of Object.entries(ENTRIES)) {
+    // workerd.js imports both .wasm statically: workerd compiles them with the Worker, and
+    // instantiates the arithmetic module only when it is first needed.
+    await bundle({ entry: `export { ${OIDC_EXPORTS} } from ${JSON.stringify(join(from, 'workerd.js'))};\n`, outfile: join(dir, `oidc-${e}.mjs`),
+      conditions, plugins: [renameWasm(e)] });
+    copyFileSync(join(from, 'oidc_wasm_bg.wasm'), join(dir, `${e}.wasm`));
+    copyFileSync(join(cryptoDir, 'oidc_wasm_crypto_bg.wasm'), join(dir, `${e}-crypto.wasm`));
   }
-  await bundle({ entry: `export { ${OIDC_EXPORTS} } from ${JSON.stringify(join(VERIFIER, 'workerd.js'))};\n`, outfile: join(dir, 'oidc-verifier.mjs'),
-    conditions, plugins: [renameWasm('verifier.wasm')] });
-  copyFileSync(join(VERIFIER, 'oidc_wasm_bg.wasm'), join(dir, 'verifier.wasm'));
   await bundle({ entry: "export { jwtVerify, createLocalJWKSet, createRemoteJWKSet } from 'jose';\n", outfile: join(dir, 'jose.mjs'), conditions });
   for (const f of ['passes.mjs', 'worker-bench.mjs', 'worker-cold.mjs']) copyFileSync(join(BENCH, 'lib', f), join(dir, f));
   return dir;
@@ -187,7 +226,7 @@ async function startServer(jwks) {
 /** Cold-start sample arguments, shared by every runtime. */
 function coldArgs(fixtures, alg, contender, jwksUri) {
   const { issuer, audience, algorithms } = fixtures;
-  return { contender, fixtures: { issuer, audience, algorithms }, token: fixtures.sets[alg].tokens[1],
+  return { contender, crypto: COLD_SPEC[contender].crypto, fixtures: { issuer, audience, algorithms }, token: fixtures.sets[alg].tokens[1],
     nextToken: fixtures.sets[alg].tokens[2], jwksUri };
 }
 
@@ -226,11 +265,10 @@ async function runNode(opts, fixtures, server) {
   const { results: steady } = await runPasses({ contenders, sets: fixtures.sets, passes: opts.passes, repeatPasses: opts.repeatPasses,
     log: (m) => log(`node: ${m}`) });
   log('node: cold starts (a new process per sample)');
-  const libUrl = { size: pathToFileURL(join(PKG.size, 'node.js')).href, speed: pathToFileURL(join(PKG.speed, 'node.js')).href,
-    verifier: pathToFileURL(join(VERIFIER, 'node.js')).href, jose: import.meta.resolve('jose') };
+  const libUrl = (c) => (c === 'jose' ? import.meta.resolve('jose') : pathToFileURL(join(ENTRIES[COLD_SPEC[c].entry].dir, 'node.js')).href);
   const child = join(BENCH, 'lib', 'cold-node.mjs');
   const cold = await coldRounds(opts.coldSamples, fixtures, (alg, c) => new Promise((ok, fail) => {
-    const args = JSON.stringify({ ...coldArgs(fixtures, alg, c, server.jwksUri), libUrl: libUrl[c] });
+    const args = JSON.stringify({ ...coldArgs(fixtures, alg, c, server.jwksUri), libUrl: libUrl(c) });
     const t0 = performance.now();
     execFile(process.execPath, [child, args], (err, stdout, stderr) => {
       if (err) fail(new Error(`node cold start ${c}: ${stderr || err.message}`));
@@ -265,16 +303,23 @@ async function runChromium(opts, fixtures, server) {
     }
     await page.close();
     log('chromium: cold starts (a new browser context and page per sample)');
-    const lib = { size: '/web/size/oidc.js', speed: '/web/speed/oidc.js', verifier: '/web/verifier/oidc.js', jose: '/web/jose/jose.js' };
+    const lib = (c) => (c === 'jose' ? '/web/jose/jose.js' : `/web/${COLD_SPEC[c].entry}/oidc.js`);
     const cold = await coldRounds(opts.coldSamples, fixtures, async (alg, c) => {
       const ctx = await browser.newContext();
       try {
         const p = await ctx.newPage();
         await p.goto(`${server.origin}/web/blank.html`);
-        return await p.evaluate(async ({ args, libUrl }) => {
+        const r = await p.evaluate(async ({ args, libUrl }) => {
           const { coldStart } = await import('/lib/passes.mjs');
-          return coldStart({ ...args, importLib: () => import(libUrl) });
-        }, { args: coldArgs(fixtures, alg, c, server.jwksUri), libUrl: lib[c] });
+          const out = await coldStart({ ...args, importLib: () => import(libUrl) });
+          // Whether the page fetched the arithmetic module (only crypto: 'wasm' should).
+          out.cryptoFetched = performance.getEntriesByType('resource').some((e) => e.name.includes('oidc_wasm_crypto'));
+          return out;
+        }, { args: coldArgs(fixtures, alg, c, server.jwksUri), libUrl: lib(c) });
+        if (r.cryptoFetched !== (COLD_SPEC[c].crypto === 'wasm')) {
+          throw new Error(`chromium cold start ${c}: the arithmetic module was ${r.cryptoFetched ? '' : 'not '}fetched`);
+        }
+        return r;
       } finally {
         await ctx.close();
       }
@@ -290,12 +335,11 @@ async function runWorkerd(opts, fixtures, server) {
   const dir = await prepareWorker();
   const mod = (type, path) => ({ type, path: join(dir, path), contents: readFileSync(join(dir, path)) });
   const base = { compatibilityDate: '2026-04-01' };
-  const libModules = {
-    size: [mod('ESModule', 'oidc-size.mjs'), mod('CompiledWasm', 'size.wasm')],
-    speed: [mod('ESModule', 'oidc-speed.mjs'), mod('CompiledWasm', 'speed.wasm')],
-    verifier: [mod('ESModule', 'oidc-verifier.mjs'), mod('CompiledWasm', 'verifier.wasm')],
-    jose: [mod('ESModule', 'jose.mjs')],
-  };
+  const libModules = { jose: [mod('ESModule', 'jose.mjs')] };
+  for (const e of Object.keys(ENTRIES)) {
+    libModules[e] = [mod('ESModule', `oidc-${e}.mjs`), mod('CompiledWasm', `${e}.wasm`), mod('CompiledWasm', `${e}-crypto.wasm`)];
+  }
+  const coldModules = (c) => libModules[c === 'jose' ? 'jose' : COLD_SPEC[c].entry];
   const workerdVersion = JSON.parse(readFileSync(join(ROOT, 'node_modules', 'workerd', 'package.json'), 'utf8')).version;
 
   log('workerd: steady state');
@@ -326,7 +370,7 @@ async function runWorkerd(opts, fixtures, server) {
       for (const c of COLD) {
         workers.push({ ...base, name: `cold-${alg}-${c}-${i}`, modulesRoot: dir,
           modules: [mod('ESModule', 'worker-cold.mjs'), mod('ESModule', 'passes.mjs'),
-            { ...libModules[c][0], path: join(dir, 'lib.mjs') }, ...libModules[c].slice(1)] });
+            { ...coldModules(c)[0], path: join(dir, 'lib.mjs') }, ...coldModules(c).slice(1)] });
       }
     }
   }
@@ -362,7 +406,7 @@ const STEADY_ROWS = [
   ['jose', 'jose jwtVerify (local JWKS)'],
 ];
 const COLD_ROWS = [['size', 'oidc-wasm size'], ['speed', 'oidc-wasm speed'], ['verifier', 'oidc-wasm/verifier (size)'],
-  ['jose', 'jose (createRemoteJWKSet)']];
+  ['verifier-speed', 'oidc-wasm/verifier (speed)'], ['size-wasm', 'oidc-wasm size, crypto: wasm'], ['jose', 'jose (createRemoteJWKSet)']];
 
 function table(header, rows) {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
@@ -398,6 +442,8 @@ async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const started = performance.now();
   const builds = prepareBuilds(opts.rebuild);
+  console.log(`\n== wasm modules, bytes (gzip -9)\n${table(['build', ...Object.keys(MODULES)],
+    BUILDS.map((b) => [b, ...Object.keys(MODULES).map((m) => `${builds[b][m].wasmBytes} (${builds[b][m].wasmGzipBytes})`)]))}`);
   await prepareWeb();
   log(`generating ${opts.tokens} RS256 and ${opts.tokens} ES256 tokens`);
   const fixtures = await makeFixtures(opts.tokens);

@@ -1,5 +1,5 @@
 // One Node cold-start sample, in a fresh process: argv[2] is JSON
-// { contender: 'size' | 'speed' | 'verifier' | 'jose', libUrl, fixtures, token, nextToken, jwksUri }. Prints the timings as JSON.
+// { contender, libUrl, crypto?, fixtures, token, nextToken, jwksUri } (see coldArgs in verify.mjs). Prints the timings as JSON.
 import { coldStart } from './passes.mjs';
 
 const args = JSON.parse(process.argv[2]);

@@ -86,6 +86,9 @@ export async function makeContenders({ oidc, jose, fixtures }) {
   for (const [build, mod] of Object.entries(oidc)) {
     // Loaded first, so createVerifier does not start fetching keys the next line imports.
     await mod.init();
+    // The signature arithmetic module, for verifySync where the platform's crypto is asynchronous
+    // (WebCrypto): browsers fetch it on demand, Node and workerd load it by themselves on first use.
+    await mod.loadWasmCrypto();
     const v = await mod.createVerifier({ issuer, audience, jwksUri: steadyJwksUri, algorithms, onWarning: () => {} });
     v.importJwksCache({ uri: steadyJwksUri, jwks, fetched_at: now, expires_at: now + 24 * 3600 });
     contenders.push({ id: `oidc-${build}-sync`, kind: 'sync', verify: (t) => v.verifySync(t) });
@@ -107,8 +110,12 @@ export async function makeContenders({ oidc, jose, fixtures }) {
   return contenders;
 }
 
-/** Cold start inside a fresh context: import, create, first verify (JWKS fetched). Times in ms. */
-export async function coldStart({ contender, importLib, fixtures, token, nextToken, jwksUri, now = () => performance.now() }) {
+/**
+ * Cold start inside a fresh context: import, create, first verify (JWKS fetched). Times in ms.
+ * `crypto: 'wasm'` creates the verifier with the module's own arithmetic (createVerifier then
+ * loads that module); otherwise the platform's crypto is used and that module is not loaded.
+ */
+export async function coldStart({ contender, importLib, fixtures, token, nextToken, jwksUri, crypto, now = () => performance.now() }) {
   const { issuer, audience, algorithms } = fixtures;
   const t0 = now();
   const lib = await importLib();
@@ -118,7 +125,7 @@ export async function coldStart({ contender, importLib, fixtures, token, nextTok
     const keySet = lib.createRemoteJWKSet(new URL(jwksUri));
     verify = (t) => lib.jwtVerify(t, keySet, { issuer, audience, algorithms });
   } else {
-    const v = await lib.createVerifier({ issuer, audience, jwksUri, algorithms, onWarning: () => {} });
+    const v = await lib.createVerifier({ issuer, audience, jwksUri, algorithms, ...(crypto ? { crypto } : {}), onWarning: () => {} });
     verify = (t) => v.verify(t);
   }
   const t2 = now();
