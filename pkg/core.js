@@ -555,7 +555,9 @@ export function _signatureBackend() {
 }
 
 /** The module's algorithms, in its order (verifyPrepareNow names them by index). */
-const ALGS = ['RS256', 'RS384', 'RS512', 'PS256', 'ES256'];
+let ALGS = null;
+/** The module's algorithm names, in its order (a prepared verification names its algorithm by index). */
+const algs = () => (ALGS ??= json(glue.algorithmNames()));
 /** The module's memory (for the verifier's views of a prepared verification). */
 let wasmMemory = null;
 const memory = () => (wasmMemory ??= glue.wasmMemory());
@@ -631,7 +633,7 @@ export class Verifier {
       this.#keysGeneration = generation;
     }
     // A number, not a string: no allocation per verification.
-    const id = index * ALGS.length + ALGS.indexOf(alg);
+    const id = index * algs().length + algs().indexOf(alg);
     let key = keys.get(id);
     if (key === undefined) {
       const jwk = this.#inner.publicKey(generation, index);
@@ -673,7 +675,7 @@ export class Verifier {
   #finish(handle, ok) {
     if (ok === undefined && this.#backend !== _wasmBackend) {
       let h = this.#prepared(handle);
-      const alg = ALGS[h[3]];
+      const alg = algs()[h[3]];
       const key = this.#platformKey(h[1], h[2], alg, _wasmBackend, this.#ownKeys);
       h = this.#prepared(handle); // importing the key may have grown the memory
       ok = this.#platformCheck(key, alg, h, _wasmBackend);
@@ -730,7 +732,7 @@ export class Verifier {
       if (typeof r === 'string') return json(r);
       const handle = r;
       let h = this.#prepared(handle);
-      const alg = ALGS[h[3]];
+      const alg = algs()[h[3]];
       let key = this.#platformKey(h[1], h[2], alg);
       if (isThenable(key)) key = await key;
       // Read again: fetching the key may have grown the memory or prepared another token.
@@ -778,7 +780,7 @@ export class Verifier {
       const handle = r;
       if (backend === _wasmBackend && !wasmCryptoNow()) this.#abandon(handle, cryptoNotLoaded());
       let h = this.#prepared(handle);
-      const alg = ALGS[h[3]];
+      const alg = algs()[h[3]];
       const key = this.#platformKey(h[1], h[2], alg, backend, backend === this.#backend ? this.#keys : this.#ownKeys);
       h = this.#prepared(handle); // importing the key may have grown the memory
       const ok = this.#platformCheck(key, alg, h, backend);
