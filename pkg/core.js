@@ -306,6 +306,15 @@ export class OidcClient {
     return this.#run((c) => c.handleCallback(String(url), arg(transaction ?? null, 'the login transaction')));
   }
 
+  /**
+   * `handleCallback` for an authorization response that arrived as parameters (the `response`
+   * object of a `web_message` answer), handed to the module as they are.
+   */
+  handleCallbackResponse(response, transaction) {
+    const pairs = new URLSearchParams(Object.entries(response ?? {}).filter(([, v]) => typeof v === 'string'));
+    return this.#run((c) => c.handleCallbackParams(pairs.toString(), arg(transaction ?? null, 'the login transaction')));
+  }
+
   /** The refresh-token grant (RFC 6749 §6); a new ID token must be for `expectedSub`. */
   refresh(refreshToken, scope, audience, expectedSub) {
     return this.#run((c) => c.refresh(String(refreshToken), scope ?? undefined, audience ?? undefined, expectedSub ?? undefined));

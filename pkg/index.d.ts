@@ -360,6 +360,8 @@ export class OidcClient {
   buildAuthorizeUrl(authorizationParams?: AuthorizationParams): Promise<{ url: string; transaction: LoginTransaction }>;
   /** Checks the callback URL (state, iss per RFC 9207, error) and exchanges the code. */
   handleCallback(url: string | URL, transaction: LoginTransaction): Promise<TokenResponse>;
+  /** `handleCallback` for a response that arrived as parameters (a `web_message` answer's `response`). */
+  handleCallbackResponse(response: Record<string, unknown>, transaction: LoginTransaction): Promise<TokenResponse>;
   /** The refresh-token grant (RFC 6749 §6); a new ID token must be for `expectedSub`. */
   refresh(refreshToken: string, scope?: string, audience?: string, expectedSub?: string): Promise<TokenResponse>;
   /** The userinfo claims; `sub` must be `expectedSub` (OIDC Core §5.3.2). */

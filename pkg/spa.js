@@ -827,9 +827,7 @@ export class AuthClient {
         }, 500);
       }
     });
-    const callback = new URL(transaction.redirect_uri);
-    for (const [k, v] of Object.entries(response)) if (typeof v === 'string') callback.searchParams.set(k, v);
-    const tokens = await (await this.#client()).handleCallback(callback.href, transaction);
+    const tokens = await (await this.#client()).handleCallbackResponse(response, transaction);
     const key = _glue.cacheKey(this.#clientId, transaction.audience ?? undefined, transaction.scope);
     const body = { ...tokens, scope: transaction.scope, ...granted(tokens), audience: transaction.audience ?? undefined };
     await this.#save(key, body);

@@ -99,6 +99,19 @@ impl WasmClient {
         run().map_err(js_error)
     }
 
+    /// `handleCallback` for an authorization response that arrived as parameters, not as a URL
+    /// (`response_mode=web_message`): its name/value pairs, form-encoded
+    /// (`application/x-www-form-urlencoded`, as `URLSearchParams` writes them).
+    #[wasm_bindgen(js_name = handleCallbackParams)]
+    pub fn handle_callback_params(&self, pairs: &str, transaction_json: &str) -> JsResult<WasmFlow> {
+        let run = || -> Result<WasmFlow> {
+            let transaction = LoginTransaction::from_json(&parse_json(transaction_json, "the login transaction")?)?;
+            let params = authorize::from_pairs(form_urlencoded::parse(pairs.as_bytes()).into_owned().collect())?;
+            Ok(self.flow(Op::Callback { params, transaction }))
+        };
+        run().map_err(js_error)
+    }
+
     /// The refresh-token grant (RFC 6749 §6): the token response JSON (a new ID token is verified
     /// and must be for `expected_sub`, OIDC Core §12.2).
     pub fn refresh(&self, refresh_token: String, scope: Option<String>, audience: Option<String>, expected_sub: Option<String>) -> WasmFlow {

@@ -107,6 +107,13 @@ async fn discovery_and_authorize_url_against_the_local_provider() {
     // The transaction comes back through JSON and a forged state is refused.
     let e = run(c.handle_callback("http://127.0.0.1:4401/callback?code=x&state=forged", &t.to_string()).unwrap()).await.unwrap_err();
     assert_eq!(code_of(e), "ERR_CALLBACK_STATE_MISMATCH");
+    // A web_message answer reaches the core as its pairs: a forged state is refused, and the
+    // provider's error for the right state is its own code.
+    let e = run(c.handle_callback_params("code=x&state=forged", &t.to_string()).unwrap()).await.unwrap_err();
+    assert_eq!(code_of(e), "ERR_CALLBACK_STATE_MISMATCH");
+    let answer = format!("error=login_required&state={}&iss={}", t["state"].as_str().unwrap(), meta["issuer"].as_str().unwrap().replace(':', "%3A").replace('/', "%2F"));
+    let e = run(c.handle_callback_params(&answer, &t.to_string()).unwrap()).await.unwrap_err();
+    assert_eq!(code_of(e), "ERR_LOGIN_REQUIRED");
 }
 
 /// `fetch(url)` through the runtime's global fetch: the promise of its Response.
