@@ -803,13 +803,9 @@ export class Verifier {
    * A request without one is ERR_BEARER_TOKEN_MISSING.
    */
   async verifyRequest(request) {
-    const header = request?.headers?.get?.('authorization') ?? '';
-    const m = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(header);
-    if (!m) {
-      throw new AuthError('ERR_BEARER_TOKEN_MISSING',
-        'the request has no "Authorization: Bearer <token>" header (RFC 6750 §2.1)', { kind: 'verification' });
-    }
-    return this.verify(m[1]);
+    if (!ready) await init();
+    const header = String(request?.headers?.get?.('authorization') ?? '');
+    return this.verify(call('verifyRequest()', () => glue.bearerToken(header)));
   }
 
   /** The JWKS cache as a JSON-serializable object (null before the first fetch), e.g. to keep in KV. */

@@ -334,6 +334,25 @@ impl Verifier {
     }
 }
 
+/// RFC 6750 §2.1: the token of an `Authorization` header value `Bearer <token>`: the scheme
+/// case-insensitive, one or more spaces, then a `b64token` (`1*( ALPHA / DIGIT / "-" / "." / "_" /
+/// "~" / "+" / "/" ) *"="`), trailing spaces allowed. Anything else is `ERR_BEARER_TOKEN_MISSING`
+/// (RFC 6750 §3.1: a request without usable authentication information).
+pub fn bearer_token(authorization: &str) -> Result<&str> {
+    let missing = || Error::new(Code::BearerTokenMissing, "the request has no \"Authorization: Bearer <token>\" header (RFC 6750 §2.1)");
+    let (scheme, rest) = authorization.split_at_checked(6).ok_or_else(missing)?;
+    if !scheme.eq_ignore_ascii_case("bearer") || !rest.starts_with(' ') {
+        return Err(missing());
+    }
+    let token = rest.trim_start_matches(' ').trim_end_matches(' ');
+    let body = token.trim_end_matches('=');
+    let b64 = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | '~' | '+' | '/');
+    if body.is_empty() || !body.chars().all(b64) {
+        return Err(missing());
+    }
+    Ok(token)
+}
+
 /// The fetch to make before verifying `token` with `cache`, if any (see
 /// [`JwksCache::fetch_before_verify`]). A token that does not parse needs no fetch: its error
 /// comes from the verification itself.
@@ -556,6 +575,15 @@ impl Verifier {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bearer_tokens_rfc6750_2_1() {
+        assert_eq!(bearer_token("Bearer abc.DEF-_~+/==").unwrap(), "abc.DEF-_~+/==");
+        assert_eq!(bearer_token("bearer   a.b.c  ").unwrap(), "a.b.c");
+        for bad in ["", "Bearer", "Bearer ", "Bearer  ", "Basic abc", "Bearerabc", "Bearer a b", "Bearer a=b", "Bearer ==", "Bearer é", "Bearer a\tb"] {
+            assert_eq!(bearer_token(bad).unwrap_err().code(), Code::BearerTokenMissing, "{bad:?}");
+        }
+    }
 
     fn verified(exp: u64, iat: u64) -> CacheTimes {
         let claims = serde_json::json!({ "exp": exp, "iat": iat });

@@ -38,6 +38,13 @@ pub fn algorithm_names() -> String {
     out
 }
 
+/// RFC 6750 §2.1: the token of an `Authorization: Bearer <token>` header value; else
+/// `ERR_BEARER_TOKEN_MISSING`.
+#[wasm_bindgen(js_name = bearerToken)]
+pub fn bearer_token(authorization: &str) -> core::result::Result<String, JsValue> {
+    crate::verifier::bearer_token(authorization).map(str::to_owned).map_err(js_error)
+}
+
 /// The module's memory, for the views `WasmVerifier::headAddress` describes.
 #[wasm_bindgen(js_name = wasmMemory)]
 pub fn wasm_memory() -> JsValue {
