@@ -127,6 +127,11 @@ impl ClientConfig {
     pub fn authorization_params(&self) -> &AuthorizeParams {
         &self.authorization_params
     }
+
+    /// Replace the configured scope (the session's rules decide it: see [`crate::spa`]).
+    pub fn set_scope(&mut self, scope: String) {
+        self.authorization_params.scope = Some(scope);
+    }
 }
 
 /// `tenant.auth0.com` -> `https://tenant.auth0.com/` (the issuer Auth0 publishes); a value with a

@@ -127,6 +127,11 @@ impl Client {
         self.platform_crypto = on;
     }
 
+    /// The configured scope, as the session's rules decide it ([`crate::spa::SessionConfig::scope_for`]).
+    pub fn set_scope(&mut self, scope: String) {
+        self.config.set_scope(scope);
+    }
+
     /// The configuration.
     pub fn config(&self) -> &ClientConfig {
         &self.config

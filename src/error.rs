@@ -172,6 +172,9 @@ codes! {
     NotInitialized = "ERR_NOT_INITIALIZED", Internal;
     /// A bug in this library: please report it with the message.
     Internal = "ERR_INTERNAL", Internal;
+    /// The token cache or a cookie could not be read or written (a full quota, a cache that
+    /// threw): the message says what the storage answered.
+    Storage = "ERR_STORAGE", Internal;
 }
 
 impl fmt::Display for Code {
@@ -210,6 +213,10 @@ pub struct ErrorDetails {
     pub mfa_requirements: Option<serde_json::Value>,
     /// For `ERR_RATE_LIMITED`: seconds to wait (`Retry-After`).
     pub retry_after: Option<u64>,
+    /// For `ERR_MISSING_REFRESH_TOKEN`: the audience and scope asked for.
+    pub audience: Option<String>,
+    /// For `ERR_MISSING_REFRESH_TOKEN`: the scope asked for.
+    pub scope: Option<String>,
 }
 
 impl core::ops::Deref for Error {
@@ -241,6 +248,8 @@ impl Error {
                 mfa_token: None,
                 mfa_requirements: None,
                 retry_after: None,
+                audience: None,
+                scope: None,
             }),
         }
     }
@@ -319,6 +328,8 @@ impl Error {
             ("claim", &self.claim),
             ("reason", &self.reason),
             ("mfa_token", &self.mfa_token),
+            ("audience", &self.audience),
+            ("scope", &self.scope),
         ];
         for (k, v) in optional {
             if let Some(v) = v {

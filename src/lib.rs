@@ -61,6 +61,7 @@ pub mod http;
 pub mod jose;
 pub mod pkce;
 pub mod session;
+pub mod spa;
 pub mod token;
 pub mod url;
 pub mod verifier;

@@ -1,0 +1,661 @@
+//! The SPA session (src/spa) as tabs of one browser drive it: each tab runs its session flow step
+//! by step against one shared storage, one cross-tab lock and one provider, interleaved one
+//! step at a time, in the manner of quinn's paired-endpoint tests. The provider rotates refresh
+//! tokens and revokes the whole grant when a spent one is presented again (RFC 9700 §4.14.2), so
+//! a tab that reuses a token is caught. ID tokens are signed here (ES256).
+
+mod support;
+
+use std::collections::BTreeMap;
+
+use oidc_wasm::config::{ClientConfig, ClientOptions};
+use oidc_wasm::driver::{self, Client};
+use oidc_wasm::http::{HttpRequest, HttpResponse};
+use oidc_wasm::spa::{Area, CacheMode, FrameFailure, FrameKind, SessionConfig, SessionFlow, SessionOp, Step};
+use oidc_wasm::url::Url;
+use oidc_wasm::{Code, Error};
+use serde_json::{json, Map, Value};
+
+const ISSUER: &str = "https://op.example";
+const T0: u64 = 1_700_000_000_000;
+
+/// The provider: discovery, keys, a token endpoint with rotation and reuse detection, revocation,
+/// and what a hidden iframe would answer.
+struct Provider {
+    /// Refresh token -> (grant, still usable).
+    refresh_tokens: BTreeMap<String, (u32, bool)>,
+    revoked_grants: Vec<u32>,
+    issued: u32,
+    refreshes: u32,
+    revocations: Vec<String>,
+    /// The provider's clock, relative to the tabs' (milliseconds).
+    skew_ms: i64,
+    /// `Some(error)`: the iframe answers this error; None: a code.
+    frame_error: Option<&'static str>,
+    /// Nonces of authorization requests, by state.
+    nonces: BTreeMap<String, String>,
+    sub: &'static str,
+    /// A refreshed ID token is issued for this `sub` instead (a provider that lies).
+    refresh_sub: Option<&'static str>,
+}
+
+impl Provider {
+    fn new() -> Self {
+        Provider {
+            refresh_tokens: BTreeMap::new(),
+            revoked_grants: Vec::new(),
+            issued: 0,
+            refreshes: 0,
+            revocations: Vec::new(),
+            skew_ms: 0,
+            frame_error: None,
+            nonces: BTreeMap::new(),
+            sub: "alice",
+            refresh_sub: None,
+        }
+    }
+
+    fn now(&self, tab_ms: u64) -> u64 {
+        ((tab_ms as i64 + self.skew_ms) / 1000) as u64
+    }
+
+    fn id_token(&self, now: u64, sub: &str, nonce: Option<&str>) -> String {
+        let mut c = json!({ "iss": ISSUER, "aud": "spa", "sub": sub, "iat": now, "exp": now + 600, "name": "Alice" });
+        if let Some(n) = nonce {
+            c["nonce"] = n.into();
+        }
+        support::es256(1, "k1", c)
+    }
+
+    /// A new token set of grant `grant`.
+    fn tokens(&mut self, grant: u32, now: u64, sub: &str, nonce: Option<&str>) -> Value {
+        self.issued += 1;
+        let rt = format!("rt-{}", self.issued);
+        self.refresh_tokens.insert(rt.clone(), (grant, true));
+        json!({ "access_token": format!("at-{}", self.issued), "token_type": "Bearer", "expires_in": 3600,
+            "refresh_token": rt, "scope": "openid profile email offline_access", "id_token": self.id_token(now, sub, nonce) })
+    }
+
+    fn answer(&mut self, req: &HttpRequest, tab_ms: u64) -> HttpResponse {
+        let now = self.now(tab_ms);
+        let form: BTreeMap<String, String> =
+            Url::parse(&format!("https://x/?{}", req.body.clone().unwrap_or_default())).unwrap().query_pairs().into_iter().collect();
+        let err = |e: &str| HttpResponse::new(400, json!({ "error": e }).to_string());
+        match req.url.as_str() {
+            "https://op.example/.well-known/openid-configuration" => HttpResponse::new(
+                200,
+                json!({ "issuer": ISSUER, "authorization_endpoint": "https://op.example/authorize",
+                    "token_endpoint": "https://op.example/token", "jwks_uri": "https://op.example/jwks",
+                    "revocation_endpoint": "https://op.example/revoke", "end_session_endpoint": "https://op.example/logout",
+                    "id_token_signing_alg_values_supported": ["ES256"] })
+                .to_string(),
+            ),
+            "https://op.example/jwks" => support::jwks(&[(1, "k1")]),
+            "https://op.example/revoke" => {
+                self.revocations.push(form["token"].clone());
+                HttpResponse::new(200, "")
+            }
+            "https://op.example/token" if form["grant_type"] == "refresh_token" => {
+                self.refreshes += 1;
+                let rt = &form["refresh_token"];
+                let Some(&(grant, live)) = self.refresh_tokens.get(rt) else { return err("invalid_grant") };
+                if self.revoked_grants.contains(&grant) {
+                    return err("invalid_grant");
+                }
+                if !live {
+                    // Reuse detection: the whole grant is revoked.
+                    self.revoked_grants.push(grant);
+                    return err("invalid_grant");
+                }
+                self.refresh_tokens.insert(rt.clone(), (grant, false));
+                let sub = self.refresh_sub.unwrap_or(self.sub);
+                let t = self.tokens(grant, now, sub, None);
+                HttpResponse::new(200, t.to_string())
+            }
+            "https://op.example/token" if form["grant_type"] == "authorization_code" => {
+                let nonce = self.nonces.get(&form["code"]).cloned();
+                let t = self.tokens(99, now, self.sub, nonce.as_deref());
+                HttpResponse::new(200, t.to_string())
+            }
+            other => panic!("unexpected request to {other}"),
+        }
+    }
+
+    /// What the iframe posts back for this `/authorize` URL.
+    fn frame(&mut self, url: &str) -> Vec<(String, String)> {
+        let q: BTreeMap<String, String> = Url::parse(url).unwrap().query_pairs().into_iter().collect();
+        assert_eq!(q["response_mode"], "web_message");
+        let state = q["state"].clone();
+        match self.frame_error {
+            Some(e) => vec![("error".into(), e.into()), ("state".into(), state)],
+            None => {
+                let code = format!("code-{state}");
+                self.nonces.insert(code.clone(), q["nonce"].clone());
+                vec![("code".into(), code), ("state".into(), state)]
+            }
+        }
+    }
+}
+
+/// One browser: the storage and cookies its tabs share, the lock, the clock.
+struct World {
+    cache: BTreeMap<String, String>,
+    cookies: BTreeMap<String, String>,
+    lock: Option<usize>,
+    lock_queue: Vec<usize>,
+    now_ms: u64,
+    provider: Provider,
+    /// A storage write fails (a full quota) when its key starts with this.
+    fail_writes: Option<&'static str>,
+    frames: u32,
+    /// How long a tab's write to the cache takes to reach the other tabs (browsers propagate
+    /// localStorage between tab processes asynchronously): (key, value, writer, visible at).
+    propagation_ms: u64,
+    in_flight: Vec<(String, Option<String>, usize, u64)>,
+}
+
+enum TabState {
+    Ready,
+    WaitingLock,
+    Sleeping(u64),
+    Ended(Result<Value, Error>),
+}
+
+struct Tab {
+    client: Client,
+    cfg: SessionConfig,
+    flow: Option<SessionFlow>,
+    state: TabState,
+}
+
+fn config(auth0: bool, options: Value) -> SessionConfig {
+    SessionConfig::from_json("spa", auth0, options.as_object().unwrap()).unwrap()
+}
+
+impl Tab {
+    fn new(cfg: SessionConfig) -> Self {
+        let o = json!({ "issuer": ISSUER, "clientId": "spa", "authorizationParams": { "redirect_uri": "https://app.example/cb" } });
+        let mut client = Client::new(ClientConfig::new(ClientOptions::from_json(o.as_object().unwrap()).unwrap()).unwrap(), 60, 10_000);
+        client.set_scope(cfg.scope_for(None));
+        Tab { client, cfg, flow: None, state: TabState::Ended(Ok(Value::Null)) }
+    }
+
+    fn start(&mut self, op: SessionOp, now_ms: u64) {
+        self.flow = Some(SessionFlow::new(op, now_ms, [7; 96]));
+        self.state = TabState::Ready;
+    }
+
+    fn result(&self) -> &Result<Value, Error> {
+        match &self.state {
+            TabState::Ended(r) => r,
+            _ => panic!("the tab's flow has not ended"),
+        }
+    }
+}
+
+impl World {
+    fn new() -> Self {
+        World {
+            cache: BTreeMap::new(),
+            cookies: BTreeMap::new(),
+            lock: None,
+            lock_queue: Vec::new(),
+            now_ms: T0,
+            provider: Provider::new(),
+            fail_writes: None,
+            frames: 0,
+            propagation_ms: 0,
+            in_flight: Vec::new(),
+        }
+    }
+
+    /// One step of tab `i`.
+    fn step(&mut self, tabs: &mut [Tab], i: usize) {
+        let now = self.now_ms;
+        let tab = &mut tabs[i];
+        let flow = tab.flow.as_mut().unwrap();
+        match flow.poll(&tab.cfg, &mut tab.client, now) {
+            Step::Client(driver::Step::Send(req)) => {
+                let r = self.provider.answer(&req, now);
+                flow.response(&mut tab.client, r, now);
+            }
+            Step::Client(driver::Step::Wait) => {}
+            Step::Client(other) => panic!("unexpected client step {other:?}"),
+            Step::Get { area, key } => {
+                // A tab sees its own writes at once, the others' once they arrived.
+                let own = self.in_flight.iter().rev().find(|(k, _, w, _)| *k == key && *w == i && area == Area::Cache);
+                let v = match own {
+                    Some((_, v, _, _)) => v.clone(),
+                    None => self.area(area).get(&key).cloned(),
+                };
+                flow.value(v, now);
+            }
+            Step::Keys => {
+                let keys = self.cache.keys().cloned().collect();
+                flow.keys(Some(keys), now);
+            }
+            Step::Set { area, key, value, .. } => {
+                if self.fail_writes.is_some_and(|p| key.starts_with(p)) {
+                    flow.storage_failed("QuotaExceededError".into(), now);
+                } else if area == Area::Cache && self.propagation_ms > 0 {
+                    self.in_flight.push((key, Some(value), i, now + self.propagation_ms));
+                    flow.done(now);
+                } else {
+                    self.area(area).insert(key, value);
+                    flow.done(now);
+                }
+            }
+            Step::Remove { area, key } => {
+                if area == Area::Cache && self.propagation_ms > 0 {
+                    self.in_flight.push((key, None, i, now + self.propagation_ms));
+                } else {
+                    self.area(area).remove(&key);
+                }
+                flow.done(now);
+            }
+            Step::Lock { .. } => match self.lock {
+                None => {
+                    self.lock = Some(i);
+                    flow.locked(false, now);
+                }
+                Some(_) => {
+                    self.lock_queue.push(i);
+                    tab.state = TabState::WaitingLock;
+                }
+            },
+            Step::Unlock { .. } => {
+                assert_eq!(self.lock, Some(i), "a tab released a lock it did not hold");
+                self.lock = None;
+                flow.done(now);
+                if !self.lock_queue.is_empty() {
+                    let next = self.lock_queue.remove(0);
+                    self.lock = Some(next);
+                    tabs[next].flow.as_mut().unwrap().locked(true, now);
+                    tabs[next].state = TabState::Ready;
+                }
+            }
+            Step::Sleep { until_ms } => tab.state = TabState::Sleeping(until_ms),
+            Step::Frame { kind, url, origin, timeout } => {
+                assert_eq!(kind, FrameKind::Iframe);
+                assert_eq!(origin, "https://op.example");
+                assert_eq!(timeout, 60);
+                self.frames += 1;
+                let pairs = self.provider.frame(&url);
+                flow.framed(pairs, now);
+            }
+            Step::Done(v) => tab.state = TabState::Ended(Ok(v)),
+            Step::Fail(e) => {
+                assert_ne!(self.lock, Some(i), "a flow ended holding the lock");
+                tab.state = TabState::Ended(Err(e));
+            }
+        }
+    }
+
+    /// The writes whose time has come reach every tab.
+    fn arrive(&mut self) {
+        let now = self.now_ms;
+        let (arrived, pending): (Vec<_>, Vec<_>) = std::mem::take(&mut self.in_flight).into_iter().partition(|w| w.3 <= now);
+        self.in_flight = pending;
+        for (k, v, _, _) in arrived {
+            match v {
+                Some(v) => self.cache.insert(k, v),
+                None => self.cache.remove(&k),
+            };
+        }
+    }
+
+    fn area(&mut self, area: Area) -> &mut BTreeMap<String, String> {
+        match area {
+            Area::Cache => &mut self.cache,
+            Area::Cookie => &mut self.cookies,
+        }
+    }
+
+    /// Run every tab's flow to its end, one step of each in turn; time moves only when every
+    /// tab sleeps or waits.
+    fn run(&mut self, tabs: &mut [Tab]) {
+        for _ in 0..100_000 {
+            self.arrive();
+            let mut progressed = false;
+            for i in 0..tabs.len() {
+                if matches!(tabs[i].state, TabState::Ready) {
+                    self.step(tabs, i);
+                    progressed = true;
+                }
+            }
+            if progressed {
+                continue;
+            }
+            let next = tabs.iter().filter_map(|t| if let TabState::Sleeping(u) = t.state { Some(u) } else { None }).min();
+            match next {
+                Some(u) => {
+                    self.now_ms = self.now_ms.max(u);
+                    for t in tabs.iter_mut() {
+                        if matches!(t.state, TabState::Sleeping(u) if u <= self.now_ms) {
+                            t.flow.as_mut().unwrap().done(self.now_ms);
+                            t.state = TabState::Ready;
+                        }
+                    }
+                }
+                None if tabs.iter().all(|t| matches!(t.state, TabState::Ended(_))) => {
+                    // Let every write arrive.
+                    self.now_ms += self.propagation_ms;
+                    self.arrive();
+                    return;
+                }
+                None => panic!("the tabs are deadlocked"),
+            }
+        }
+        panic!("the flows did not end");
+    }
+
+    /// Run one flow in one tab.
+    fn run_one(&mut self, tab: &mut Tab, op: SessionOp) -> Result<Value, Error> {
+        tab.start(op, self.now_ms);
+        let tabs = std::slice::from_mut(tab);
+        self.run(tabs);
+        tabs[0].result().clone()
+    }
+
+    /// A signed-in session, as a login leaves it: tokens of a new grant, `expires_at` as given.
+    fn signed_in(&mut self, tab: &mut Tab, expires_at: u64) -> String {
+        let now = self.now_ms / 1000;
+        let mut t = self.provider.tokens(1, now, "alice", None);
+        let claims = json!({ "iss": ISSUER, "aud": "spa", "sub": "alice", "iat": now, "exp": now + 600, "name": "Alice" });
+        t["expires_at"] = expires_at.into();
+        t["id_token_claims"] = claims;
+        let rt = t["refresh_token"].as_str().unwrap().to_owned();
+        self.run_one(tab, SessionOp::Remember { tokens: t.as_object().unwrap().clone(), audience: None, scope: None }).unwrap();
+        rt
+    }
+
+    fn entry(&self, key: &str) -> Value {
+        serde_json::from_str(self.cache.get(key).unwrap_or_else(|| panic!("no entry {key}"))).unwrap()
+    }
+}
+
+fn silent(mode: CacheMode) -> SessionOp {
+    SessionOp::Silent { audience: None, scope: None, cache_mode: mode, detailed: false, timeout: None }
+}
+
+const KEY: &str = "@@auth0spajs@@::spa::default::openid profile email offline_access";
+
+fn rt_options() -> Value {
+    json!({ "useRefreshTokens": true, "cacheShared": true })
+}
+
+#[test]
+fn two_tabs_with_expired_tokens_refresh_once_and_share_the_rotated_token() {
+    let mut w = World::new();
+    let mut tabs = [Tab::new(config(false, rt_options())), Tab::new(config(false, rt_options()))];
+    let rt0 = w.signed_in(&mut tabs[0], T0 / 1000 - 10);
+    for t in tabs.iter_mut() {
+        t.start(silent(CacheMode::On), w.now_ms);
+    }
+    w.run(&mut tabs);
+    let (a, b) = (tabs[0].result().clone().unwrap(), tabs[1].result().clone().unwrap());
+    assert_eq!(a, b, "both tabs answer with the one refreshed token");
+    assert_eq!(w.provider.refreshes, 1, "one refresh for both tabs");
+    assert!(w.provider.revoked_grants.is_empty(), "no refresh token was presented twice");
+    let e = w.entry(KEY);
+    assert_ne!(e["body"]["refresh_token"], rt0, "the rotated refresh token replaced the spent one");
+    assert_eq!(e["body"]["access_token"], a);
+    assert_eq!(w.lock, None);
+}
+
+#[test]
+fn a_tab_that_waited_for_the_lock_adopts_its_siblings_write_that_is_still_on_its_way() {
+    let mut w = World::new();
+    let mut tabs = [Tab::new(config(false, rt_options())), Tab::new(config(false, rt_options()))];
+    let rt0 = w.signed_in(&mut tabs[0], T0 / 1000 - 10);
+    w.propagation_ms = 300;
+    for t in tabs.iter_mut() {
+        t.start(silent(CacheMode::On), w.now_ms);
+    }
+    w.run(&mut tabs);
+    assert_eq!(tabs[0].result(), tabs[1].result());
+    assert_eq!(w.provider.refreshes, 1);
+    assert!(w.provider.revoked_grants.is_empty(), "{rt0} was presented twice: the provider revoked the grant");
+    // A tab that does not wait for the write presents the spent token, and the grant is lost:
+    // what the wait prevents.
+    let mut w = World::new();
+    let cfg = config(false, json!({ "useRefreshTokens": true, "cacheShared": false }));
+    let mut tabs = [Tab::new(cfg.clone()), Tab::new(cfg)];
+    w.signed_in(&mut tabs[0], T0 / 1000 - 10);
+    w.propagation_ms = 300;
+    for t in tabs.iter_mut() {
+        t.start(silent(CacheMode::On), w.now_ms);
+    }
+    w.run(&mut tabs);
+    assert_eq!(w.provider.revoked_grants, vec![1]);
+}
+
+#[test]
+fn a_tab_that_must_refresh_anyway_uses_the_token_its_sibling_rotated() {
+    let mut w = World::new();
+    let mut tabs = [Tab::new(config(false, rt_options())), Tab::new(config(false, rt_options()))];
+    w.signed_in(&mut tabs[0], T0 / 1000 - 10);
+    tabs[0].start(silent(CacheMode::On), w.now_ms);
+    while w.lock != Some(0) {
+        w.step(&mut tabs, 0);
+    }
+    // While the first tab refreshes, the second asks for a token from the provider whatever the
+    // cache holds: it waits for the lock, sees the rotated token arrive, and presents that one.
+    tabs[1].start(silent(CacheMode::Off), w.now_ms);
+    w.run(&mut tabs);
+    let (a, b) = (tabs[0].result().clone().unwrap(), tabs[1].result().clone().unwrap());
+    assert_ne!(a, b);
+    assert_eq!(w.provider.refreshes, 2);
+    assert!(w.provider.revoked_grants.is_empty(), "the sibling's spent refresh token was not presented again");
+}
+
+#[test]
+fn a_fresh_token_is_answered_from_the_cache_without_the_lock() {
+    let mut w = World::new();
+    let mut tab = Tab::new(config(false, rt_options()));
+    w.signed_in(&mut tab, T0 / 1000 + 3600);
+    let at = w.run_one(&mut tab, silent(CacheMode::On)).unwrap();
+    assert_eq!(at, "at-1");
+    assert_eq!(w.provider.refreshes, 0);
+    // Within `leeway` (60 s) of its expiry a token counts as expired.
+    w.now_ms = T0 + (3600 - 30) * 1000;
+    let at = w.run_one(&mut tab, silent(CacheMode::On)).unwrap();
+    assert_eq!(at, "at-2");
+    // cache-only answers nothing rather than refreshing.
+    w.now_ms += 7200 * 1000;
+    assert_eq!(w.run_one(&mut tab, silent(CacheMode::CacheOnly)).unwrap(), Value::Null);
+    assert_eq!(w.provider.refreshes, 1);
+}
+
+#[test]
+fn a_spent_refresh_token_is_dropped_everywhere_and_then_reported_missing() {
+    let mut w = World::new();
+    let mut tab = Tab::new(config(false, rt_options()));
+    let rt0 = w.signed_in(&mut tab, T0 / 1000 - 10);
+    // Another device spent it already.
+    w.provider.refresh_tokens.insert(rt0.clone(), (1, false));
+    let e = w.run_one(&mut tab, silent(CacheMode::On)).unwrap_err();
+    assert_eq!(e.error.as_deref(), Some("invalid_grant"));
+    assert!(w.entry(KEY)["body"].get("refresh_token").is_none(), "the spent refresh token is kept nowhere");
+    let e = w.run_one(&mut tab, silent(CacheMode::On)).unwrap_err();
+    assert_eq!(e.code(), Code::MissingRefreshToken);
+    assert_eq!(e.audience.as_deref(), Some("default"));
+    assert_eq!(e.scope.as_deref(), Some("openid profile email offline_access"));
+    assert_eq!(w.provider.refreshes, 1, "the spent token was presented once only");
+}
+
+#[test]
+fn without_a_refresh_token_the_iframe_answers_and_its_tokens_are_kept() {
+    let mut w = World::new();
+    let mut tab = Tab::new(config(false, json!({})));
+    let at = w.run_one(&mut tab, silent(CacheMode::On)).unwrap();
+    assert_eq!(w.frames, 1);
+    assert_eq!(at, "at-1");
+    let e = w.entry("@@auth0spajs@@::spa::default::openid profile email");
+    assert_eq!(e["body"]["id_token_claims"]["sub"], "alice");
+    assert_eq!(e["body"]["oauthTokenScope"], "openid profile email offline_access");
+    // The next call is answered by the cache.
+    assert_eq!(w.run_one(&mut tab, silent(CacheMode::On)).unwrap(), "at-1");
+    assert_eq!(w.frames, 1);
+    let user = w.run_one(&mut tab, SessionOp::User { claims: false }).unwrap();
+    assert_eq!(user, json!({ "sub": "alice", "name": "Alice" }));
+}
+
+#[test]
+fn auth0_login_required_in_the_iframe_ends_the_local_session() {
+    let mut w = World::new();
+    let mut tab = Tab::new(config(true, json!({})));
+    let now = w.now_ms / 1000;
+    let mut t = w.provider.tokens(1, now, "alice", None);
+    t.as_object_mut().unwrap().remove("refresh_token");
+    t["expires_at"] = (now - 5).into();
+    t["id_token_claims"] = json!({ "sub": "alice", "iss": ISSUER });
+    w.run_one(&mut tab, SessionOp::Remember { tokens: t.as_object().unwrap().clone(), audience: None, scope: None }).unwrap();
+    assert_eq!(w.cookies.get("auth0.spa.is.authenticated").map(String::as_str), Some("true"));
+    assert!(w.cache.contains_key("@@auth0spajs@@::spa::@@user@@"));
+    w.provider.frame_error = Some("login_required");
+    let e = w.run_one(&mut tab, silent(CacheMode::On)).unwrap_err();
+    assert_eq!(e.code(), Code::LoginRequired);
+    assert!(w.cache.is_empty(), "the local session was cleared: {:?}", w.cache.keys());
+    assert!(!w.cookies.contains_key("auth0.spa.is.authenticated"));
+    // checkSession then does nothing at all: no cookie, no iframe.
+    let frames = w.frames;
+    assert_eq!(w.run_one(&mut tab, SessionOp::CheckSession { audience: None, scope: None, timeout: None }).unwrap(), Value::Null);
+    assert_eq!(w.frames, frames);
+}
+
+#[test]
+fn auth0_entries_are_auth0_spa_js_entries() {
+    let mut w = World::new();
+    let mut tab = Tab::new(config(true, json!({ "useRefreshTokens": true, "cacheListsKeys": true, "cacheShared": true })));
+    w.signed_in(&mut tab, T0 / 1000 + 3600);
+    let e = w.entry(KEY);
+    assert_eq!(e["expiresAt"], T0 / 1000 + 3600);
+    assert_eq!(e["body"]["client_id"], "spa");
+    assert_eq!(e["body"]["audience"], "default");
+    assert!(e["body"].get("id_token").is_none(), "the ID token lives in the user entry");
+    let u = w.entry("@@auth0spajs@@::spa::@@user@@");
+    assert_eq!(u["decodedToken"]["user"], json!({ "sub": "alice", "name": "Alice" }));
+    assert_eq!(u["decodedToken"]["header"]["alg"], "ES256");
+    assert_eq!(u["decodedToken"]["claims"]["__raw"], u["id_token"]);
+    // A cache that lists its keys needs no manifest.
+    assert!(!w.cache.contains_key("@@auth0spajs@@::spa"));
+    let claims = w.run_one(&mut tab, SessionOp::User { claims: true }).unwrap();
+    assert_eq!(claims["iss"], ISSUER);
+    assert_eq!(claims["__raw"], u["id_token"]);
+    // Expired: refreshed with the refresh token, kept under the same key.
+    w.now_ms += 7200 * 1000;
+    let out = w
+        .run_one(&mut tab, SessionOp::Silent { audience: None, scope: None, cache_mode: CacheMode::On, detailed: true, timeout: None })
+        .unwrap();
+    assert_eq!(out["access_token"], "at-2");
+    assert_eq!(out["expires_in"], 3600);
+    assert_eq!(out["scope"], "openid profile email offline_access");
+    assert_eq!(w.entry(KEY)["body"]["refresh_token"], "rt-2");
+}
+
+#[test]
+fn a_refreshed_id_token_for_someone_else_is_refused_and_nothing_is_kept() {
+    let mut w = World::new();
+    let mut tab = Tab::new(config(false, rt_options()));
+    w.signed_in(&mut tab, T0 / 1000 - 10);
+    let before = w.entry(KEY);
+    w.provider.refresh_sub = Some("mallory");
+    let e = w.run_one(&mut tab, silent(CacheMode::On)).unwrap_err();
+    assert_eq!(e.code(), Code::JwtClaimValidationFailed);
+    assert_eq!(e.claim.as_deref(), Some("sub"));
+    assert_eq!(w.entry(KEY), before);
+}
+
+#[test]
+fn a_provider_clock_ten_minutes_off_is_tolerated() {
+    for skew in [-600_000i64, 600_000] {
+        let mut w = World::new();
+        w.provider.skew_ms = skew;
+        let mut tab = Tab::new(config(false, rt_options()));
+        w.signed_in(&mut tab, T0 / 1000 - 10);
+        let at = w.run_one(&mut tab, silent(CacheMode::On)).unwrap();
+        assert_eq!(at, "at-2", "skew {skew}");
+        // expires_at counts from the tab's clock: the token is fresh for the tab.
+        assert_eq!(w.run_one(&mut tab, silent(CacheMode::On)).unwrap(), "at-2");
+        assert_eq!(w.provider.refreshes, 1);
+    }
+}
+
+#[test]
+fn corrupt_storage_is_dropped_and_never_fatal() {
+    let mut w = World::new();
+    let mut tab = Tab::new(config(false, rt_options()));
+    w.signed_in(&mut tab, T0 / 1000 + 3600);
+    w.cache.insert(KEY.into(), "{not json".into());
+    let e = w.run_one(&mut tab, silent(CacheMode::On)).unwrap_err();
+    assert_eq!(e.code(), Code::MissingRefreshToken);
+    assert!(!w.cache.contains_key(KEY), "the unreadable entry was removed");
+    // A manifest that is not one reads as empty.
+    w.signed_in(&mut tab, T0 / 1000 + 3600);
+    w.cache.insert("@@oidc-wasm@@::spa::@@manifest@@".into(), "[1,2]".into());
+    assert_eq!(w.run_one(&mut tab, SessionOp::User { claims: false }).unwrap(), Value::Null);
+    // Logout still clears what it can find, and the URL is built.
+    let url = w.run_one(&mut tab, SessionOp::Logout { params: Map::new(), revoke: false, navigate: true }).unwrap();
+    assert!(url.as_str().unwrap().starts_with("https://op.example/logout?"));
+    assert!(!w.cache.contains_key("@@oidc-wasm@@::spa::@@manifest@@"));
+}
+
+#[test]
+fn a_full_storage_fails_with_its_code_and_releases_the_lock() {
+    let mut w = World::new();
+    let mut tab = Tab::new(config(false, rt_options()));
+    w.signed_in(&mut tab, T0 / 1000 - 10);
+    w.fail_writes = Some("@@auth0spajs@@");
+    let e = w.run_one(&mut tab, silent(CacheMode::On)).unwrap_err();
+    assert_eq!(e.code(), Code::Storage);
+    assert!(e.message().contains("QuotaExceededError"));
+    assert_eq!(w.lock, None, "the lock was released");
+}
+
+#[test]
+fn logout_revokes_each_refresh_token_once_clears_the_session_and_names_the_url() {
+    let mut w = World::new();
+    let mut tab = Tab::new(config(false, rt_options()));
+    let rt = w.signed_in(&mut tab, T0 / 1000 + 3600);
+    let mut params = Map::new();
+    params.insert("returnTo".into(), "https://app.example/".into());
+    let url = w.run_one(&mut tab, SessionOp::Logout { params, revoke: true, navigate: true }).unwrap();
+    assert_eq!(w.provider.revocations, vec![rt]);
+    assert!(w.cache.is_empty(), "{:?}", w.cache.keys());
+    let url = url.as_str().unwrap();
+    assert!(url.contains("id_token_hint=") && url.contains("post_logout_redirect_uri=https%3A%2F%2Fapp.example%2F"), "{url}");
+    assert_eq!(w.run_one(&mut tab, SessionOp::User { claims: false }).unwrap(), Value::Null);
+}
+
+#[test]
+fn the_frame_failing_names_what_happened() {
+    // The host reports what it saw; the session decides the error.
+    let cfg = config(false, json!({}));
+    let o = json!({ "issuer": ISSUER, "clientId": "spa", "authorizationParams": { "redirect_uri": "https://app.example/cb" } });
+    for (why, code) in [
+        (FrameFailure::Timeout, Code::Timeout),
+        (FrameFailure::NoDocument, Code::InvalidArgument),
+        (FrameFailure::Closed, Code::PopupClosed),
+        (FrameFailure::Blocked, Code::PopupBlocked),
+    ] {
+        let mut w = World::new();
+        let mut client = Client::new(ClientConfig::new(ClientOptions::from_json(o.as_object().unwrap()).unwrap()).unwrap(), 60, 10_000);
+        let mut flow = SessionFlow::new(SessionOp::Popup { params: Map::new(), timeout: Some(5) }, T0, [9; 96]);
+        let e = loop {
+            match flow.poll(&cfg, &mut client, T0) {
+                Step::Client(driver::Step::Send(r)) => {
+                    let a = w.provider.answer(&r, T0);
+                    flow.response(&mut client, a, T0);
+                }
+                Step::Frame { kind, timeout, .. } => {
+                    assert_eq!((kind, timeout), (FrameKind::Popup, 5));
+                    flow.frame_failed(why, T0);
+                }
+                Step::Fail(e) => break e,
+                other => panic!("unexpected {other:?}"),
+            }
+        };
+        assert_eq!(e.code(), code);
+    }
+}
