@@ -116,6 +116,33 @@ export async function assertNothingKept(app) {
 }
 
 /**
+ * The shape of most modules: a login whose token response the module spoils.
+ *
+ * 1. Control: with no fault (oidcc-client-test) the same login passes, so what follows is the
+ *    fault's doing.
+ * 2. With `module` (and `options`): OidcClient's handleCallback is refused as `expected` says,
+ *    after exactly one token request (the spoiled answer did arrive).
+ * 3. The same login in an app (AuthClient): refused the same way, and nothing is kept.
+ *
+ * Returns the spoiled ID token the provider issued ({ header, claims, token }).
+ */
+export async function expectRefusedLogin(op, module, expected, options) {
+  op.use('oidcc-client-test');
+  await login(op, newClient(op));
+  op.use(module, options);
+  const tokenRequests = op.count('/token', 'POST');
+  const issued = op.idTokens.length;
+  await assert.rejects(login(op, newClient(op)), expected);
+  assert.equal(op.count('/token', 'POST'), tokenRequests + 1, 'the code was exchanged once');
+  assert.equal(op.idTokens.length, issued + 1, 'the spoiled ID token was issued');
+  const spoiled = op.idTokens.at(-1);
+  const app = appSession(op);
+  await assert.rejects(app.login(), expected);
+  await assertNothingKept(app);
+  return spoiled;
+}
+
+/**
  * Move this process's clock (Date.now, which the module reads too) `seconds` ahead until the
  * returned function is called: the time a cache or a cooldown waits for, without waiting.
  */

@@ -18,6 +18,7 @@
 //                                      one bit of the signature flipped)
 //   authorizationResponse(params, ctx) the redirect's parameters, a URLSearchParams (mutate)
 //   userinfo(body, ctx)                the userinfo response (mutate)
+//   spareKey                           true: a second RSA key, keys.spare, is generated for jwks()
 //
 // ctx: { issuer, clientId, options (given to op.use(module, options)), now (seconds), keys,
 // rotateKeys() }. `spec` is the rule the condition breaks, `summary` what the provider does.
@@ -118,6 +119,7 @@ export const MODULES = {
   'oidcc-client-test-kid-absent-multiple-jwks': {
     spec: 'OIDC Core §10.1, RFC 7515 §4.1.4',
     summary: 'no kid in the ID token; the JWKS holds two RSA keys without kid',
+    spareKey: true,
     header(header) { delete header.kid; },
     jwks({ keys }) { return [withoutKid(keys.rsa.public), withoutKid(keys.spare.public)]; },
   },

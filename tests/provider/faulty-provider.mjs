@@ -80,11 +80,12 @@ export async function startFaultyProvider({ host = '127.0.0.1', port = 0, module
   use(module, options);
   const hooks = () => (noFaults() || !current ? {} : MODULES[current]);
 
-  const [rsa, spare, ec] = await Promise.all([newKey('RS256', 'rsa-1'), newKey('RS256', 'rsa-2'), newKey('ES256', 'ec-1')]);
-  const keys = { rsa, spare, ec };
+  // `spare`, a second RSA key, only for the modules that publish two (generated when first needed).
+  const [rsa, ec] = await Promise.all([newKey('RS256', 'rsa-1'), newKey('ES256', 'ec-1')]);
+  const keys = { rsa, spare: null, ec };
   // Every key ever published, by kid, so an id_token_hint signed before a rotation is still read.
   const retired = new Map();
-  let generation = 2;
+  let generation = 1;
   async function rotateKeys() {
     retired.set(keys.rsa.kid, keys.rsa);
     keys.rsa = await newKey('RS256', `rsa-${++generation}`);
@@ -272,7 +273,7 @@ export async function startFaultyProvider({ host = '127.0.0.1', port = 0, module
     if (hint) {
       try {
         const { kid } = decodeProtectedHeader(hint);
-        const key = [keys.rsa, keys.spare, keys.ec, ...retired.values()].find((k) => k.kid === kid);
+        const key = [keys.rsa, keys.spare, keys.ec, ...retired.values()].find((k) => k?.kid === kid);
         if (!key) return refuse('id_token_hint: unknown kid');
         const { payload } = await compactVerify(hint, await importJWK(key.public, key.alg));
         claims = JSON.parse(Buffer.from(payload).toString('utf8'));
@@ -300,6 +301,7 @@ export async function startFaultyProvider({ host = '127.0.0.1', port = 0, module
     const entry = { method: req.method, path: url.pathname, query: Object.fromEntries(url.searchParams), at: Date.now() };
     requests.push(entry);
     events.emit('request', entry);
+    if (hooks().spareKey && !keys.spare) keys.spare = await newKey('RS256', 'rsa-spare');
     const route = `${req.method} ${url.pathname}`;
     switch (route) {
       case 'GET /.well-known/openid-configuration': return send(res, 200, discoveryDocument());
