@@ -8,7 +8,7 @@
 //   import { startFaultyProvider } from './tests/provider/faulty-provider.mjs';
 //   const op = await startFaultyProvider({ module: 'oidcc-client-test-invalid-iss' });
 //   op.issuer, op.use(module, options), op.authorize(url) -> callback URL, op.requests, op.count(path),
-//   op.idTokens (every ID token issued: { header, claims, token }), op.logouts, op.rotateKeys()
+//   op.idTokens (every ID token issued: { header, claims, token, accessToken }), op.logouts, op.rotateKeys()
 //   await op.close();
 //
 // OIDC_CONFORMANCE_NO_FAULTS=1 in the environment makes every module answer as a correct
@@ -133,7 +133,7 @@ export async function startFaultyProvider({ host = '127.0.0.1', port = 0, module
     return doc;
   }
 
-  async function signIdToken(claims) {
+  async function signIdToken(claims, accessToken) {
     const h = hooks();
     await h.beforeSigning?.(ctx());
     const alg = h.alg ?? 'RS256';
@@ -161,7 +161,7 @@ export async function startFaultyProvider({ host = '127.0.0.1', port = 0, module
       sig[sig.length - 1] ^= 1;
       token = `${p}.${q}.${sig.toString('base64url')}`;
     }
-    idTokens.push({ header, claims, token });
+    idTokens.push({ header, claims, token, accessToken });
     return token;
   }
 
@@ -199,7 +199,7 @@ export async function startFaultyProvider({ host = '127.0.0.1', port = 0, module
         name: CONFORMANCE_USER.name, email: CONFORMANCE_USER.email, email_verified: CONFORMANCE_USER.email_verified,
       };
       hooks().idToken?.(claims, ctx());
-      const idToken = await signIdToken(claims);
+      const idToken = await signIdToken(claims, accessToken);
       return send(res, 200, { access_token: accessToken, token_type: 'Bearer', expires_in: 3600, id_token: idToken,
         ...(refreshToken ? { refresh_token: refreshToken } : {}), scope: code.scope });
     }
@@ -222,7 +222,7 @@ export async function startFaultyProvider({ host = '127.0.0.1', port = 0, module
         email_verified: CONFORMANCE_USER.email_verified,
       };
       hooks().refreshIdToken?.(claims, ctx());
-      const idToken = await signIdToken(claims);
+      const idToken = await signIdToken(claims, accessToken);
       return send(res, 200, { access_token: accessToken, token_type: 'Bearer', expires_in: 3600, id_token: idToken,
         refresh_token: refreshToken, scope: grant.scope });
     }
