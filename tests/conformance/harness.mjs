@@ -99,20 +99,29 @@ export function appSession(op) {
     store,
     /** The cached token set(s): every entry with an access token. */
     entries: () => [...store.values()].filter((v) => typeof v?.body?.access_token === 'string').map((v) => v.body),
+    /** The redirect URI the provider sent the last login back to. */
+    callbackUrl: null,
     async login() {
       let url;
       await auth.loginWithRedirect({ openUrl: (u) => { url = u; } });
-      const callbackUrl = await op.authorize(url);
-      return auth.handleRedirectCallback(callbackUrl);
+      this.callbackUrl = await op.authorize(url);
+      return auth.handleRedirectCallback(this.callbackUrl);
     },
   };
 }
 
-/** After a refused login: the app kept nothing and nobody is signed in. */
+/**
+ * After a refused login: the app kept nothing, nobody is signed in, and the login's transaction
+ * was used up (the same callback again is ERR_CALLBACK_STATE_MISMATCH, RFC 6749 §10.12).
+ */
 export async function assertNothingKept(app) {
   assert.deepEqual([...app.store.keys()], [], 'nothing cached');
   assert.equal(await app.auth.isAuthenticated(), false);
   assert.equal(await app.auth.getUser(), undefined);
+  if (app.callbackUrl) {
+    await assert.rejects(app.auth.handleRedirectCallback(app.callbackUrl), authError('ERR_CALLBACK_STATE_MISMATCH'));
+    assert.deepEqual([...app.store.keys()], [], 'nothing cached after a replay either');
+  }
 }
 
 /**
