@@ -1,7 +1,7 @@
 // oidcc-client-test-kid-absent-multiple-jwks: the ID token has no kid and the JWKS holds two RSA
-// keys without kid. The OpenID Foundation's module lets a client try each key or refuse; this
-// client refuses to guess (RFC 7515 §4.1.4, §6: the key must be determined; trying every key
-// would let one token be checked against many): ERR_JWKS_MULTIPLE_MATCHING_KEYS.
+// keys without kid. OIDC Core §10.1: when the JWK Set has several keys, "a kid value MUST be
+// provided in the JOSE Header". The OpenID Foundation's module lets a client try each key or
+// refuse; this client refuses rather than guess: ERR_JWKS_MULTIPLE_MATCHING_KEYS.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { authError, expectRefusedLogin, useFaultyProvider } from './harness.mjs';

@@ -3,10 +3,12 @@
 // alter theirs (the conditions are in faulty-modules.mjs). It serves what a code-flow client uses
 // and checks what that client sends: discovery, JWKS, authorization (PKCE S256 required, the user
 // is signed in at once), token (authorization_code, refresh_token with rotation), userinfo,
-// end_session and revocation. Everything is in memory; keys are generated at start.
+// end_session and revocation. Everything is in memory; keys are generated at start (or read from
+// `keyFile`).
 //
 //   import { startFaultyProvider } from './tests/provider/faulty-provider.mjs';
 //   const op = await startFaultyProvider({ module: 'oidcc-client-test-invalid-iss' });
+//   (keyFile: a JSON file to keep the start keys in, shared by the providers of several processes)
 //   op.issuer, op.use(module, options), op.authorize(url) -> callback URL, op.requests, op.count(path),
 //   op.idTokens (every ID token issued: { header, claims, token, accessToken }), op.logouts, op.rotateKeys()
 //   await op.close();
@@ -15,10 +17,10 @@
 // provider: each conformance test whose module must be refused then fails, which shows that the
 // test depends on its fault.
 
-import { EventEmitter } from 'node:events';
 import { createHash, randomBytes } from 'node:crypto';
-import { realpathSync } from 'node:fs';
+import { mkdirSync, readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
+import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CompactSign, compactVerify, decodeProtectedHeader, exportJWK, generateKeyPair, importJWK } from 'jose';
 
@@ -49,7 +51,34 @@ export function atHash(accessToken) {
 async function newKey(alg, kid) {
   const { privateKey } = await generateKeyPair(alg, { extractable: true, ...(alg === 'RS256' ? { modulusLength: 2048 } : {}) });
   const jwk = { ...(await exportJWK(privateKey)), kid, alg, use: 'sig' };
-  return { alg, kid, privateKey, public: publicJwk(jwk) };
+  return { alg, kid, privateKey, public: publicJwk(jwk), private: jwk };
+}
+
+/**
+ * The start keys (RS256 rsa-1, ES256 ec-1): read from `keyFile` when it holds them, else generated
+ * and written there (a 2048-bit RSA key takes 0.1 to 0.6 s to generate; the conformance modules
+ * each start a provider, so they share one file of throwaway test keys).
+ */
+async function startKeys(keyFile) {
+  if (keyFile) {
+    try {
+      const saved = JSON.parse(readFileSync(keyFile, 'utf8'));
+      const load = async (jwk) => ({ alg: jwk.alg, kid: jwk.kid, privateKey: await importJWK(jwk, jwk.alg), public: publicJwk(jwk), private: jwk });
+      const [rsa, ec] = await Promise.all([load(saved.rsa), load(saved.ec)]);
+      if (rsa.kid === 'rsa-1' && ec.kid === 'ec-1') return [rsa, ec];
+    } catch {
+      // missing or unreadable: new keys below
+    }
+  }
+  const keys = await Promise.all([newKey('RS256', 'rsa-1'), newKey('ES256', 'ec-1')]);
+  if (keyFile) {
+    // Written whole, then renamed: a provider starting at the same time reads the old file or the new one.
+    mkdirSync(dirname(keyFile), { recursive: true });
+    const tmp = `${keyFile}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify({ note: 'throwaway keys of the faulty test provider', rsa: keys[0].private, ec: keys[1].private }), { mode: 0o600 });
+    renameSync(tmp, keyFile);
+  }
+  return keys;
 }
 
 function send(res, status, body, headers = {}) {
@@ -69,7 +98,7 @@ async function readForm(req) {
   return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
 }
 
-export async function startFaultyProvider({ host = '127.0.0.1', port = 0, module = 'oidcc-client-test', options = {} } = {}) {
+export async function startFaultyProvider({ host = '127.0.0.1', port = 0, module = 'oidcc-client-test', options = {}, keyFile } = {}) {
   let current = null;
   let currentOptions = {};
   const use = (name, opts = {}) => {
@@ -81,7 +110,7 @@ export async function startFaultyProvider({ host = '127.0.0.1', port = 0, module
   const hooks = () => (noFaults() || !current ? {} : MODULES[current]);
 
   // `spare`, a second RSA key, only for the modules that publish two (generated when first needed).
-  const [rsa, ec] = await Promise.all([newKey('RS256', 'rsa-1'), newKey('ES256', 'ec-1')]);
+  const [rsa, ec] = await startKeys(keyFile);
   const keys = { rsa, spare: null, ec };
   // Every key ever published, by kid, so an id_token_hint signed before a rotation is still read.
   const retired = new Map();
@@ -98,7 +127,6 @@ export async function startFaultyProvider({ host = '127.0.0.1', port = 0, module
   const requests = [];
   const idTokens = [];
   const logouts = [];
-  const events = new EventEmitter();
 
   const server = http.createServer((req, res) => {
     handle(req, res).catch((e) => send(res, 500, { error: 'server_error', error_description: String(e?.message ?? e) }));
@@ -280,7 +308,7 @@ export async function startFaultyProvider({ host = '127.0.0.1', port = 0, module
       } catch (e) {
         return refuse(`id_token_hint does not verify: ${e.message}`);
       }
-      // §2: the OP need not check exp, but the hint must be an ID token this OP issued to this client.
+      // §2: an expired hint is still accepted, but it must be an ID token this OP issued to this client.
       const aud = [claims.aud].flat();
       if (claims.iss !== issuer || !aud.includes(CONFORMANCE_CLIENT_ID)) return refuse('id_token_hint is not an ID token of this client');
     }
@@ -300,7 +328,6 @@ export async function startFaultyProvider({ host = '127.0.0.1', port = 0, module
     const url = new URL(req.url, issuer);
     const entry = { method: req.method, path: url.pathname, query: Object.fromEntries(url.searchParams), at: Date.now() };
     requests.push(entry);
-    events.emit('request', entry);
     if (hooks().spareKey && !keys.spare) keys.spare = await newKey('RS256', 'rsa-spare');
     const route = `${req.method} ${url.pathname}`;
     switch (route) {
@@ -330,7 +357,6 @@ export async function startFaultyProvider({ host = '127.0.0.1', port = 0, module
     /** Switch to another module (null: none, a correct provider); `options` reach its hooks as ctx.options. */
     use,
     requests,
-    events,
     idTokens,
     logouts,
     keys,
