@@ -51,4 +51,7 @@ node scripts/with-provider.mjs -- cargo test --locked --target wasm32-unknown-un
 step "JS suites: provider, packed package in Node / Deno / workerd / Chromium, demo end to end"
 node --test --test-concurrency=1 tests/provider/ tests/runtimes/ tests/e2e/
 
+step "OpenID RP conformance, offline: the faulty provider's modules against the package in Node (README, tests/conformance/)"
+node --test tests/conformance/
+
 step "all tests passed"
