@@ -208,10 +208,11 @@ class Waker {
 
 /**
  * Perform the steps of one flow of the module until it ends (see WasmFlow in src/wasm/client.rs):
- * 0 done, 1 send a request, 2 check a signature, 3 wait for another flow. The module decides
- * every step and what each answer means; this only carries them out.
+ * 0 done, 1 send a request, 2 check a signature, 3 wait for another flow; a session flow's own
+ * steps (4 and up: storage, lock, timer, window) go to `host` (spa.js). The module decides every
+ * step and what each answer means; this only carries them out.
  */
-async function drive(flow, waker, check) {
+async function drive(flow, waker, check, host) {
   try {
     for (;;) {
       const step = flow.next(); // throws the flow's error
@@ -219,7 +220,10 @@ async function drive(flow, waker, check) {
         const out = flow.output();
         return out === undefined ? undefined : json(out);
       }
-      if (step === 1) {
+      if (step > 3) {
+        // A session's own step (storage, lock, timer, window): performed by the session layer.
+        await host(step, flow);
+      } else if (step === 1) {
         const r = await send(json(flow.request()));
         if (r.error) flow.receiveFailure(...failure(r.error));
         else flow.receive(r.status, r.headers, r.body);
@@ -281,6 +285,21 @@ export class OidcClient {
   /** Run the flow `start(inner)` returns (an export of the module's client) to its end. */
   #run(start) {
     return callAsync(() => drive(start(this.#inner), this.#waker, this.#check));
+  }
+
+  /** @internal Run a session flow (src/spa): `host(step, flow)` performs its own steps. */
+  _session(start, host) {
+    return callAsync(() => drive(start(this.#inner), this.#waker, this.#check, host));
+  }
+
+  /** @internal The session's options (spa.js); the configured scope becomes the session's. */
+  _configureSession(options, auth0) {
+    call('configureSession()', () => this.#inner.configureSession(arg(options, 'the session options'), auth0));
+  }
+
+  /** @internal The scope a call of the session asks for. */
+  _sessionScope(scope) {
+    return call('sessionScope()', () => this.#inner.sessionScope(scope ?? undefined));
   }
 
   /** The provider metadata (fetched once; OIDC Discovery §4). A failed fetch is retried next call. */

@@ -59,7 +59,8 @@ export type AuthErrorCode =
   | 'ERR_TIMEOUT'
   | 'ERR_NOT_INITIALIZED'
   | 'ERR_INIT_FAILED'
-  | 'ERR_INTERNAL';
+  | 'ERR_INTERNAL'
+  | 'ERR_STORAGE';
 
 /** Every error oidc-wasm throws or rejects with. */
 /**

@@ -2,7 +2,7 @@
 // callback, a token cache, silent refresh with rotating refresh tokens, the user's verified
 // claims, logout. Protocol rules live in the WebAssembly core; this file keeps state in the
 // browser (storage, locks, navigation).
-import { AuthError, OidcClient, decodeJwtUnverified, init, parseCallbackUrl, _glue } from './core.js';
+import { AuthError, OidcClient, init, parseCallbackUrl, _glue } from './core.js';
 
 // ---- auth0-spa-js 2.28's error classes, so that an app written for it keeps its `instanceof`
 // checks and the fields it reads (error, error_description, state, appState, mfa_token, audience,
@@ -181,9 +181,6 @@ AuthError.classify = classify;
 
 
 const TX_PREFIX = 'oidc-wasm.tx.';
-const DEFAULT_SCOPE = 'openid profile email';
-const PROTOCOL_CLAIMS = new Set(['iss', 'aud', 'exp', 'nbf', 'iat', 'jti', 'azp', 'nonce', 'auth_time', 'at_hash',
-  'c_hash', 'acr', 'amr', 'sub_jwk', 'cnf', 'sid', 'org_id', 'org_name']);
 
 /** The in-memory cache (the default): nothing is written to browser storage. */
 export class InMemoryCache {
@@ -272,9 +269,9 @@ const readLock = (raw) => { try { return JSON.parse(raw); } catch { return null;
  * busy machine). A holder that died leaves a mark that expires; a waiter that cannot get the lock
  * in time goes on without it (the refresh may then race, but the page never hangs).
  */
-async function storageLock(name, fn, { holdMs = 15_000, waitMs = 20_000 } = {}) {
-  const ls = globalThis.localStorage;
-  if (!ls) return fn(false);
+async function storageLock(name, { holdMs = 15_000, waitMs = 20_000 } = {}) {
+  const ls = storage('localStorage');
+  if (!ls) return { contended: false, release() {} };
   let contended = false;
   const key = `${name}.lock`;
   const me = `${Date.now().toString(36)}.${Math.random().toString(36).slice(2)}`;
@@ -293,27 +290,37 @@ async function storageLock(name, fn, { holdMs = 15_000, waitMs = 20_000 } = {}) 
     if (Date.now() > deadline) break;
     await sleep(40 + Math.random() * 40);
   }
-  try {
-    return await fn(contended);
-  } finally {
-    if (readLock(ls.getItem(key))?.owner === me) ls.removeItem(key);
-  }
+  return { contended, release() { if (readLock(ls.getItem(key))?.owner === me) ls.removeItem(key); } };
 }
 
-const withOpenid = (scope) => [...new Set(['openid', ...String(scope ?? DEFAULT_SCOPE).split(/\s+/).filter(Boolean)])].join(' ');
+/**
+ * The cross-tab lock `name`: Web Locks where the browser has them (held until `release()`), else
+ * the localStorage mutex. Resolves to `{ contended, release }`; `contended` says whether another
+ * tab held it first.
+ */
+function acquireLock(name) {
+  const locks = globalThis.navigator?.locks;
+  if (!locks?.request) return storageLock(name);
+  return new Promise((resolve, reject) => {
+    let release;
+    const held = new Promise((r) => { release = r; });
+    const busy = Symbol('busy');
+    locks.request(name, { ifAvailable: true }, (lock) => {
+      if (!lock) return busy;
+      resolve({ contended: false, release });
+      return held;
+    }).then((v) => {
+      if (v !== busy) return;
+      locks.request(name, () => { resolve({ contended: true, release }); return held; }).catch(reject);
+    }, reject);
+  });
+}
 
-// ---- auth0-spa-js 2.28's storage, used with `domain` (Auth0 mode) so a signed-in user survives a
-// swap of the import either way: its cache entries, its ID token entry, its key manifest (for a
-// cache without allKeys), its transaction and its is.authenticated cookie. The cache keys
-// themselves come from the module (cacheKey / findCacheKey).
-const A0_PREFIX = '@@auth0spajs@@';
+// ---- auth0-spa-js 2.28's cookies and transaction, used with `domain` (Auth0 mode) so a signed-in
+// user survives a swap of the import either way. Its cache entries are written by the module
+// (src/spa).
 const A0_TX_PREFIX = 'a0.spajs.txs';
 const A0_DEFAULT_AUDIENCE = 'default';
-const A0_OLD_IS_AUTHENTICATED = 'auth0.is.authenticated';
-/** The claims auth0-spa-js leaves out of `decodedToken.user` (its jwt.ts). */
-const A0_NOT_USER = new Set(['iss', 'aud', 'exp', 'nbf', 'iat', 'jti', 'azp', 'nonce', 'auth_time', 'at_hash', 'c_hash', 'acr',
-  'amr', 'sub_jwk', 'cnf', 'sip_from_tag', 'sip_date', 'sip_callid', 'sip_cseq_num', 'sip_via_branch', 'orig', 'dest', 'mky',
-  'events', 'toe', 'txn', 'rph', 'sid', 'vot', 'vtm']);
 
 /** A cookie's value as es-cookie (auth0-spa-js's cookie library) reads it. */
 const decodeCookiePart = (s) => s.replace(/(%[0-9A-Za-z]{2})+/g, (m) => { try { return decodeURIComponent(m); } catch { return m; } });
@@ -375,8 +382,8 @@ function jsonStore(area) {
   };
 }
 
-/** The scope the provider granted, as auth0-spa-js keeps it beside the one asked for. */
-const granted = (tokens) => (typeof tokens.scope === 'string' ? { oauthTokenScope: tokens.scope } : {});
+const POPUP_FEATURES = 'left=100,top=100,width=400,height=600,resizable,scrollbars=yes,status=1';
+const errorText = (e) => String(e?.name && e?.message ? `${e.name}: ${e.message}` : e?.message ?? e);
 
 /**
  * An OpenID Connect session in a single-page app. The constructor is synchronous and needs
@@ -386,37 +393,38 @@ const granted = (tokens) => (typeof tokens.scope === 'string' ? { oauthTokenScop
  *
  * With `domain` (Auth0), it behaves as auth0-spa-js 2.28 does and keeps its storage formats
  * (cache entries, transaction, is.authenticated cookie, logout at /v2/logout); with `issuer`, any
- * OpenID Provider, with this library's own formats and RP-initiated logout.
+ * OpenID Provider, with this library's own formats and RP-initiated logout. Every rule of the
+ * session (the cache and its keys, scopes, when to refresh and how, the lock, what a logout
+ * clears) is the module's (src/spa); this class performs its steps.
  */
 export class AuthClient {
   #oidcOptions;
+  #sessionOptions;
   #oidc = null;
   #options;
   #cache;
   #clientId;
-  #defaults;
-  #configScope;
+  #redirectUri;
   #auth0;
   #cookies;
-  #inflight = new Map();
 
   constructor(options = {}) {
     const { cacheLocation, cache, useRefreshTokens = false, useRefreshTokensFallback = false, leeway = 60,
       authorizeTimeoutInSeconds, sessionCheckExpiryDays, cookieDomain, useCookiesForTransactions = false,
       legacySameSiteCookie = true, ...rest } = options ?? {};
-    this.#options = { cacheLocation, cache, useRefreshTokens, useRefreshTokensFallback, leeway, authorizeTimeoutInSeconds,
-      sessionCheckExpiryDays: sessionCheckExpiryDays || 1, cookieDomain, useCookiesForTransactions };
+    this.#options = { cacheLocation, cache, useCookiesForTransactions };
     this.#auth0 = typeof rest.domain === 'string' && (rest.issuer === undefined || rest.issuer === null);
     const params = { ...(rest.authorizationParams ?? {}) };
-    this.#configScope = typeof params.scope === 'string' ? params.scope : DEFAULT_SCOPE;
-    params.scope = withOpenid(`${this.#configScope}${useRefreshTokens ? ' offline_access' : ''}`);
     if (!params.redirect_uri && globalThis.location?.origin) params.redirect_uri = globalThis.location.origin;
-    this.#defaults = params;
+    this.#redirectUri = params.redirect_uri;
     this.#oidcOptions = { ...rest, leeway, authorizationParams: params };
+    this.#cache = pickCache(this.#options);
+    this.#sessionOptions = { useRefreshTokens, useRefreshTokensFallback, leeway, authorizeTimeoutInSeconds,
+      sessionCheckExpiryDays, authorizationParams: params,
+      cacheListsKeys: typeof this.#cache.allKeys === 'function', cacheShared: !(this.#cache instanceof InMemoryCache) };
     // The same id the module will use (it trims it); a missing one is reported at the first call.
     this.#clientId = typeof rest.clientId === 'string' ? rest.clientId.trim() : '';
     this.#cookies = cookieJar({ legacy: legacySameSiteCookie !== false, domain: cookieDomain });
-    this.#cache = pickCache(this.#options);
   }
 
   /** The protocol client, created once the module is loaded (its options are checked then). */
@@ -424,104 +432,145 @@ export class AuthClient {
     if (!this.#oidc) {
       this.#oidc = (async () => {
         await init();
-        return new OidcClient(this.#oidcOptions);
+        const oidc = new OidcClient(this.#oidcOptions);
+        oidc._configureSession(this.#sessionOptions, this.#auth0);
+        return oidc;
       })();
       this.#oidc.catch(() => { this.#oidc = null; });
     }
     return this.#oidc;
   }
 
-  /**
-   * The scope to ask for: `openid`, the configured scope and `offline_access` with
-   * useRefreshTokens (auth0-spa-js's injectDefaultScopes); with Auth0, a call's own scope is
-   * added to those (its scopesToRequest), with any other provider it replaces the configured one.
-   */
-  #scope(scope) {
-    const rt = this.#options.useRefreshTokens ? ' offline_access' : '';
-    if (this.#auth0) return withOpenid(`${this.#configScope}${rt} ${scope ?? ''}`);
-    return scope ? withOpenid(`${scope}${rt}`) : this.#defaults.scope;
-  }
-
-  // ---- keys and the manifest (so storage is never scanned; with Auth0, auth0-spa-js's rule:
-  // the cache's allKeys when it has one, else its key manifest) ----
-  #manifestKey() { return this.#auth0 ? `${A0_PREFIX}::${this.#clientId}` : `@@oidc-wasm@@::${this.#clientId}::@@manifest@@`; }
-  #userKey() { return `${A0_PREFIX}::${this.#clientId}::@@user@@`; }
-  async #manifest() {
-    if (this.#auth0 && typeof this.#cache.allKeys === 'function') {
-      return (await this.#cache.allKeys()).filter((k) => typeof k === 'string' && k.startsWith(A0_PREFIX));
-    }
-    const m = await this.#cache.get(this.#manifestKey());
-    return Array.isArray(m?.keys) ? m.keys.filter((k) => typeof k === 'string') : [];
-  }
-  /** The keys of token sets (with Auth0, not its ID token entry nor its manifest). */
-  async #tokenKeys() {
-    const keys = await this.#manifest();
-    return this.#auth0 ? keys.filter((k) => k !== this.#userKey() && k !== this.#manifestKey()) : keys;
-  }
-  async #setManifest(keys) {
-    if (this.#auth0 && typeof this.#cache.allKeys === 'function') return;
-    if (keys.length) await this.#cache.set(this.#manifestKey(), { keys: [...new Set(keys)] });
-    else await this.#cache.remove(this.#manifestKey());
-  }
-  #key(audience, scope) {
-    return _glue.cacheKey(this.#clientId, audience ?? this.#defaults.audience ?? undefined, this.#scope(scope));
+  /** The scope a call asks for (the module's rule: openid, offline_access, the configured scope). */
+  async #scope(scope) {
+    return (await this.#client())._sessionScope(scope);
   }
 
   /**
-   * The entry under `key`, as `{ body }` with this library's names (expires_at, audience absent
-   * for none). With Auth0, auth0-spa-js's `{ body, expiresAt }`: an expired entry it stripped to
-   * its refresh token is kept (no access token).
+   * Run a session flow of the module (`start(wasmClient)`), performing its steps: storage reads
+   * and writes, the cross-tab lock, timers, and the iframe or popup (`popup`: the window already
+   * opened for it). A lock still held when the flow ends (an error) is released.
    */
-  async #entry(key) {
-    const v = await this.#cache.get(key);
-    if (this.#auth0) {
-      const b = v?.body;
-      // What it cannot read is left alone: the key space is shared with auth0-spa-js.
-      const ok = b && typeof b === 'object' && (typeof b.access_token === 'string' || typeof b.refresh_token === 'string');
-      if (!ok) return undefined;
-      const { audience, ...rest } = b;
-      return { body: { ...rest, audience: audience === A0_DEFAULT_AUDIENCE ? undefined : audience, expires_at: v.expiresAt } };
+  async #session(start, { popup } = {}) {
+    const oidc = await this.#client();
+    let release = null;
+    const host = async (step, f) => {
+      const d = JSON.parse(f.detail());
+      try {
+        switch (step) {
+          case 4: { // read
+            const v = d.area === 'cookie' ? this.#cookies.get(d.key) : await this.#cache.get(d.key);
+            f.answer(v === undefined || v === null ? undefined : JSON.stringify(v));
+            return;
+          }
+          case 5: // list the cache's keys
+            f.answer(JSON.stringify(await this.#cache.allKeys()));
+            return;
+          case 6: // write
+            if (d.area === 'cookie') this.#cookies.save(d.key, JSON.parse(d.value), d.days ?? undefined);
+            else await this.#cache.set(d.key, JSON.parse(d.value));
+            f.answer();
+            return;
+          case 7: // remove
+            if (d.area === 'cookie') this.#cookies.remove(d.key);
+            else await this.#cache.remove(d.key);
+            f.answer();
+            return;
+          case 8: { // take the cross-tab lock
+            const lock = await acquireLock(d.name);
+            release = lock.release;
+            f.answer(lock.contended ? 'contended' : 'free');
+            return;
+          }
+          case 9: // release it
+            release?.();
+            release = null;
+            f.answer();
+            return;
+          case 10: // wait until
+            await sleep(Math.max(0, d.until - Date.now()));
+            f.answer();
+            return;
+          case 11: { // an authorization in a window, answered by web_message
+            let response;
+            try {
+              response = await this.#window(d.kind, d.url, d.origin, d.timeout, popup);
+            } catch (why) {
+              f.failed(String(why));
+              return;
+            }
+            f.answer(new URLSearchParams(Object.entries(response ?? {}).filter(([, v]) => typeof v === 'string')).toString());
+            return;
+          }
+          default:
+            throw new AuthError('ERR_INTERNAL', `the module asked for an unknown session step ${step}`, { kind: 'internal' });
+        }
+      } catch (e) {
+        if (e instanceof AuthError) throw e;
+        // What the storage said (a full quota, a cache that threw): the module decides.
+        f.failed(errorText(e));
+      }
+    };
+    try {
+      return await oidc._session(start, host);
+    } finally {
+      release?.();
     }
-    const ok = v && typeof v === 'object' && v.body && typeof v.body.access_token === 'string';
-    if (v !== undefined && v !== null && !ok) await this.#cache.remove(key);
-    return ok ? v : undefined;
-  }
-  async #find(audience, scope) {
-    await init();
-    const wanted = this.#key(audience, scope);
-    const found = _glue.findCacheKey(JSON.stringify(await this.#manifest()), wanted);
-    return found ? { key: found, entry: await this.#entry(found) } : { key: wanted, entry: undefined };
   }
 
-  /** Write `body` (this library's names) under `key`, in the format of the mode. */
-  async #write(key, body) {
-    if (!this.#auth0) {
-      await this.#cache.set(key, { body });
-      return;
-    }
-    const { id_token: idToken, id_token_claims: claims, expires_at: expiresAt, audience, scope_requested: _, ...rest } = body;
-    const expiresIn = typeof rest.expires_in === 'number' ? rest.expires_in : Math.max(0, (expiresAt ?? 0) - Math.floor(Date.now() / 1000));
-    // auth0-spa-js's CacheEntry: the ID token goes to the user entry.
-    const entry = { ...rest, expires_in: expiresIn, audience: audience ?? A0_DEFAULT_AUDIENCE, client_id: this.#clientId };
-    await this.#cache.set(key, { body: entry, expiresAt: expiresAt ?? Math.floor(Date.now() / 1000) + expiresIn });
-    if (idToken && claims) {
-      // auth0-spa-js's decodedToken: the parts, the header, the claims (with __raw) and the user.
-      const user = Object.fromEntries(Object.entries(claims).filter(([k]) => !A0_NOT_USER.has(k)));
-      const [header, payload, signature] = idToken.split('.');
-      const decodedToken = { encoded: { header, payload, signature }, header: decodeJwtUnverified(idToken).header,
-        claims: { __raw: idToken, ...claims }, user };
-      await this.#cache.set(this.#userKey(), { id_token: idToken, decodedToken });
-      await this.#setManifest([...await this.#manifest(), this.#userKey()]);
-    }
+  /**
+   * Show `url` in a hidden iframe or a popup and resolve to the authorization response the page
+   * posts (`web_message`): taken only from the provider's `origin` and from that very window.
+   * Rejects with what happened: 'timeout', 'closed', 'blocked' or 'nodocument'.
+   */
+  #window(kind, url, origin, seconds, popup) {
+    const doc = globalThis.document;
+    if (!doc) return Promise.reject('nodocument');
+    let frame = null;
+    let win = popup ?? null;
+    return new Promise((resolve, reject) => {
+      let timer = null;
+      let closedPoll = null;
+      const done = (fn, v) => {
+        clearTimeout(timer);
+        clearInterval(closedPoll);
+        globalThis.removeEventListener('message', onMessage);
+        frame?.remove();
+        fn(v);
+      };
+      const onMessage = (e) => {
+        if (e.origin !== origin) return;
+        const source = frame ? frame.contentWindow : win;
+        if (e.source && source && e.source !== source) return;
+        if (e.data?.type !== 'authorization_response' || typeof e.data.response !== 'object') return;
+        done(resolve, e.data.response);
+      };
+      globalThis.addEventListener('message', onMessage);
+      timer = setTimeout(() => done(reject, 'timeout'), seconds * 1000);
+      if (kind === 'iframe') {
+        frame = doc.createElement('iframe');
+        frame.setAttribute('width', '0');
+        frame.setAttribute('height', '0');
+        frame.style.display = 'none';
+        frame.src = url;
+        doc.body.appendChild(frame);
+      } else {
+        win = win ?? globalThis.open('', 'oidc-wasm:authorize:popup', POPUP_FEATURES);
+        if (!win) {
+          done(reject, 'blocked');
+          return;
+        }
+        win.location.href = url;
+        // The popup posts its answer and closes itself: a close is taken as a cancel only when
+        // seen twice, so an answer already on its way (a task queued behind this one) wins.
+        let closedOnce = false;
+        closedPoll = setInterval(() => {
+          if (win.closed && closedOnce) done(reject, 'closed');
+          closedOnce = win.closed;
+        }, 500);
+      }
+    });
   }
-
-  async #save(key, body) {
-    await this.#write(key, body);
-    await this.#setManifest([...await this.#manifest(), key]);
-    if (this.#auth0) this.#cookies.save(this.#isAuthenticatedCookie(), true, this.#options.sessionCheckExpiryDays);
-  }
-
-  #isAuthenticatedCookie() { return `auth0.${this.#clientId}.is.authenticated`; }
 
   // ---- transactions ----
   // A login in progress (state, nonce, PKCE verifier) is kept in sessionStorage, keyed by state,
@@ -574,7 +623,7 @@ export class AuthClient {
     store.remove(key);
     if (!tx || typeof tx !== 'object' || !tx.code_verifier) return null;
     const transaction = { state: tx.state ?? '', nonce: tx.nonce, code_verifier: tx.code_verifier,
-      redirect_uri: tx.redirect_uri ?? this.#defaults.redirect_uri, scope: tx.scope,
+      redirect_uri: tx.redirect_uri ?? this.#redirectUri, scope: tx.scope,
       audience: tx.audience === A0_DEFAULT_AUDIENCE ? null : tx.audience ?? null, max_age: tx.max_age ?? null,
       organization: tx.organization ?? null, created_at: tx.created_at ?? Math.floor(Date.now() / 1000) };
     return { transaction, appState: tx.appState };
@@ -599,7 +648,7 @@ export class AuthClient {
   async loginWithRedirect({ authorizationParams = {}, appState, openUrl, fragment } = {}) {
     const oidc = await this.#client();
     // auth0-spa-js always asks for response_mode=query on a redirect login.
-    const { url, transaction } = await oidc.buildAuthorizeUrl({ ...authorizationParams, scope: this.#scope(authorizationParams.scope),
+    const { url, transaction } = await oidc.buildAuthorizeUrl({ ...authorizationParams, scope: await this.#scope(authorizationParams.scope),
       ...(this.#auth0 ? { response_mode: 'query' } : {}) });
     if (this.#auth0) this.#saveA0Transaction(transaction, appState);
     else this.#saveTransaction(storage('sessionStorage'), transaction, appState);
@@ -640,205 +689,33 @@ export class AuthClient {
       }
       throw e;
     }
-    const key = _glue.cacheKey(this.#clientId, tx.transaction.audience ?? undefined, tx.transaction.scope);
-    await this.#save(key, { ...tokens, scope: tx.transaction.scope, ...granted(tokens), audience: tx.transaction.audience ?? undefined });
+    await this.#session((c) => c.remember(JSON.stringify(tokens), tx.transaction.audience ?? undefined, tx.transaction.scope));
     return this.#auth0 ? { appState: tx.appState, response_type: 'code' } : { appState: tx.appState };
   }
 
   /**
    * An access token: from the cache while it has more than `leeway` seconds to live, else
-   * refreshed with the refresh token (rotation: the new one replaces the old one everywhere).
-   * Concurrent calls share one request; across tabs, refreshes are serialised with Web Locks.
+   * refreshed with the refresh token (rotation: the new one replaces the old one everywhere) or,
+   * without one, by a hidden iframe. Across tabs, refreshes are serialised with a lock, and a tab
+   * that waited adopts what its sibling wrote.
    */
   async getTokenSilently({ authorizationParams = {}, cacheMode = 'on', detailedResponse = false, timeoutInSeconds } = {}) {
-    await init();
     const { audience, scope } = authorizationParams;
-    const respond = async (e) => (detailedResponse
-      ? { access_token: e.body.access_token, id_token: e.body.id_token ?? (await this.#idToken())?.id_token,
-        token_type: e.body.token_type ?? 'Bearer', scope: e.body.oauthTokenScope ?? e.body.scope,
-        expires_in: Math.max(0, Math.floor(e.body.expires_at - Date.now() / 1000)) }
-      : e.body.access_token);
-    if (cacheMode !== 'off') {
-      const { entry } = await this.#find(audience, scope);
-      if (entry && !_glue.isExpired(entry.body.expires_at, this.#options.leeway)) return respond(entry);
-      if (cacheMode === 'cache-only') return undefined;
-    }
-    const wanted = this.#key(audience, scope);
-    let p = this.#inflight.get(wanted);
-    if (!p) {
-      p = this.#withLock((contended) => this.#refresh(audience, scope, cacheMode, timeoutInSeconds, contended))
-        .finally(() => this.#inflight.delete(wanted));
-      this.#inflight.set(wanted, p);
-    }
-    return respond(await p);
-  }
-
-  /** Run `fn(contended)` holding the cross-tab lock; `contended` says whether another tab held it first. */
-  async #withLock(fn) {
-    const name = `oidc-wasm.refresh.${this.#clientId}`;
-    const locks = globalThis.navigator?.locks;
-    if (!locks?.request) return storageLock(name, fn);
-    const busy = Symbol('busy');
-    const first = await locks.request(name, { ifAvailable: true }, (lock) => (lock ? fn(false) : busy));
-    return first === busy ? locks.request(name, () => fn(true)) : first;
-  }
-
-  /**
-   * After waiting for a sibling tab's lock: give its write to shared storage time to arrive.
-   * Browsers propagate localStorage between tab processes asynchronously, and presenting the
-   * refresh token the sibling just spent would make the provider revoke the whole grant (reuse
-   * detection), so poll briefly for the sibling's fresh entry before refreshing ourselves.
-   */
-  async #adoptSiblingRefresh(audience, scope, entry) {
-    if (this.#cache instanceof InMemoryCache) return null;
-    const seenToken = entry?.body.refresh_token;
-    for (let waited = 0; waited < 1000; waited += 25) {
-      await sleep(25);
-      const now = await this.#find(audience, scope);
-      if (now.entry && !_glue.isExpired(now.entry.body.expires_at, this.#options.leeway)) return { fresh: now.entry };
-      if (now.entry?.body.refresh_token && now.entry.body.refresh_token !== seenToken) return { changed: now };
-    }
-    return null;
-  }
-
-  async #refresh(audience, scope, cacheMode, timeoutInSeconds, contended = false) {
-    // Read again inside the lock: a sibling tab may have just refreshed.
-    let { key, entry } = await this.#find(audience, scope);
-    if (cacheMode !== 'off' && entry && !_glue.isExpired(entry.body.expires_at, this.#options.leeway)) return entry;
-    if (contended) {
-      const sibling = await this.#adoptSiblingRefresh(audience, scope, entry);
-      if (sibling?.fresh && cacheMode !== 'off') return sibling.fresh;
-      if (sibling?.changed) ({ key, entry } = sibling.changed);
-      else if (sibling?.fresh) ({ key, entry } = { key, entry: sibling.fresh });
-    }
-    const rt = entry?.body.refresh_token ? { token: entry.body.refresh_token } : await this.#anyRefreshToken(audience);
-    const { useRefreshTokens, useRefreshTokensFallback } = this.#options;
-    if (!rt && (!useRefreshTokens || useRefreshTokensFallback)) {
-      // prompt=none in a hidden iframe, answered by web_message (OIDC Core §3.1.2.1).
-      try {
-        const body = await this.#authorizeInWindow('iframe', { audience, scope, prompt: 'none' }, undefined, timeoutInSeconds);
-        return { body };
-      } catch (e) {
-        // auth0-spa-js ends the local session when the provider's has ended.
-        if (this.#auth0 && e.error === 'login_required') await this.#clearLocal();
-        throw e;
-      }
-    }
-    if (!rt) {
-      const aud = audience ?? this.#defaults.audience ?? A0_DEFAULT_AUDIENCE;
-      throw new MissingRefreshTokenError(aud, this.#scope(scope), { kind: 'server',
-        message: `no refresh token for audience ${aud}: log in again (loginWithRedirect), with useRefreshTokens for offline_access` });
-    }
-    const sub = (await this.#claims())?.sub;
-    let body;
-    try {
-      // auth0-spa-js sends neither scope nor audience with a refresh token (the grant's own apply).
-      body = this.#auth0
-        ? await (await this.#client()).refresh(rt.token, undefined, undefined, sub)
-        : await (await this.#client()).refresh(rt.token, scope ? this.#scope(scope) : undefined, audience, sub);
-    } catch (e) {
-      if (e.error === 'invalid_grant') await this.#dropRefreshToken(rt.token);
-      throw e;
-    }
-    const usedScope = scope ? this.#scope(scope) : entry?.body.scope ?? this.#defaults.scope;
-    // auth0-spa-js keeps the result under the key asked for.
-    const newKey = entry && !this.#auth0 ? key : this.#key(audience, scope);
-    // With Auth0, `scope` is the one asked for (the key's) and the granted one `oauthTokenScope`, as auth0-spa-js keeps them.
-    const merged = { ...(entry?.body ?? {}), ...body, scope: this.#auth0 ? this.#scope(scope) : body.scope ?? usedScope,
-      ...(typeof body.scope === 'string' ? { oauthTokenScope: body.scope } : {}),
-      audience: audience ?? this.#defaults.audience ?? undefined };
-    if (!body.refresh_token) merged.refresh_token = rt.token;
-    await this.#save(newKey, merged);
-    if (body.refresh_token && body.refresh_token !== rt.token) await this.#replaceRefreshToken(rt.token, body.refresh_token);
-    return { body: merged };
-  }
-
-  async #anyRefreshToken(audience) {
-    const aud = audience ?? this.#defaults.audience ?? 'default';
-    for (const k of await this.#tokenKeys()) {
-      const e = await this.#entry(k);
-      if (e?.body.refresh_token && (e.body.audience ?? 'default') === aud) return { token: e.body.refresh_token };
-    }
-    return null;
-  }
-
-  /**
-   * An authorization request answered with response_mode=web_message in a hidden iframe or a
-   * popup: the response is taken only from the provider's origin and from that very window,
-   * then goes through the same state / iss / code exchange / ID token checks as a redirect.
-   */
-  async #authorizeInWindow(kind, { audience, scope, ...extra }, popup, timeoutInSeconds) {
-    const doc = globalThis.document;
-    if (!doc) {
-      throw new AuthError('ERR_INVALID_ARGUMENT', `${kind === 'iframe' ? 'silent authentication' : 'popup login'} needs a browser page`, { kind: 'config' });
-    }
-    const oidc = await this.#client();
-    const params = { ...extra, response_mode: 'web_message' };
-    if (audience) params.audience = audience;
-    params.scope = this.#scope(scope);
-    const [{ url, transaction }, meta] = await Promise.all([oidc.buildAuthorizeUrl(params), oidc.discover()]);
-    const providerOrigin = new URL(meta.authorization_endpoint).origin;
-    const seconds = timeoutInSeconds ?? this.#options.authorizeTimeoutInSeconds ?? 60;
-    let frame = null;
-    let win = popup ?? null;
-    const response = await new Promise((resolve, reject) => {
-      let timer = null;
-      let closedPoll = null;
-      const done = (fn, v) => {
-        clearTimeout(timer);
-        clearInterval(closedPoll);
-        globalThis.removeEventListener('message', onMessage);
-        frame?.remove();
-        fn(v);
-      };
-      const onMessage = (e) => {
-        if (e.origin !== providerOrigin) return;
-        const source = frame ? frame.contentWindow : win;
-        if (e.source && source && e.source !== source) return;
-        if (e.data?.type !== 'authorization_response' || typeof e.data.response !== 'object') return;
-        done(resolve, e.data.response);
-      };
-      globalThis.addEventListener('message', onMessage);
-      timer = setTimeout(() => {
-        const details = { kind: 'network',
-          message: `the provider did not answer the ${kind === 'iframe' ? 'silent authentication' : 'popup'} within ${seconds} s` };
-        done(reject, kind === 'iframe' ? new TimeoutError(details) : new PopupTimeoutError(win, details));
-      }, seconds * 1000);
-      if (kind === 'iframe') {
-        frame = doc.createElement('iframe');
-        frame.setAttribute('width', '0');
-        frame.setAttribute('height', '0');
-        frame.style.display = 'none';
-        frame.src = url;
-        doc.body.appendChild(frame);
-      } else {
-        win = win ?? globalThis.open('', 'oidc-wasm:authorize:popup', 'left=100,top=100,width=400,height=600,resizable,scrollbars=yes,status=1');
-        if (!win) {
-          done(reject, new PopupOpenError({ message: 'the popup was blocked: call loginWithPopup from a click handler' }));
-          return;
-        }
-        win.location.href = url;
-        // The popup posts its answer and closes itself: a close is taken as a cancel only when
-        // seen twice, so an answer already on its way (a task queued behind this one) wins.
-        let closedOnce = false;
-        closedPoll = setInterval(() => {
-          if (win.closed && closedOnce) done(reject, new PopupCancelledError(win, { message: 'the popup was closed before the login finished' }));
-          closedOnce = win.closed;
-        }, 500);
-      }
-    });
-    const tokens = await (await this.#client()).handleCallbackResponse(response, transaction);
-    const key = _glue.cacheKey(this.#clientId, transaction.audience ?? undefined, transaction.scope);
-    const body = { ...tokens, scope: transaction.scope, ...granted(tokens), audience: transaction.audience ?? undefined };
-    await this.#save(key, body);
-    return body;
+    return (await this.#session((c) => c.silentToken(audience ?? undefined, scope ?? undefined, cacheMode, !!detailedResponse,
+      timeoutInSeconds ?? undefined))) ?? undefined;
   }
 
   /** Log in in a popup (call it from a click handler, so the browser allows the window). */
   async loginWithPopup({ authorizationParams = {} } = {}, { popup, timeoutInSeconds } = {}) {
     // Open the window at once, still inside the click, before any await.
-    const win = popup ?? globalThis.open?.('', 'oidc-wasm:authorize:popup', 'left=100,top=100,width=400,height=600,resizable,scrollbars=yes,status=1');
-    await this.#authorizeInWindow('popup', { ...authorizationParams }, win ?? undefined, timeoutInSeconds);
+    const win = popup ?? globalThis.open?.('', 'oidc-wasm:authorize:popup', POPUP_FEATURES) ?? undefined;
+    try {
+      await this.#session((c) => c.popupLogin(JSON.stringify(authorizationParams ?? {}), timeoutInSeconds ?? undefined), { popup: win });
+    } catch (e) {
+      if (e.code === 'ERR_TIMEOUT') throw new PopupTimeoutError(win, { code: e.code, message: e.message, kind: e.kind });
+      if (e instanceof PopupCancelledError) e.popup = win;
+      throw e;
+    }
   }
 
   /** A token obtained by logging in again in a popup (for consent or a new audience). */
@@ -847,13 +724,9 @@ export class AuthClient {
     return this.getTokenSilently({ authorizationParams, cacheMode: 'cache-only' });
   }
 
-  /** Cache the tokens of a grant that ended a login (passwordless, password, MFA). */
-  async #endLogin(tokens, audience) {
-    const scope = tokens.scope_requested ?? withOpenid(this.#defaults.scope);
-    const aud = audience ?? this.#defaults.audience ?? undefined;
-    const { scope_requested: _, ...body } = tokens;
-    await this.#save(_glue.cacheKey(this.#clientId, aud, scope), { ...body, scope, ...granted(body), audience: aud });
-    return body;
+  /** Cache the tokens of a grant that ended a login (passwordless, password, MFA, device). */
+  #endLogin(tokens, audience) {
+    return this.#session((c) => c.remember(JSON.stringify(tokens), audience ?? undefined, undefined));
   }
 
   /**
@@ -875,7 +748,7 @@ export class AuthClient {
       },
       verify: async ({ connection, email, phone_number, otp, audience, scope } = {}) => {
         const tokens = await (await this.#client()).auth0Grant('passwordless_otp',
-          { realm: connection, username: connection === 'sms' ? phone_number : email, otp, audience, scope: scope ? this.#scope(scope) : undefined });
+          { realm: connection, username: connection === 'sms' ? phone_number : email, otp, audience, scope: scope ? await this.#scope(scope) : undefined });
         return this.#endLogin(tokens, audience);
       },
     };
@@ -886,7 +759,7 @@ export class AuthClient {
    * is given, else the password grant. A user who needs MFA gets ERR_MFA_REQUIRED with mfa_token.
    */
   async loginWithPassword({ username, password, realm, audience, scope } = {}) {
-    const tokens = await (await this.#client()).auth0Grant('password', { username, password, realm, audience, scope: scope ? this.#scope(scope) : undefined });
+    const tokens = await (await this.#client()).auth0Grant('password', { username, password, realm, audience, scope: scope ? await this.#scope(scope) : undefined });
     return this.#endLogin(tokens, audience);
   }
 
@@ -950,7 +823,7 @@ export class AuthClient {
    */
   async startDeviceFlow({ authorizationParams = {} } = {}) {
     const { scope, audience } = authorizationParams;
-    const d = await (await this.#client()).deviceAuthorize(scope ? this.#scope(scope) : undefined, audience);
+    const d = await (await this.#client()).deviceAuthorize(scope ? await this.#scope(scope) : undefined, audience);
     const { device_code: deviceCode, scope_requested: scopeRequested, ...shown } = d;
     return {
       ...shown,
@@ -976,69 +849,20 @@ export class AuthClient {
 
   /** The userinfo claims for the session's access token; `sub` must match the ID token's. */
   async getUserInfo({ authorizationParams = {} } = {}) {
-    const claims = await this.#claims();
+    const claims = await this.getIdTokenClaims();
     if (!claims) throw new AuthError('ERR_LOGIN_REQUIRED', 'nobody is logged in: log in first', { kind: 'server', error: 'login_required' });
     const token = await this.getTokenSilently({ authorizationParams });
     return (await this.#client()).userinfo(token, claims.sub);
   }
 
-  /** Rotation: the new refresh token replaces the old one in every entry that held it. */
-  async #replaceRefreshToken(oldToken, newToken) {
-    for (const k of await this.#tokenKeys()) {
-      const e = await this.#entry(k);
-      if (e?.body.refresh_token === oldToken) await this.#write(k, { ...e.body, refresh_token: newToken });
-    }
-  }
-
-  async #dropRefreshToken(token) {
-    for (const k of await this.#tokenKeys()) {
-      const e = await this.#entry(k);
-      if (e?.body.refresh_token === token) {
-        const { refresh_token: _, ...rest } = e.body;
-        await this.#write(k, rest);
-      }
-    }
-  }
-
-  /**
-   * The ID token and its verified claims: `{ id_token, claims }`. With Auth0, from auth0-spa-js's
-   * ID token entry (`@@auth0spajs@@::<clientId>::@@user@@`, with the user it derived).
-   */
-  async #idToken() {
-    await init();
-    if (this.#auth0) {
-      const v = await this.#cache.get(this.#userKey());
-      const claims = v?.decodedToken?.claims;
-      if (!v || typeof v.id_token !== 'string' || !claims || typeof claims !== 'object') return undefined;
-      const { __raw: _, ...rest } = claims;
-      return { id_token: v.id_token, claims: rest, user: v.decodedToken.user };
-    }
-    const first = (await this.#find(undefined, undefined)).entry;
-    if (first?.body.id_token_claims) return { id_token: first.body.id_token, claims: first.body.id_token_claims };
-    for (const k of await this.#manifest()) {
-      const e = await this.#entry(k);
-      if (e?.body.id_token_claims) return { id_token: e.body.id_token, claims: e.body.id_token_claims };
-    }
-    return undefined;
-  }
-
-  async #claims() {
-    return (await this.#idToken())?.claims;
-  }
-
   /** The user's profile: the verified ID token claims without the protocol ones. */
   async getUser() {
-    const t = await this.#idToken();
-    if (!t) return undefined;
-    if (t.user && typeof t.user === 'object') return { ...t.user };
-    const notUser = this.#auth0 ? A0_NOT_USER : PROTOCOL_CLAIMS;
-    return Object.fromEntries(Object.entries(t.claims).filter(([k]) => !notUser.has(k)));
+    return (await this.#session((c) => c.sessionUser(false))) ?? undefined;
   }
 
   /** Every verified ID token claim, and the raw token as `__raw`. */
   async getIdTokenClaims() {
-    const t = await this.#idToken();
-    return t ? { ...t.claims, __raw: t.id_token } : undefined;
+    return (await this.#session((c) => c.sessionUser(true))) ?? undefined;
   }
 
   /** Whether a user is logged in (a verified ID token is cached). */
@@ -1052,49 +876,9 @@ export class AuthClient {
    * `auth0.<clientId>.is.authenticated` cookie says a login happened within
    * `sessionCheckExpiryDays`, and no error is thrown.
    */
-  async checkSession(options) {
-    if (this.#auth0) {
-      const name = this.#isAuthenticatedCookie();
-      if (!this.#cookies.get(name)) {
-        if (!this.#cookies.get(A0_OLD_IS_AUTHENTICATED)) return;
-        // auth0-spa-js moves the cookie of its earlier versions to the per-client name.
-        this.#cookies.save(name, true, this.#options.sessionCheckExpiryDays);
-        this.#cookies.remove(A0_OLD_IS_AUTHENTICATED);
-      }
-      try { await this.getTokenSilently(options); } catch { /* as auth0-spa-js: the app asks again when it needs a token */ }
-      return;
-    }
-    try {
-      await this.getTokenSilently(options);
-    } catch (e) {
-      const quiet = ['ERR_LOGIN_REQUIRED', 'ERR_CONSENT_REQUIRED', 'ERR_INTERACTION_REQUIRED', 'ERR_MISSING_REFRESH_TOKEN'];
-      if (!(e instanceof AuthError) || !(quiet.includes(e.code) || e.error === 'invalid_grant')) throw e;
-    }
-  }
-
-  /** Remove every entry of this client (and, with Auth0, its cookies), whatever is readable. */
-  async #clearLocal(keys) {
-    if (!keys) {
-      keys = [];
-      try { keys = await this.#manifest(); } catch { /* unreadable manifest */ }
-    }
-    // auth0-spa-js removes the keys that name this client; so are the entries an earlier version
-    // of this library kept under its own manifest.
-    if (this.#auth0) {
-      const legacy = `@@oidc-wasm@@::${this.#clientId}::@@manifest@@`;
-      let old = [];
-      try { old = (await this.#cache.get(legacy))?.keys ?? []; } catch { /* unreadable */ }
-      keys = [...keys.filter((k) => k.includes(this.#clientId)), this.#userKey(), legacy,
-        ...(Array.isArray(old) ? old.filter((k) => typeof k === 'string') : [])];
-    }
-    for (const k of keys) {
-      try { await this.#cache.remove(k); } catch { /* keep going */ }
-    }
-    try { await this.#cache.remove(this.#manifestKey()); } catch { /* keep going */ }
-    if (this.#auth0) {
-      this.#cookies.remove(this.#isAuthenticatedCookie());
-      this.#cookies.remove(`auth0.${this.#clientId}.organization_hint`);
-    }
+  async checkSession({ authorizationParams = {}, timeoutInSeconds } = {}) {
+    const { audience, scope } = authorizationParams;
+    await this.#session((c) => c.checkSession(audience ?? undefined, scope ?? undefined, timeoutInSeconds ?? undefined));
   }
 
   /**
@@ -1105,24 +889,8 @@ export class AuthClient {
    * revocation does not stop the logout.
    */
   async logout({ logoutParams = {}, openUrl, revokeRefreshToken = false } = {}) {
-    await init();
-    let idToken;
-    try { idToken = (await this.#idToken())?.id_token; } catch { /* unreadable */ }
-    // Clearing never depends on the stored data being readable.
-    let keys = [];
-    try { keys = await this.#manifest(); } catch { /* unreadable manifest */ }
-    if (revokeRefreshToken) {
-      const tokens = new Set();
-      for (const k of keys) {
-        if (this.#auth0 && k === this.#userKey()) continue;
-        try { const rt = (await this.#entry(k))?.body.refresh_token; if (rt) tokens.add(rt); } catch { /* skipped */ }
-      }
-      const oidc = await this.#client();
-      await Promise.allSettled([...tokens].map((t) => oidc.revoke(t, 'refresh_token')));
-    }
-    await this.#clearLocal(keys);
+    const url = await this.#session((c) => c.sessionLogout(JSON.stringify(logoutParams ?? {}), !!revokeRefreshToken, openUrl !== false));
     if (openUrl === false) return;
-    const url = await (await this.#client()).logoutUrl({ ...logoutParams, id_token_hint: idToken });
     if (typeof openUrl === 'function') await openUrl(url);
     else globalThis.location.assign(url);
   }

@@ -380,6 +380,8 @@ enum State {
 struct PendingIdToken {
     tokens: TokenResponse,
     checks: IdChecks,
+    /// The server's time when it answered (its `Date` header) and ours then, when it sent one.
+    server_time: Option<(u64, u64)>,
     /// Members added to the result (`scope_requested`).
     extra: Vec<(&'static str, Value)>,
 }
@@ -473,7 +475,10 @@ impl Flow {
                 match (op, answer) {
                     (Some(op), Ok(r)) => op.process(client, &r, now).map(|a| match a {
                         Answer::Json(v) => State::Finished(Some(Ok(v))),
-                        Answer::Tokens(pending) => State::Tokens { pending, fetching: false },
+                        Answer::Tokens(mut pending) => {
+                            pending.server_time = r.header("date").and_then(crate::http::parse_http_date).map(|d| (d, now));
+                            State::Tokens { pending, fetching: false }
+                        }
                     }),
                     (_, Err(e)) => Err(e),
                     (None, Ok(_)) => Err(Error::new(Code::Internal, "the flow has no operation")),
@@ -574,7 +579,9 @@ fn context<'a>(client: &'a Client, meta: &'a ProviderMetadata, p: &'a PendingIdT
 fn finish_id_token(client: &Client, pending: &PendingIdToken, jws: VerifiedJws, now: u64) -> Result<Value> {
     let meta = client.metadata.as_ref().ok_or_else(|| Error::new(Code::Internal, "no provider metadata"))?;
     let id_token = pending.tokens.id_token.as_deref().unwrap_or_default();
-    let (now, skew) = verifier::time_for_fresh_id_token(id_token, now, client.leeway);
+    // The server's time now: its Date header plus what passed here since.
+    let server_now = pending.server_time.map(|(date, then)| date.saturating_add(now.saturating_sub(then)));
+    let (now, skew) = verifier::time_for_fresh_id_token(id_token, now, client.leeway, server_now);
     let verified = verifier::finish_id_token(jws, &context(client, meta, pending), now)?;
     Ok(output(pending, Some((verified.claims, skew))))
 }
@@ -637,7 +644,7 @@ impl Op {
 
     fn process(self, client: &Client, r: &HttpResponse, now: u64) -> Result<Answer> {
         let tokens = |checks: IdChecks, extra: Vec<(&'static str, Value)>| -> Result<Answer> {
-            Ok(Answer::Tokens(Box::new(PendingIdToken { tokens: token::process_token_response(r, now)?, checks, extra })))
+            Ok(Answer::Tokens(Box::new(PendingIdToken { tokens: token::process_token_response(r, now)?, checks, extra, server_time: None })))
         };
         match self {
             Op::Callback { transaction, .. } => {
@@ -652,7 +659,7 @@ impl Op {
                     organization: transaction.organization.clone(),
                     expected_sub: None,
                 };
-                Ok(Answer::Tokens(Box::new(PendingIdToken { tokens, checks, extra: Vec::new() })))
+                Ok(Answer::Tokens(Box::new(PendingIdToken { tokens, checks, extra: Vec::new(), server_time: None })))
             }
             Op::Refresh { expected_sub, .. } => tokens(IdChecks { expected_sub, ..Default::default() }, Vec::new()),
             Op::DeviceToken { .. } => tokens(IdChecks::default(), Vec::new()),

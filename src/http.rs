@@ -234,6 +234,33 @@ fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a st
     headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
 }
 
+/// The time an HTTP `Date` header names (RFC 9110 §5.6.7, IMF-fixdate:
+/// `Sun, 06 Nov 1994 08:49:37 GMT`), in seconds since the Unix epoch; None for anything else.
+pub fn parse_http_date(s: &str) -> Option<u64> {
+    let mut it = s.trim().split(' ');
+    let (_weekday, day, month, year, time, zone) = (it.next()?, it.next()?, it.next()?, it.next()?, it.next()?, it.next()?);
+    if it.next().is_some() || zone != "GMT" || day.len() != 2 || year.len() != 4 || time.len() != 8 {
+        return None;
+    }
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let month = MONTHS.iter().position(|m| *m == month)? as u64 + 1;
+    let num = |t: &str| if t.bytes().all(|b| b.is_ascii_digit()) { t.parse::<u64>().ok() } else { None };
+    let (day, year) = (num(day)?, num(year)?);
+    let mut hms = time.split(':');
+    let (h, m, sec) = (num(hms.next()?)?, num(hms.next()?)?, num(hms.next()?)?);
+    if !(1..=31).contains(&day) || year < 1970 || h > 23 || m > 59 || sec > 60 {
+        return None;
+    }
+    // Days from 1970-01-01 to the civil date (H. Hinnant's days_from_civil).
+    let (y, mo) = if month <= 2 { (year - 1, month + 9) } else { (year, month - 3) };
+    let era = y / 400;
+    let yoe = y - era * 400;
+    let doy = (153 * mo + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = (era * 146_097 + doe).checked_sub(719_468)?;
+    Some(days * 86_400 + h * 3600 + m * 60 + sec)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -276,3 +303,4 @@ mod tests {
         assert_eq!(fetch_failure("u", "TypeError", "Failed to fetch", 1000).code(), Code::Network);
     }
 }
+

@@ -426,25 +426,31 @@ pub fn finish_id_token(jws: VerifiedJws, ctx: &IdTokenContext<'_>, now: u64) -> 
     Ok(VerifiedToken { header: jws.header, claims: jws.claims, alg: jws.alg, json: jws.json })
 }
 
-/// The time to check a freshly received ID token against. The token endpoint issued it a moment
-/// ago, so its `iat` is the server's "now". When the local clock differs from that by more than
-/// `leeway` (a device clock that is minutes off), the checks use the server's time: the time
-/// claims of a token fetched directly over TLS say nothing about the local clock, and replay is
-/// already prevented by `nonce` (code flow) and `sub` (refresh). The `iat` used is the signed
-/// one: a forged `iat` fails the signature check that follows. Returns (now, skew in seconds).
+/// The time to check a freshly received ID token against: the local clock, unless the server's
+/// differs from it by more than `leeway` (a device clock that is minutes off), in which case the
+/// checks use the server's time. Returns (now, skew in seconds).
+///
+/// The server's time is its answer's `Date` header (RFC 9110 §6.6.1) when the host could read it
+/// (`server_now`): a token that expired by the server's own clock is refused (OIDC Core §3.1.3.7
+/// step 9). Where the header cannot be read (a browser hides it from a cross-origin response
+/// unless the provider exposes it), the token's signed `iat` stands for the server's "now": the
+/// token endpoint issued it a moment ago, over TLS, and replay is prevented by `nonce` (code flow)
+/// and `sub` (refresh); a forged `iat` fails the signature check that follows.
 ///
 /// `iat` is a NumericDate (RFC 7519 §2), possibly fractional: the server's time is taken as the
 /// whole second at or after it (the token is not from before its `iat`). A negative `iat`, or
 /// one beyond `u64`, says nothing usable about the server's clock: the local one is kept.
-pub fn time_for_fresh_id_token(id_token: &str, local_now: u64, leeway: u64) -> (u64, i64) {
-    let iat = decode_unverified(id_token, DEFAULT_MAX_TOKEN_BYTES)
-        .ok()
-        .and_then(|j| j.claims.member("iat").as_ref().and_then(NumericDate::of))
-        .and_then(|iat| u64::try_from(iat.ceil()).ok());
-    match iat {
-        // The skew in i128, then clamped: an `iat` beyond i64 must not wrap (or panic).
-        Some(iat) if iat.abs_diff(local_now) > leeway => {
-            (iat, (i128::from(iat) - i128::from(local_now)).clamp(i64::MIN.into(), i64::MAX.into()) as i64)
+pub fn time_for_fresh_id_token(id_token: &str, local_now: u64, leeway: u64, server_now: Option<u64>) -> (u64, i64) {
+    let server = server_now.or_else(|| {
+        decode_unverified(id_token, DEFAULT_MAX_TOKEN_BYTES)
+            .ok()
+            .and_then(|j| j.claims.member("iat").as_ref().and_then(NumericDate::of))
+            .and_then(|iat| u64::try_from(iat.ceil()).ok())
+    });
+    match server {
+        // The skew in i128, then clamped: a time beyond i64 must not wrap (or panic).
+        Some(t) if t.abs_diff(local_now) > leeway => {
+            (t, (i128::from(t) - i128::from(local_now)).clamp(i64::MIN.into(), i64::MAX.into()) as i64)
         }
         _ => (local_now, 0),
     }
@@ -597,12 +603,12 @@ mod tests {
             let b = |v: serde_json::Value| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string());
             format!("{}.{}.sig", b(serde_json::json!({"alg": "RS256"})), b(serde_json::json!({"iat": iat})))
         };
-        assert_eq!(time_for_fresh_id_token(&tok(1000), 1030, 60), (1030, 0));
-        assert_eq!(time_for_fresh_id_token(&tok(1000), 1300, 60), (1000, -300));
-        assert_eq!(time_for_fresh_id_token(&tok(1300), 1000, 60), (1300, 300));
-        assert_eq!(time_for_fresh_id_token("garbage", 1000, 60), (1000, 0));
+        assert_eq!(time_for_fresh_id_token(&tok(1000), 1030, 60, None), (1030, 0));
+        assert_eq!(time_for_fresh_id_token(&tok(1000), 1300, 60, None), (1000, -300));
+        assert_eq!(time_for_fresh_id_token(&tok(1300), 1000, 60, None), (1300, 300));
+        assert_eq!(time_for_fresh_id_token("garbage", 1000, 60, None), (1000, 0));
         // An absurd iat: the skew is clamped, not wrapped.
-        assert_eq!(time_for_fresh_id_token(&tok(u64::MAX), 1000, 60), (u64::MAX, i64::MAX));
+        assert_eq!(time_for_fresh_id_token(&tok(u64::MAX), 1000, 60, None), (u64::MAX, i64::MAX));
     }
 
     #[test]

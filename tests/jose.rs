@@ -631,8 +631,16 @@ fn fractional_numeric_dates_are_compared_exactly() {
     assert_eq!(cache.get("u", 1061), None, "iat 900.5 + 100 + 60 is before 1061");
     // A fresh ID token's fractional iat still tells the server's time (rounded up: it is not before iat).
     let tok = |iat: Value| format!("{}.{}.sig", b64(&json!({ "alg": "RS256" })), b64(&json!({ "iat": iat })));
-    assert_eq!(time_for_fresh_id_token(&tok(json!(1300.5)), 1000, 60), (1301, 301));
-    assert_eq!(time_for_fresh_id_token(&tok(json!(1030.5)), 1000, 60), (1000, 0));
+    assert_eq!(time_for_fresh_id_token(&tok(json!(1300.5)), 1000, 60, None), (1301, 301));
+    assert_eq!(time_for_fresh_id_token(&tok(json!(1030.5)), 1000, 60, None), (1000, 0));
+    // The server's Date header, when read, is its time: the token's iat no longer decides.
+    assert_eq!(time_for_fresh_id_token(&tok(json!(1300.5)), 1000, 60, Some(1000)), (1000, 0));
+    assert_eq!(time_for_fresh_id_token(&tok(json!(1000)), 1000, 60, Some(8200)), (8200, 7200));
+    assert_eq!(oidc_wasm::http::parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"), Some(784_111_777));
+    assert_eq!(oidc_wasm::http::parse_http_date("Tue, 29 Feb 2028 23:59:60 GMT"), Some(1_835_481_600));
+    for bad in ["Sun, 06 Nov 1994 08:49:37 UTC", "Sunday, 06-Nov-94 08:49:37 GMT", "", "Sun, 6 Nov 1994 08:49:37 GMT", "Sun, 06 Foo 1994 08:49:37 GMT"] {
+        assert_eq!(oidc_wasm::http::parse_http_date(bad), None, "{bad}");
+    }
 }
 
 /// RFC 7519 §2: any JSON number is a NumericDate, negative ones included (a date before 1970);
@@ -690,7 +698,7 @@ fn any_numeric_date_rfc7519_allows_is_accepted() {
             cache.put("t", CacheTimes::of(c.as_object().unwrap()), "r".into(), &wide);
             let _ = cache.get("t", now);
             let tok = format!("{}.{}.sig", b64(&json!({ "alg": "RS256" })), b64(&json!({ "iat": v })));
-            let _ = time_for_fresh_id_token(&tok, now, 60);
+            let _ = time_for_fresh_id_token(&tok, now, 60, None);
         }
     }
     // The cache: a token whose exp is long past is never served, one with a far exp is.
@@ -712,7 +720,7 @@ fn any_numeric_date_rfc7519_allows_is_accepted() {
     assert!(e.message().contains("expired at 1699999939.5 "), "{}", e.message());
     // A negative iat says nothing about the server's clock: the local one is used.
     let tok = format!("{}.{}.sig", b64(&json!({ "alg": "RS256" })), b64(&json!({ "iat": -5 })));
-    assert_eq!(time_for_fresh_id_token(&tok, 1000, 60), (1000, 0));
+    assert_eq!(time_for_fresh_id_token(&tok, 1000, 60, None), (1000, 0));
 }
 
 /// RFC 7515 §4.1.9: `application/` is left out only of a media type with no other `/`, so it is

@@ -6,12 +6,14 @@
 
 mod support;
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use oidc_wasm::config::{ClientConfig, ClientOptions};
 use oidc_wasm::driver::{self, Client};
 use oidc_wasm::http::{HttpRequest, HttpResponse};
-use oidc_wasm::spa::{Area, CacheMode, FrameFailure, FrameKind, SessionConfig, SessionFlow, SessionOp, Step};
+use oidc_wasm::spa::{Area, CacheMode, FrameFailure, FrameKind, Session, SessionConfig, SessionFlow, SessionOp, Step};
 use oidc_wasm::url::Url;
 use oidc_wasm::{Code, Error};
 use serde_json::{json, Map, Value};
@@ -156,14 +158,18 @@ struct World {
 
 enum TabState {
     Ready,
+    /// Another flow of its session is fetching what this one needs.
+    Waiting,
     WaitingLock,
     Sleeping(u64),
     Ended(Result<Value, Error>),
 }
 
+/// A caller in a tab: its flow, and the client and session of its tab (shared with the other
+/// callers of that tab).
 struct Tab {
-    client: Client,
-    cfg: SessionConfig,
+    client: Rc<RefCell<Client>>,
+    session: Rc<RefCell<Session>>,
     flow: Option<SessionFlow>,
     state: TabState,
 }
@@ -172,16 +178,30 @@ fn config(auth0: bool, options: Value) -> SessionConfig {
     SessionConfig::from_json("spa", auth0, options.as_object().unwrap()).unwrap()
 }
 
+fn new_client() -> Client {
+    let o = json!({ "issuer": ISSUER, "clientId": "spa", "authorizationParams": { "redirect_uri": "https://app.example/cb" } });
+    Client::new(ClientConfig::new(ClientOptions::from_json(o.as_object().unwrap()).unwrap()).unwrap(), 60, 10_000)
+}
+
 impl Tab {
     fn new(cfg: SessionConfig) -> Self {
-        let o = json!({ "issuer": ISSUER, "clientId": "spa", "authorizationParams": { "redirect_uri": "https://app.example/cb" } });
-        let mut client = Client::new(ClientConfig::new(ClientOptions::from_json(o.as_object().unwrap()).unwrap()).unwrap(), 60, 10_000);
+        let mut client = new_client();
         client.set_scope(cfg.scope_for(None));
-        Tab { client, cfg, flow: None, state: TabState::Ended(Ok(Value::Null)) }
+        Tab {
+            client: Rc::new(RefCell::new(client)),
+            session: Rc::new(RefCell::new(Session::new(cfg))),
+            flow: None,
+            state: TabState::Ended(Ok(Value::Null)),
+        }
+    }
+
+    /// Another caller in the same tab.
+    fn sibling(&self) -> Self {
+        Tab { client: self.client.clone(), session: self.session.clone(), flow: None, state: TabState::Ended(Ok(Value::Null)) }
     }
 
     fn start(&mut self, op: SessionOp, now_ms: u64) {
-        self.flow = Some(SessionFlow::new(op, now_ms, [7; 96]));
+        self.flow = Some(self.session.borrow_mut().start(op, now_ms, [7; 96]));
         self.state = TabState::Ready;
     }
 
@@ -214,12 +234,13 @@ impl World {
         let now = self.now_ms;
         let tab = &mut tabs[i];
         let flow = tab.flow.as_mut().unwrap();
-        match flow.poll(&tab.cfg, &mut tab.client, now) {
+        let step = flow.poll(&mut tab.session.borrow_mut(), &mut tab.client.borrow_mut(), now);
+        match step {
             Step::Client(driver::Step::Send(req)) => {
                 let r = self.provider.answer(&req, now);
-                flow.response(&mut tab.client, r, now);
+                flow.response(&mut tab.client.borrow_mut(), r, now);
             }
-            Step::Client(driver::Step::Wait) => {}
+            Step::Client(driver::Step::Wait) => tab.state = TabState::Waiting,
             Step::Client(other) => panic!("unexpected client step {other:?}"),
             Step::Get { area, key } => {
                 // A tab sees its own writes at once, the others' once they arrived.
@@ -320,10 +341,16 @@ impl World {
             for i in 0..tabs.len() {
                 if matches!(tabs[i].state, TabState::Ready) {
                     self.step(tabs, i);
-                    progressed = true;
+                    progressed |= !matches!(tabs[i].state, TabState::Waiting);
                 }
             }
             if progressed {
+                // Something happened: the waiting callers look again.
+                for t in tabs.iter_mut() {
+                    if matches!(t.state, TabState::Waiting) {
+                        t.state = TabState::Ready;
+                    }
+                }
                 continue;
             }
             let next = tabs.iter().filter_map(|t| if let TabState::Sleeping(u) = t.state { Some(u) } else { None }).min();
@@ -343,7 +370,7 @@ impl World {
                     self.arrive();
                     return;
                 }
-                None => panic!("the tabs are deadlocked"),
+                None => panic!("the tabs are deadlocked (a caller waits for a flow that never ends)"),
             }
         }
         panic!("the flows did not end");
@@ -641,9 +668,10 @@ fn the_frame_failing_names_what_happened() {
     ] {
         let mut w = World::new();
         let mut client = Client::new(ClientConfig::new(ClientOptions::from_json(o.as_object().unwrap()).unwrap()).unwrap(), 60, 10_000);
-        let mut flow = SessionFlow::new(SessionOp::Popup { params: Map::new(), timeout: Some(5) }, T0, [9; 96]);
+        let mut session = Session::new(cfg.clone());
+        let mut flow: SessionFlow = session.start(SessionOp::Popup { params: Map::new(), timeout: Some(5) }, T0, [9; 96]);
         let e = loop {
-            match flow.poll(&cfg, &mut client, T0) {
+            match flow.poll(&mut session, &mut client, T0) {
                 Step::Client(driver::Step::Send(r)) => {
                     let a = w.provider.answer(&r, T0);
                     flow.response(&mut client, a, T0);
@@ -658,4 +686,28 @@ fn the_frame_failing_names_what_happened() {
         };
         assert_eq!(e.code(), code);
     }
+}
+
+#[test]
+fn concurrent_calls_in_one_tab_make_one_request_and_share_its_outcome() {
+    let mut w = World::new();
+    let first = Tab::new(config(false, rt_options()));
+    let mut tabs: Vec<Tab> = (0..5).map(|_| first.sibling()).collect();
+    w.signed_in(&mut tabs[0], T0 / 1000 + 3600);
+    // The cache bypassed by five callers at once: one refresh, one token for all.
+    for t in tabs.iter_mut() {
+        t.start(SessionOp::Silent { audience: None, scope: None, cache_mode: CacheMode::Off, detailed: false, timeout: None }, w.now_ms);
+    }
+    w.run(&mut tabs);
+    assert_eq!(w.provider.refreshes, 1);
+    let first = tabs[0].result().clone().unwrap();
+    assert!(tabs.iter().all(|t| t.result().clone().unwrap() == first));
+    // A failure is shared too: the refresh token revoked, every caller gets invalid_grant from one request.
+    w.provider.revoked_grants.push(1);
+    for t in tabs.iter_mut() {
+        t.start(SessionOp::Silent { audience: None, scope: None, cache_mode: CacheMode::Off, detailed: false, timeout: None }, w.now_ms);
+    }
+    w.run(&mut tabs);
+    assert_eq!(w.provider.refreshes, 2);
+    assert!(tabs.iter().all(|t| t.result().as_ref().unwrap_err().error.as_deref() == Some("invalid_grant")));
 }

@@ -364,11 +364,17 @@ impl Cx<'_> {
                 return Ok(None);
             }
         }
+        let key = self.cfg.key(audience, scope);
+        self.shared(key, |cx| cx.refresh(audience, scope, mode, timeout)).map(Some)
+    }
+
+    /// The refresh itself, under the cross-tab lock.
+    fn refresh(&mut self, audience: Option<&str>, scope: Option<&str>, mode: CacheMode, timeout: Option<u64>) -> Run<Map<String, Value>> {
         let contended = self.lock()?;
         // Read again inside the lock: a sibling tab may have just refreshed.
         let (mut key, mut entry) = self.find(audience, scope)?;
         if let Some(e) = entry.as_ref().filter(|e| mode != CacheMode::Off && self.fresh(e)) {
-            return Ok(Some(e.clone()));
+            return Ok(e.clone());
         }
         if contended && self.cfg.cache_shared {
             let seen = entry.as_ref().and_then(|e| str_of(e, "refresh_token")).map(str::to_owned);
@@ -379,7 +385,7 @@ impl Cx<'_> {
                 let (k, now) = self.find(audience, scope)?;
                 if let Some(e) = now.as_ref().filter(|e| self.fresh(e)) {
                     if mode != CacheMode::Off {
-                        return Ok(Some(e.clone()));
+                        return Ok(e.clone());
                     }
                     entry = Some(e.clone());
                     break;
@@ -406,7 +412,7 @@ impl Cx<'_> {
                         self.clear_local(None)?;
                         Err(e.into())
                     }
-                    r => r.map(Some),
+                    r => r,
                 };
             }
             let aud = self.cfg.audience_for(audience).unwrap_or(A0_DEFAULT_AUDIENCE).to_owned();
@@ -426,7 +432,7 @@ impl Cx<'_> {
             (scope.map(|s| self.cfg.scope_for(Some(s))), audience.map(str::to_owned))
         };
         let token = rt.clone();
-        let body = match self.run(move || Ok(Op::Refresh { refresh_token: token, scope: rscope, audience: raud, expected_sub: sub }))? {
+        let body = match self.run(Ok(Op::Refresh { refresh_token: token, scope: rscope, audience: raud, expected_sub: sub }))? {
             Ok(Value::Object(b)) => b,
             Ok(_) => return Err(Error::new(Code::Internal, "the refresh flow answered no object").into()),
             Err(e) => {
@@ -474,7 +480,7 @@ impl Cx<'_> {
                 }
             }
         }
-        Ok(Some(merged))
+        Ok(merged)
     }
 
     /// A refresh token held for the audience under any scope.
@@ -539,7 +545,7 @@ impl Cx<'_> {
         }
         params.insert("scope".into(), self.cfg.scope_for(scope).into());
         let random = AuthorizeRandom::from_bytes(self.random);
-        let request = self.run(move || Ok(Op::AuthorizeUrl { params: AuthorizeParams::from_json(&params)?, random }))??;
+        let request = self.run(AuthorizeParams::from_json(&params).map(|params| Op::AuthorizeUrl { params, random }))??;
         let url = request.get("url").and_then(Value::as_str).unwrap_or_default().to_owned();
         let tx_json = request.get("transaction").cloned().unwrap_or(Value::Null);
         let endpoint = self.client.metadata().map(|m| m.authorization_endpoint.clone()).unwrap_or_default();
@@ -562,7 +568,7 @@ impl Cx<'_> {
         };
         let transaction = LoginTransaction::from_json(&tx_json)?;
         let (tx_audience, tx_scope) = (transaction.audience.clone(), transaction.scope.clone());
-        let tokens = self.run(move || Ok(Op::Callback { params: authorize::from_pairs(pairs)?, transaction }))??;
+        let tokens = self.run(authorize::from_pairs(pairs).map(|params| Op::Callback { params, transaction }))??;
         let Value::Object(tokens) = tokens else { return Err(Error::new(Code::Internal, "the callback flow answered no object").into()) };
         let key = CacheKey::new(&self.cfg.client_id, tx_audience.as_deref(), &tx_scope).storage_key();
         let body = login_body(tokens, &tx_scope, tx_audience.as_deref());
@@ -668,7 +674,7 @@ impl Cx<'_> {
             }
             for t in tokens {
                 // A failed revocation does not stop the logout.
-                let _ = self.run(move || Ok(Op::Revoke { token: t, hint: Some("refresh_token".into()) }))?;
+                let _ = self.run(Ok(Op::Revoke { token: t, hint: Some("refresh_token".into()) }))?;
             }
         }
         self.clear_local(Some(keys))?;
@@ -680,7 +686,7 @@ impl Cx<'_> {
             federated: params.get("federated").and_then(Value::as_bool).unwrap_or(false),
             id_token_hint: id_token.filter(|t| !t.is_empty()),
         };
-        Ok(self.run(move || Ok(Op::LogoutUrl(p)))??)
+        Ok(self.run(Ok(Op::LogoutUrl(p)))??)
     }
 }
 

@@ -265,6 +265,87 @@ impl SessionConfig {
     }
 }
 
+/// What the session flows of one client share: the options, and the refreshes in flight (so
+/// that concurrent calls for one audience and scope make one request, as auth0-spa-js does).
+pub struct Session {
+    cfg: SessionConfig,
+    inflight: Inflight,
+}
+
+/// A token set, or why there is none.
+type Outcome = Result<Map<String, Value>>;
+
+#[derive(Default)]
+struct Inflight {
+    next_id: u64,
+    /// A refresh in flight: its key, its flow, how many flows wait for its outcome.
+    leading: Vec<(String, u64, usize)>,
+    /// Outcomes of ended refreshes not yet taken by every flow that waited: (flow, outcome, takers left).
+    outcomes: Vec<(u64, Outcome, usize)>,
+}
+
+impl Inflight {
+    fn publish(&mut self, id: u64, outcome: Outcome) {
+        if let Some(i) = self.leading.iter().position(|l| l.1 == id) {
+            let (_, _, waiting) = self.leading.remove(i);
+            if waiting > 0 {
+                self.outcomes.push((id, outcome, waiting));
+            }
+        }
+    }
+
+    fn take(&mut self, leader: u64) -> Option<Outcome> {
+        let i = self.outcomes.iter().position(|o| o.0 == leader)?;
+        let o = self.outcomes.get_mut(i)?;
+        o.2 -= 1;
+        let out = o.1.clone();
+        if o.2 == 0 {
+            let _ = self.outcomes.remove(i);
+        }
+        Some(out)
+    }
+}
+
+impl Session {
+    /// A session with these options.
+    pub fn new(cfg: SessionConfig) -> Self {
+        Session { cfg, inflight: Inflight::default() }
+    }
+
+    /// The options.
+    pub fn config(&self) -> &SessionConfig {
+        &self.cfg
+    }
+
+    /// Start a flow for `op` at `now_ms`, with 96 random bytes (for an authorization request it
+    /// may make).
+    pub fn start(&mut self, op: SessionOp, now_ms: u64, random: [u8; 96]) -> SessionFlow {
+        self.inflight.next_id += 1;
+        SessionFlow {
+            id: self.inflight.next_id,
+            op,
+            started_ms: now_ms,
+            log: Vec::new(),
+            nested: Vec::new(),
+            waiting: false,
+            finished: false,
+            random,
+            role: None,
+        }
+    }
+}
+
+/// A flow's part in a refresh shared with others of its session.
+#[derive(Clone, Debug)]
+enum Role {
+    /// It makes the refresh.
+    Lead,
+    /// It waits for this flow's outcome.
+    Follow(u64),
+    /// It took the outcome.
+    Took(Outcome),
+}
+
 /// A recorded answer of the host, with the time it came in (milliseconds).
 #[derive(Clone, Debug)]
 enum Answer {
@@ -301,6 +382,7 @@ type Run<T> = core::result::Result<T, Halt>;
 
 /// One session call in progress.
 pub struct SessionFlow {
+    id: u64,
     op: SessionOp,
     started_ms: u64,
     log: Vec<(Answer, u64)>,
@@ -309,28 +391,40 @@ pub struct SessionFlow {
     waiting: bool,
     finished: bool,
     random: [u8; 96],
+    role: Option<Role>,
 }
 
 impl SessionFlow {
-    /// A flow for `op`, started at `now_ms`, with 96 random bytes (for an authorization request
-    /// it may make).
-    pub fn new(op: SessionOp, now_ms: u64, random: [u8; 96]) -> Self {
-        SessionFlow { op, started_ms: now_ms, log: Vec::new(), nested: Vec::new(), waiting: false, finished: false, random }
-    }
-
     /// The next step. After a step other than `Client(Wait)`, `Done` and `Fail`, hand its answer
     /// in first.
-    pub fn poll(&mut self, cfg: &SessionConfig, client: &mut Client, now_ms: u64) -> Step {
+    pub fn poll(&mut self, session: &mut Session, client: &mut Client, now_ms: u64) -> Step {
         if self.finished {
             return Step::Fail(Error::new(Code::Internal, "the session flow has ended; start another"));
         }
         if self.waiting {
             return Step::Fail(Error::new(Code::Internal, "the session flow is waiting for the answer to its last step"));
         }
-        let mut cx = Cx { cfg, client, log: &self.log, pos: 0, nested: &mut self.nested, nested_pos: 0, now_ms: self.started_ms, random: &self.random, live_ms: now_ms, lock: None };
+        let Session { cfg, inflight } = session;
+        let mut cx = Cx {
+            cfg,
+            client,
+            log: &self.log,
+            pos: 0,
+            nested: &mut self.nested,
+            nested_pos: 0,
+            now_ms: self.started_ms,
+            random: &self.random,
+            live_ms: now_ms,
+            lock: None,
+            id: self.id,
+            role: &mut self.role,
+            inflight,
+            outcome: None,
+        };
         let result = self.op.run(&mut cx);
         // A lock still held is released before the end.
         let held = cx.lock.take();
+        let outcome = cx.outcome.take();
         let step = match result {
             Err(Halt::Step(s)) => s,
             end => match held {
@@ -345,6 +439,9 @@ impl SessionFlow {
         match &step {
             Step::Done(_) | Step::Fail(_) => {
                 self.finished = true;
+                if let Some(o) = outcome {
+                    session.inflight.publish(self.id, o);
+                }
                 for n in &self.nested {
                     if n.result.is_none() {
                         client.abandon(&n.flow);
@@ -424,7 +521,14 @@ impl SessionFlow {
     }
 
     /// The host dropped the flow before its end.
-    pub fn abandon(&mut self, client: &mut Client) {
+    pub fn abandon(&mut self, session: &mut Session, client: &mut Client) {
+        if !self.finished {
+            // Flows waiting for this one's refresh are told it is not coming.
+            session.inflight.publish(
+                self.id,
+                Err(Error::new(Code::Internal, "the call this one waited for was abandoned before its end: call again")),
+            );
+        }
         for n in &self.nested {
             if n.result.is_none() {
                 client.abandon(&n.flow);
@@ -449,6 +553,11 @@ pub(crate) struct Cx<'a> {
     random: &'a [u8; 96],
     /// The lock taken and not yet released.
     lock: Option<String>,
+    id: u64,
+    role: &'a mut Option<Role>,
+    inflight: &'a mut Inflight,
+    /// A refresh's outcome, for the flows that waited for it.
+    outcome: Option<Outcome>,
 }
 
 impl Cx<'_> {
@@ -529,6 +638,7 @@ impl Cx<'_> {
                 self.lock = Some(name);
                 Ok(c)
             }
+            Answer::StorageFailed(m) => Err(Error::new(Code::Storage, format!("the cross-tab lock could not be taken: {m}")).into()),
             _ => Err(out_of_order()),
         }
     }
@@ -548,12 +658,50 @@ impl Cx<'_> {
         }
     }
 
-    /// Run a client flow for `op` to its end: its result (the flow's own error included).
-    fn run(&mut self, op: impl FnOnce() -> Result<Op>) -> Run<Result<Value>> {
+    /// A refresh for `key`, made once for every flow of the session that asks at the same time:
+    /// the first runs `refresh`, the others wait for its outcome.
+    fn shared(&mut self, key: String, refresh: impl FnOnce(&mut Self) -> Run<Map<String, Value>>) -> Run<Map<String, Value>> {
+        if self.role.is_none() {
+            let leader = self.inflight.leading.iter_mut().find(|l| l.0 == key);
+            *self.role = Some(match leader {
+                Some(l) => {
+                    l.2 += 1;
+                    Role::Follow(l.1)
+                }
+                None => {
+                    self.inflight.leading.push((key, self.id, 0));
+                    Role::Lead
+                }
+            });
+        }
+        match self.role.clone() {
+            Some(Role::Follow(leader)) => match self.inflight.take(leader) {
+                Some(o) => {
+                    *self.role = Some(Role::Took(o.clone()));
+                    Ok(o?)
+                }
+                None => Err(Halt::Step(Step::Client(driver::Step::Wait))),
+            },
+            Some(Role::Took(o)) => Ok(o?),
+            _ => {
+                let r = refresh(self);
+                match &r {
+                    Ok(b) => self.outcome = Some(Ok(b.clone())),
+                    Err(Halt::Fail(e)) => self.outcome = Some(Err(e.clone())),
+                    Err(Halt::Step(_)) => {}
+                }
+                r
+            }
+        }
+    }
+
+    /// Run a client flow for `op` to its end: its result (the flow's own error included). `op`
+    /// is used the first time only (later replays find the flow started).
+    fn run(&mut self, op: Result<Op>) -> Run<Result<Value>> {
         let i = self.nested_pos;
         self.nested_pos += 1;
         if i == self.nested.len() {
-            let flow = self.client.start(op()?);
+            let flow = self.client.start(op?);
             self.nested.push(Nested { flow, result: None });
         }
         let n = self.nested.get_mut(i).ok_or_else(out_of_order)?;

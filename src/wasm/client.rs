@@ -13,6 +13,7 @@ use super::{io, js_error, object, parse_json, seconds_option};
 use crate::authorize::{self, AuthorizeParams, AuthorizeRandom, LoginTransaction};
 use crate::config::{ClientConfig, ClientOptions};
 use crate::driver::{Client, Flow, Op, Step};
+use crate::spa::{self, Session, SessionConfig, SessionFlow, SessionOp};
 use crate::error::{Code, Error, Result};
 use crate::jose::claims::DEFAULT_CLOCK_TOLERANCE;
 use crate::pkce::CodeVerifier;
@@ -24,6 +25,7 @@ const DEFAULT_TIMEOUT_MS: u32 = 10_000;
 #[wasm_bindgen]
 pub struct WasmClient {
     core: Rc<RefCell<Client>>,
+    session: Option<Rc<RefCell<Session>>>,
 }
 
 type JsResult<T> = core::result::Result<T, JsValue>;
@@ -41,7 +43,7 @@ impl WasmClient {
             }
             let leeway = seconds_option(&raw, "leeway", DEFAULT_CLOCK_TOLERANCE as f64, 3600)? as u64;
             let config = ClientConfig::new(ClientOptions::from_json(&raw)?)?;
-            Ok(WasmClient { core: Rc::new(RefCell::new(Client::new(config, leeway, timeout_ms))) })
+            Ok(WasmClient { core: Rc::new(RefCell::new(Client::new(config, leeway, timeout_ms))), session: None })
         };
         run().map_err(js_error)
     }
@@ -67,7 +69,7 @@ impl WasmClient {
 
     fn flow(&self, op: Op) -> WasmFlow {
         let flow = self.core.borrow_mut().start(op);
-        WasmFlow { core: self.core.clone(), flow, step: None }
+        WasmFlow { core: self.core.clone(), inner: Inner::Client(flow), step: None, session_step: None }
     }
 
     /// The provider metadata (fetched once; later flows reuse it): JSON.
@@ -146,6 +148,92 @@ impl WasmClient {
     #[wasm_bindgen(js_name = clientCredentials)]
     pub fn client_credentials(&self, client_secret: String, audience: Option<String>) -> WasmFlow {
         self.flow(Op::ClientCredentials { secret: client_secret, audience })
+    }
+}
+
+/// The single-page-app session ([`crate::spa`]): each call a session flow whose steps (storage,
+/// lock, timer, iframe or popup, and the client's requests) the host performs.
+#[wasm_bindgen]
+impl WasmClient {
+    /// Set the session's options (JSON: `useRefreshTokens`, `useRefreshTokensFallback`, `leeway`,
+    /// `authorizeTimeoutInSeconds`, `sessionCheckExpiryDays`, `authorizationParams`, and what the
+    /// host knows of its cache: `cacheListsKeys`, `cacheShared`); `auth0` for auth0-spa-js's
+    /// formats. The configured scope becomes the session's.
+    #[wasm_bindgen(js_name = configureSession)]
+    pub fn configure_session(&mut self, options_json: &str, auth0: bool) -> JsResult<()> {
+        let o = object(options_json, "the session options").map_err(js_error)?;
+        let cfg = SessionConfig::from_json(self.core.borrow().config().client_id(), auth0, &o).map_err(js_error)?;
+        self.core.borrow_mut().set_scope(cfg.scope_for(None));
+        self.session = Some(Rc::new(RefCell::new(Session::new(cfg))));
+        Ok(())
+    }
+
+    /// The scope a call asks for (`openid`, `offline_access` with refresh tokens, the configured
+    /// scope as the provider's rules say).
+    #[wasm_bindgen(js_name = sessionScope)]
+    pub fn session_scope(&self, scope: Option<String>) -> JsResult<String> {
+        Ok(self.session()?.borrow().config().scope_for(scope.as_deref().filter(|s| !s.is_empty())))
+    }
+
+    fn session(&self) -> JsResult<Rc<RefCell<Session>>> {
+        self.session.clone().ok_or_else(|| js_error(Error::new(Code::Internal, "configureSession was not called")))
+    }
+
+    fn session_flow(&self, op: SessionOp) -> JsResult<WasmFlow> {
+        let session = self.session()?;
+        let random = io::random::<96>().map_err(js_error)?;
+        let flow = session.borrow_mut().start(op, io::now_ms(), random);
+        Ok(WasmFlow { core: self.core.clone(), inner: Inner::Session(flow, session), step: None, session_step: None })
+    }
+
+    /// `getTokenSilently`: the access token, or with `detailed` the token response (JSON).
+    #[wasm_bindgen(js_name = silentToken)]
+    pub fn silent_token(
+        &self,
+        audience: Option<String>,
+        scope: Option<String>,
+        cache_mode: Option<String>,
+        detailed: bool,
+        timeout: Option<f64>,
+    ) -> JsResult<WasmFlow> {
+        let cache_mode = spa::CacheMode::parse(cache_mode.as_deref()).map_err(js_error)?;
+        let timeout = timeout.filter(|t| t.is_finite() && *t > 0.0).map(|t| t as u64);
+        self.session_flow(SessionOp::Silent { audience, scope: scope.filter(|s| !s.is_empty()), cache_mode, detailed, timeout })
+    }
+
+    /// `checkSession`.
+    #[wasm_bindgen(js_name = checkSession)]
+    pub fn check_session(&self, audience: Option<String>, scope: Option<String>, timeout: Option<f64>) -> JsResult<WasmFlow> {
+        let timeout = timeout.filter(|t| t.is_finite() && *t > 0.0).map(|t| t as u64);
+        self.session_flow(SessionOp::CheckSession { audience, scope: scope.filter(|s| !s.is_empty()), timeout })
+    }
+
+    /// `loginWithPopup`: the authorization in a popup (`authorizationParams` JSON).
+    #[wasm_bindgen(js_name = popupLogin)]
+    pub fn popup_login(&self, params_json: &str, timeout: Option<f64>) -> JsResult<WasmFlow> {
+        let params = object(params_json, "authorizationParams").map_err(js_error)?;
+        let timeout = timeout.filter(|t| t.is_finite() && *t > 0.0).map(|t| t as u64);
+        self.session_flow(SessionOp::Popup { params, timeout })
+    }
+
+    /// Keep the tokens a login ended with (JSON); `scope` given: a redirect's transaction's.
+    pub fn remember(&self, tokens_json: &str, audience: Option<String>, scope: Option<String>) -> JsResult<WasmFlow> {
+        let tokens = object(tokens_json, "the tokens").map_err(js_error)?;
+        self.session_flow(SessionOp::Remember { tokens, audience, scope })
+    }
+
+    /// The user's profile (`claims` false) or every ID token claim with `__raw`; null when
+    /// nobody is logged in.
+    #[wasm_bindgen(js_name = sessionUser)]
+    pub fn session_user(&self, claims: bool) -> JsResult<WasmFlow> {
+        self.session_flow(SessionOp::User { claims })
+    }
+
+    /// `logout`: revoke (when asked), clear, and the logout URL when `navigate`.
+    #[wasm_bindgen(js_name = sessionLogout)]
+    pub fn session_logout(&self, params_json: &str, revoke: bool, navigate: bool) -> JsResult<WasmFlow> {
+        let params = object(params_json, "logoutParams").map_err(js_error)?;
+        self.session_flow(SessionOp::Logout { params, revoke, navigate })
     }
 }
 
@@ -330,6 +418,19 @@ enum Kind {
     Send = 1,
     CheckSignature = 2,
     Wait = 3,
+    Get = 4,
+    Keys = 5,
+    Set = 6,
+    Remove = 7,
+    Lock = 8,
+    Unlock = 9,
+    Sleep = 10,
+    Frame = 11,
+}
+
+enum Inner {
+    Client(Flow),
+    Session(SessionFlow, Rc<RefCell<Session>>),
 }
 
 /// One call of the client in progress: a flow of the core. The host loops on `next` and performs
@@ -337,8 +438,11 @@ enum Kind {
 #[wasm_bindgen]
 pub struct WasmFlow {
     core: Rc<RefCell<Client>>,
-    flow: Flow,
+    inner: Inner,
+    /// The last step of the client flow (or of the session's nested one), or the session's end.
     step: Option<Step>,
+    /// The last step of the session that is its own (storage, lock, timer, window).
+    session_step: Option<spa::Step>,
 }
 
 #[wasm_bindgen]
@@ -346,10 +450,36 @@ impl WasmFlow {
     /// The next step: 0 done (see `output`), 1 send (see `request`, then `receive` or
     /// `receiveFailure`), 2 check a signature (see `alg`, `key`, `signature`, `input`, then
     /// `signatureChecked`), 3 wait (another flow of this client is fetching what this one needs:
-    /// call `next` again once it was handed its answer). Throws the flow's error.
+    /// call `next` again once it was handed its answer). A session flow (src/spa) also asks, with
+    /// the step's `detail` and then `answer` or `failed`: 4 read, 5 list the cache's keys, 6
+    /// write, 7 remove, 8 take the cross-tab lock, 9 release it, 10 wait until, 11 an iframe or
+    /// popup. Throws the flow's error.
     #[wasm_bindgen(js_name = next)]
     pub fn next_step(&mut self) -> JsResult<u32> {
-        let step = self.flow.poll(&mut self.core.borrow_mut(), io::now());
+        self.session_step = None;
+        let step = match &mut self.inner {
+            Inner::Client(flow) => flow.poll(&mut self.core.borrow_mut(), io::now()),
+            Inner::Session(flow, session) => match flow.poll(&mut session.borrow_mut(), &mut self.core.borrow_mut(), io::now_ms()) {
+                spa::Step::Client(s) => s,
+                spa::Step::Done(v) => Step::Done(v),
+                spa::Step::Fail(e) => Step::Fail(e),
+                other => {
+                    let kind = match &other {
+                        spa::Step::Get { .. } => Kind::Get,
+                        spa::Step::Keys => Kind::Keys,
+                        spa::Step::Set { .. } => Kind::Set,
+                        spa::Step::Remove { .. } => Kind::Remove,
+                        spa::Step::Lock { .. } => Kind::Lock,
+                        spa::Step::Unlock { .. } => Kind::Unlock,
+                        spa::Step::Sleep { .. } => Kind::Sleep,
+                        _ => Kind::Frame,
+                    };
+                    self.step = None;
+                    self.session_step = Some(other);
+                    return Ok(kind as u32);
+                }
+            },
+        };
         let kind = match &step {
             Step::Done(_) => Kind::Done,
             Step::Send(_) => Kind::Send,
@@ -378,10 +508,15 @@ impl WasmFlow {
     /// The answer to the request: its status, its headers as `name: value` lines, its body.
     pub fn receive(&mut self, status: u16, headers: &str, body: String) {
         let url = self.url();
-        let mut core = self.core.borrow_mut();
         match crate::http::response_from_parts(&url, status, headers, body) {
-            Ok(r) => self.flow.response(&mut core, r, io::now()),
-            Err(e) => self.flow.failure(&mut core, e, io::now()),
+            Ok(r) => {
+                let mut core = self.core.borrow_mut();
+                match &mut self.inner {
+                    Inner::Client(f) => f.response(&mut core, r, io::now()),
+                    Inner::Session(f, _) => f.response(&mut core, r, io::now_ms()),
+                }
+            }
+            Err(e) => self.fail(e),
         }
     }
 
@@ -389,9 +524,16 @@ impl WasmFlow {
     #[wasm_bindgen(js_name = receiveFailure)]
     pub fn receive_failure(&mut self, name: &str, message: &str) {
         let url = self.url();
+        let e = crate::http::fetch_failure(&url, name, message, self.core.borrow().timeout_ms());
+        self.fail(e);
+    }
+
+    fn fail(&mut self, e: Error) {
         let mut core = self.core.borrow_mut();
-        let e = crate::http::fetch_failure(&url, name, message, core.timeout_ms());
-        self.flow.failure(&mut core, e, io::now());
+        match &mut self.inner {
+            Inner::Client(f) => f.failure(&mut core, e, io::now()),
+            Inner::Session(f, _) => f.failure(&mut core, e, io::now_ms()),
+        }
     }
 
     fn url(&self) -> String {
@@ -432,7 +574,75 @@ impl WasmFlow {
     /// (this crate's own arithmetic then does).
     #[wasm_bindgen(js_name = signatureChecked)]
     pub fn signature_checked(&mut self, ok: Option<bool>) {
-        self.flow.signature(&mut self.core.borrow_mut(), ok, io::now());
+        let mut core = self.core.borrow_mut();
+        match &mut self.inner {
+            Inner::Client(f) => f.signature(&mut core, ok, io::now()),
+            Inner::Session(f, _) => f.signature(&mut core, ok, io::now_ms()),
+        }
+    }
+
+    /// A session step (4 and up), as JSON: `{ area, key, value?, days? }` for storage,
+    /// `{ name }` for the lock, `{ until }` (milliseconds since the Unix epoch) for a wait,
+    /// `{ kind: 'iframe' | 'popup', url, origin, timeout }` for a window.
+    pub fn detail(&self) -> Option<String> {
+        use serde_json::json;
+        let v = match self.session_step.as_ref()? {
+            spa::Step::Get { area, key } | spa::Step::Remove { area, key } => json!({ "area": area.name(), "key": key }),
+            spa::Step::Set { area, key, value, days } => json!({ "area": area.name(), "key": key, "value": value, "days": days }),
+            spa::Step::Lock { name } | spa::Step::Unlock { name } => json!({ "name": name }),
+            spa::Step::Sleep { until_ms } => json!({ "until": until_ms }),
+            spa::Step::Frame { kind, url, origin, timeout } => {
+                let kind = if *kind == spa::FrameKind::Iframe { "iframe" } else { "popup" };
+                json!({ "kind": kind, "url": url, "origin": origin, "timeout": timeout })
+            }
+            _ => json!({}),
+        };
+        Some(v.to_string())
+    }
+
+    /// The answer to a session step: 4 read, the value's JSON text (undefined: nothing stored);
+    /// 5 list, the keys as a JSON array (undefined: the cache cannot list them); 6, 7, 9, 10,
+    /// undefined once performed; 8 lock, `contended` or `free`; 11 window, the authorization
+    /// response form-encoded (as `URLSearchParams` writes it).
+    pub fn answer(&mut self, text: Option<String>) {
+        let now = io::now_ms();
+        let Inner::Session(f, _) = &mut self.inner else { return };
+        match self.session_step.take() {
+            Some(spa::Step::Get { .. }) => f.value(text, now),
+            Some(spa::Step::Keys) => {
+                let keys = text.map(|k| {
+                    let v: Value = serde_json::from_str(&k).unwrap_or_default();
+                    v.as_array().into_iter().flatten().filter_map(|k| k.as_str().map(str::to_owned)).collect()
+                });
+                f.keys(keys, now);
+            }
+            Some(spa::Step::Lock { .. }) => f.locked(text.as_deref() == Some("contended"), now),
+            Some(spa::Step::Frame { .. }) => {
+                f.framed(form_urlencoded::parse(text.unwrap_or_default().as_bytes()).into_owned().collect(), now)
+            }
+            Some(_) => f.done(now),
+            None => {}
+        }
+    }
+
+    /// A session step failed: for storage, what the storage said; for a window, what happened
+    /// (`timeout`, `closed`, `blocked`, `nodocument`).
+    pub fn failed(&mut self, why: String) {
+        let now = io::now_ms();
+        let Inner::Session(f, _) = &mut self.inner else { return };
+        match self.session_step.take() {
+            Some(spa::Step::Frame { .. }) => f.frame_failed(
+                match why.as_str() {
+                    "closed" => spa::FrameFailure::Closed,
+                    "blocked" => spa::FrameFailure::Blocked,
+                    "nodocument" => spa::FrameFailure::NoDocument,
+                    _ => spa::FrameFailure::Timeout,
+                },
+                now,
+            ),
+            Some(_) => f.storage_failed(why, now),
+            None => {}
+        }
     }
 
     /// The result once `next` said done: JSON.
@@ -448,7 +658,14 @@ impl Drop for WasmFlow {
     fn drop(&mut self) {
         // What this flow was fetching for the others is no longer coming.
         if let Ok(mut core) = self.core.try_borrow_mut() {
-            core.abandon(&self.flow);
+            match &mut self.inner {
+                Inner::Client(f) => core.abandon(f),
+                Inner::Session(f, session) => {
+                    if let Ok(mut session) = session.try_borrow_mut() {
+                        f.abandon(&mut session, &mut core);
+                    }
+                }
+            }
         }
     }
 }
@@ -460,35 +677,6 @@ impl Drop for WasmFlow {
 pub fn device_poll_after(error: Option<String>, interval: f64) -> Option<f64> {
     let e = Error::oauth(error.as_deref().unwrap_or(""), None, None);
     crate::session::device_poll_next(&e, interval.max(0.0) as u64).map(|v| v as f64)
-}
-
-/// The cache key for a client, audience and scope.
-#[wasm_bindgen(js_name = cacheKey)]
-pub fn cache_key(client_id: &str, audience: Option<String>, scope: &str) -> String {
-    crate::session::CacheKey::new(client_id, audience.as_deref(), scope).storage_key()
-}
-
-/// Among stored cache keys (JSON array), the one that answers a request (exact, else a scope
-/// superset), or undefined.
-#[wasm_bindgen(js_name = findCacheKey)]
-pub fn find_cache_key(stored_json: &str, wanted: &str) -> Option<String> {
-    // Read as any value (a typed read would bring serde's float formatting into the module);
-    // what is not a string is not a cache key.
-    let stored: Value = serde_json::from_str(stored_json).unwrap_or_default();
-    let keys: Vec<crate::session::CacheKey> = stored
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|k| k.as_str().and_then(crate::session::CacheKey::from_storage_key))
-        .collect();
-    let wanted = crate::session::CacheKey::from_storage_key(wanted)?;
-    crate::session::find_key(&keys, &wanted).map(|k| k.storage_key())
-}
-
-/// Whether a token expiring at `expires_at` counts as expired now, `leeway` seconds early.
-#[wasm_bindgen(js_name = isExpired)]
-pub fn is_expired(expires_at: Option<f64>, leeway: f64) -> bool {
-    crate::session::is_expired(expires_at.map(|e| e as u64), io::now(), leeway.max(0.0) as u64)
 }
 
 /// The authorization response parameters of a callback URL, as JSON (`code`, `state`, `error`,

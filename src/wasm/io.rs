@@ -24,6 +24,12 @@ pub fn now() -> u64 {
     (date_now() / 1000.0) as u64
 }
 
+/// Milliseconds since the Unix epoch, from `Date.now()`.
+#[cfg(feature = "client")]
+pub fn now_ms() -> u64 {
+    date_now() as u64
+}
+
 /// `N` bytes from `crypto.getRandomValues`.
 #[cfg(feature = "client")]
 pub fn random<const N: usize>() -> Result<[u8; N]> {
