@@ -54,4 +54,7 @@ node --test --test-concurrency=1 tests/provider/ tests/runtimes/ tests/e2e/
 step "OpenID RP conformance, offline: the faulty provider's modules against the package in Node (README, tests/conformance/)"
 node --test tests/conformance/
 
+step "the README's recipes: apps built from the packed package with Vite, webpack, Rollup and esbuild, signed in with in Chromium; a Worker, Deno and Node API given a real token"
+node --test --test-concurrency=1 tests/bundlers/
+
 step "all tests passed"

@@ -1,0 +1,7 @@
+import { nodeResolve } from '@rollup/plugin-node-resolve';
+
+export default {
+  input: 'src/app.js',
+  output: { dir: 'public/build', format: 'es' },
+  plugins: [nodeResolve({ browser: true })],
+};
