@@ -187,6 +187,8 @@ function send({ method = 'GET', url, headers, body, timeoutMs }) {
   return readAnswer(url, { method, headers, body, signal: globalThis.AbortSignal?.timeout?.(timeoutMs) });
 }
 
+const ABORTED = Symbol('aborted');
+
 /**
  * Wakes the flows of one client that wait (step 3) for another flow's answer: the provider
  * metadata or the signing keys that flow is fetching for all of them.
@@ -212,9 +214,17 @@ class Waker {
  * steps (4 and up: storage, lock, timer, window) go to `host` (spa.js). The module decides every
  * step and what each answer means; this only carries them out.
  */
-async function drive(flow, waker, check, host) {
+async function drive(flow, waker, check, host, signal) {
+  // An app's AbortSignal (a session flow's): whatever step is under way is left, the module is
+  // told, and its next step is the call's cancellation error.
+  const aborted = signal ? new Promise((resolve) => {
+    if (signal.aborted) resolve(ABORTED);
+    else signal.addEventListener('abort', () => resolve(ABORTED), { once: true });
+  }) : null;
+  const until = (p) => (aborted ? Promise.race([p, aborted]) : p);
   try {
     for (;;) {
+      if (signal?.aborted) flow.cancel();
       const step = flow.next(); // throws the flow's error
       if (step === 0) {
         const out = flow.output();
@@ -222,16 +232,18 @@ async function drive(flow, waker, check, host) {
       }
       if (step > 3) {
         // A session's own step (storage, lock, timer, window): performed by the session layer.
-        await host(step, flow);
+        await until(host(step, flow));
       } else if (step === 1) {
-        const r = await send(json(flow.request()));
+        const r = await until(send(json(flow.request())));
+        if (r === ABORTED) continue;
         if (r.error) flow.receiveFailure(...failure(r.error));
         else flow.receive(r.status, r.headers, r.body);
         waker.wake();
       } else if (step === 2) {
-        flow.signatureChecked(await check(flow.alg(), flow.key(), flow.signature(), flow.input()));
+        const ok = await until(check(flow.alg(), flow.key(), flow.signature(), flow.input()));
+        if (ok !== ABORTED) flow.signatureChecked(ok);
       } else {
-        await waker.wait();
+        await until(waker.wait());
       }
     }
   } finally {
@@ -288,8 +300,8 @@ export class OidcClient {
   }
 
   /** @internal Run a session flow (src/spa): `host(step, flow)` performs its own steps. */
-  _session(start, host) {
-    return callAsync(() => drive(start(this.#inner), this.#waker, this.#check, host));
+  _session(start, host, signal) {
+    return callAsync(() => drive(start(this.#inner), this.#waker, this.#check, host, signal));
   }
 
   /** @internal The session's options (spa.js); the configured scope becomes the session's. */

@@ -2,7 +2,7 @@
 // callback, a token cache, silent refresh with rotating refresh tokens, the user's verified
 // claims, logout. Protocol rules live in the WebAssembly core; this file keeps state in the
 // browser (storage, locks, navigation).
-import { AuthError, OidcClient, init, parseCallbackUrl, _glue } from './core.js';
+import { AuthError, OidcClient, init } from './core.js';
 
 // ---- auth0-spa-js 2.28's error classes, so that an app written for it keeps its `instanceof`
 // checks and the fields it reads (error, error_description, state, appState, mfa_token, audience,
@@ -180,8 +180,6 @@ function classify(code, message, details = {}) {
 AuthError.classify = classify;
 
 
-const TX_PREFIX = 'oidc-wasm.tx.';
-
 /** The in-memory cache (the default): nothing is written to browser storage. */
 export class InMemoryCache {
   #m = new Map();
@@ -198,33 +196,6 @@ function storage(name) {
   } catch {
     return undefined;
   }
-}
-
-/** Wait `seconds`; when `signal` aborts (or already has), reject at once with `cancelled()`. */
-function pause(seconds, signal, cancelled) {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) { reject(cancelled()); return; }
-    const onAbort = () => { clearTimeout(timer); reject(cancelled()); };
-    const timer = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve(); }, seconds * 1000);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-/**
- * `promise`, unless `signal` aborts first: then `cancelled()` is thrown at once, and a result that
- * arrives later is dropped (a cancelled login caches nothing).
- */
-function unlessAborted(promise, signal, cancelled) {
-  if (!signal) return promise;
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) { promise.catch(() => {}); reject(cancelled()); return; }
-    const onAbort = () => reject(cancelled());
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then((v) => {
-      signal.removeEventListener('abort', onAbort);
-      if (signal.aborted) reject(cancelled()); else resolve(v);
-    }, (e) => { signal.removeEventListener('abort', onAbort); reject(e); });
-  });
 }
 
 /** A cache in localStorage or sessionStorage; values are JSON, anything unreadable is dropped. */
@@ -316,11 +287,9 @@ function acquireLock(name) {
   });
 }
 
-// ---- auth0-spa-js 2.28's cookies and transaction, used with `domain` (Auth0 mode) so a signed-in
-// user survives a swap of the import either way. Its cache entries are written by the module
-// (src/spa).
-const A0_TX_PREFIX = 'a0.spajs.txs';
-const A0_DEFAULT_AUDIENCE = 'default';
+// ---- auth0-spa-js 2.28's cookies (its is.authenticated cookie, and its transaction with
+// useCookiesForTransactions), so a signed-in user survives a swap of the import either way. What
+// goes in them, and its cache entries, are the module's (src/spa).
 
 /** A cookie's value as es-cookie (auth0-spa-js's cookie library) reads it. */
 const decodeCookiePart = (s) => s.replace(/(%[0-9A-Za-z]{2})+/g, (m) => { try { return decodeURIComponent(m); } catch { return m; } });
@@ -371,17 +340,6 @@ function cookieJar({ legacy = true, domain } = {}) {
   };
 }
 
-/** JSON in a Web Storage area (auth0-spa-js's SessionStorage), as a cookieJar-like store. */
-function jsonStore(area) {
-  return {
-    get(key) {
-      try { return JSON.parse(area?.getItem(key) ?? 'null') ?? undefined; } catch { return undefined; }
-    },
-    save(key, value) { area?.setItem(key, JSON.stringify(value)); },
-    remove(key) { area?.removeItem(key); },
-  };
-}
-
 const POPUP_FEATURES = 'left=100,top=100,width=400,height=600,resizable,scrollbars=yes,status=1';
 const errorText = (e) => String(e?.name && e?.message ? `${e.name}: ${e.message}` : e?.message ?? e);
 
@@ -401,10 +359,7 @@ export class AuthClient {
   #oidcOptions;
   #sessionOptions;
   #oidc = null;
-  #options;
   #cache;
-  #clientId;
-  #redirectUri;
   #auth0;
   #cookies;
 
@@ -412,18 +367,14 @@ export class AuthClient {
     const { cacheLocation, cache, useRefreshTokens = false, useRefreshTokensFallback = false, leeway = 60,
       authorizeTimeoutInSeconds, sessionCheckExpiryDays, cookieDomain, useCookiesForTransactions = false,
       legacySameSiteCookie = true, ...rest } = options ?? {};
-    this.#options = { cacheLocation, cache, useCookiesForTransactions };
     this.#auth0 = typeof rest.domain === 'string' && (rest.issuer === undefined || rest.issuer === null);
     const params = { ...(rest.authorizationParams ?? {}) };
     if (!params.redirect_uri && globalThis.location?.origin) params.redirect_uri = globalThis.location.origin;
-    this.#redirectUri = params.redirect_uri;
     this.#oidcOptions = { ...rest, leeway, authorizationParams: params };
-    this.#cache = pickCache(this.#options);
+    this.#cache = pickCache({ cacheLocation, cache });
     this.#sessionOptions = { useRefreshTokens, useRefreshTokensFallback, leeway, authorizeTimeoutInSeconds,
-      sessionCheckExpiryDays, authorizationParams: params,
+      sessionCheckExpiryDays, useCookiesForTransactions, authorizationParams: params,
       cacheListsKeys: typeof this.#cache.allKeys === 'function', cacheShared: !(this.#cache instanceof InMemoryCache) };
-    // The same id the module will use (it trims it); a missing one is reported at the first call.
-    this.#clientId = typeof rest.clientId === 'string' ? rest.clientId.trim() : '';
     this.#cookies = cookieJar({ legacy: legacySameSiteCookie !== false, domain: cookieDomain });
   }
 
@@ -451,7 +402,7 @@ export class AuthClient {
    * and writes, the cross-tab lock, timers, and the iframe or popup (`popup`: the window already
    * opened for it). A lock still held when the flow ends (an error) is released.
    */
-  async #session(start, { popup } = {}) {
+  async #session(start, { popup, signal } = {}) {
     const oidc = await this.#client();
     let release = null;
     const host = async (step, f) => {
@@ -459,6 +410,10 @@ export class AuthClient {
       try {
         switch (step) {
           case 4: { // read
+            if (d.area === 'sessionStorage' || d.area === 'localStorage') {
+              f.answer(storage(d.area)?.getItem(d.key) ?? undefined);
+              return;
+            }
             const v = d.area === 'cookie' ? this.#cookies.get(d.key) : await this.#cache.get(d.key);
             f.answer(v === undefined || v === null ? undefined : JSON.stringify(v));
             return;
@@ -467,12 +422,14 @@ export class AuthClient {
             f.answer(JSON.stringify(await this.#cache.allKeys()));
             return;
           case 6: // write
-            if (d.area === 'cookie') this.#cookies.save(d.key, JSON.parse(d.value), d.days ?? undefined);
+            if (d.area === 'sessionStorage' || d.area === 'localStorage') storage(d.area)?.setItem(d.key, d.value);
+            else if (d.area === 'cookie') this.#cookies.save(d.key, JSON.parse(d.value), d.days ?? undefined);
             else await this.#cache.set(d.key, JSON.parse(d.value));
             f.answer();
             return;
           case 7: // remove
-            if (d.area === 'cookie') this.#cookies.remove(d.key);
+            if (d.area === 'sessionStorage' || d.area === 'localStorage') storage(d.area)?.removeItem(d.key);
+            else if (d.area === 'cookie') this.#cookies.remove(d.key);
             else await this.#cache.remove(d.key);
             f.answer();
             return;
@@ -512,7 +469,7 @@ export class AuthClient {
       }
     };
     try {
-      return await oidc._session(start, host);
+      return await oidc._session(start, host, signal);
     } finally {
       release?.();
     }
@@ -572,86 +529,10 @@ export class AuthClient {
     });
   }
 
-  // ---- transactions ----
-  // A login in progress (state, nonce, PKCE verifier) is kept in sessionStorage, keyed by state,
-  // so two logins in two tabs do not clash. A magic link opens in a new tab, so its transaction
-  // is kept in localStorage instead. Either is used once and purged after an hour. With Auth0, a
-  // redirect login's transaction is auth0-spa-js's: one, `a0.spajs.txs.<clientId>`, in
-  // sessionStorage or (useCookiesForTransactions) a cookie for a day.
-  #purgeTransactions(s) {
-    if (!s) return [];
-    const listKey = `${TX_PREFIX}${this.#clientId}`;
-    let states = [];
-    try { states = JSON.parse(s.getItem(listKey) ?? '[]'); } catch { /* corrupt list: rebuilt */ }
-    const now = Date.now() / 1000;
-    const keep = [];
-    for (const st of Array.isArray(states) ? states : []) {
-      let tx = null;
-      try { tx = JSON.parse(s.getItem(`${listKey}.${st}`)); } catch { /* dropped */ }
-      if (tx?.transaction?.created_at > now - 3600) keep.push(st);
-      else s.removeItem(`${listKey}.${st}`);
-    }
-    s.setItem(listKey, JSON.stringify(keep));
-    return keep;
-  }
-
-  #saveTransaction(s, transaction, appState) {
-    if (!s) return;
-    const listKey = `${TX_PREFIX}${this.#clientId}`;
-    const states = this.#purgeTransactions(s);
-    s.setItem(`${listKey}.${transaction.state}`, JSON.stringify({ transaction, appState }));
-    s.setItem(listKey, JSON.stringify([...states, transaction.state]));
-  }
-
-  #a0TxStore() {
-    return this.#options.useCookiesForTransactions ? this.#cookies : jsonStore(storage('sessionStorage'));
-  }
-
-  /** auth0-spa-js's LoginTransaction (with what the module also needs: max_age, created_at). */
-  #saveA0Transaction(t, appState) {
-    const tx = { nonce: t.nonce, scope: t.scope, audience: t.audience ?? A0_DEFAULT_AUDIENCE, appState,
-      code_verifier: t.code_verifier, redirect_uri: t.redirect_uri, ...(t.organization ? { organization: t.organization } : {}),
-      state: t.state, response_type: 'code', max_age: t.max_age ?? undefined, created_at: t.created_at };
-    this.#a0TxStore().save(`${A0_TX_PREFIX}.${this.#clientId}`, tx, 1);
-  }
-
-  /** auth0-spa-js's transaction, removed (one use, as it does), in the module's form. */
-  #takeA0Transaction() {
-    const store = this.#a0TxStore();
-    const key = `${A0_TX_PREFIX}.${this.#clientId}`;
-    const tx = store.get(key);
-    store.remove(key);
-    if (!tx || typeof tx !== 'object' || !tx.code_verifier) return null;
-    const transaction = { state: tx.state ?? '', nonce: tx.nonce, code_verifier: tx.code_verifier,
-      redirect_uri: tx.redirect_uri ?? this.#redirectUri, scope: tx.scope,
-      audience: tx.audience === A0_DEFAULT_AUDIENCE ? null : tx.audience ?? null, max_age: tx.max_age ?? null,
-      organization: tx.organization ?? null, created_at: tx.created_at ?? Math.floor(Date.now() / 1000) };
-    return { transaction, appState: tx.appState };
-  }
-
-  /** The transaction of `state`, removed wherever it was kept: one use only. */
-  #takeTransaction(state) {
-    const a0 = this.#auth0 ? this.#takeA0Transaction() : null;
-    const key = `${TX_PREFIX}${this.#clientId}.${state ?? ''}`;
-    let found = null;
-    for (const s of [storage('sessionStorage'), storage('localStorage')]) {
-      let tx = null;
-      try { tx = JSON.parse(s?.getItem(key) ?? 'null'); } catch { /* corrupt: treated as missing */ }
-      s?.removeItem(key);
-      if (!found && tx?.transaction) found = tx;
-    }
-    // A magic link's own transaction (by state) wins over a redirect login's.
-    return found ?? a0;
-  }
-
   /** Redirect to the provider's login page. */
   async loginWithRedirect({ authorizationParams = {}, appState, openUrl, fragment } = {}) {
-    const oidc = await this.#client();
-    // auth0-spa-js always asks for response_mode=query on a redirect login.
-    const { url, transaction } = await oidc.buildAuthorizeUrl({ ...authorizationParams, scope: await this.#scope(authorizationParams.scope),
-      ...(this.#auth0 ? { response_mode: 'query' } : {}) });
-    if (this.#auth0) this.#saveA0Transaction(transaction, appState);
-    else this.#saveTransaction(storage('sessionStorage'), transaction, appState);
+    const url = await this.#session((c) => c.sessionLogin(JSON.stringify(authorizationParams ?? {}),
+      appState === undefined ? undefined : JSON.stringify(appState)));
     const target = fragment ? `${url}#${fragment}` : url;
     if (typeof openUrl === 'function') await openUrl(target);
     else globalThis.location.assign(target);
@@ -659,38 +540,18 @@ export class AuthClient {
 
   /**
    * Handle the redirect back from the provider (after loginWithRedirect, or a passwordless magic
-   * link): state checked, code exchanged, ID token validated, tokens cached. Resolves to
-   * `{ appState }`. An error answer of the provider is an AuthenticationError (with `state` and
-   * `appState`).
+   * link): the login's transaction taken (one use), state checked, code exchanged, ID token
+   * validated, tokens cached. Resolves to `{ appState }`. An error answer of the provider is an
+   * AuthenticationError (with `state` and `appState`).
    */
   async handleRedirectCallback(url = globalThis.location?.href) {
-    const oidc = await this.#client();
-    const params = parseCallbackUrl(url);
-    // One use only, whatever happens next: a reload of the callback URL cannot replay it.
-    const tx = this.#takeTransaction(params.state);
-    if (!tx?.transaction) {
-      throw new AuthError('ERR_CALLBACK_STATE_MISMATCH',
-        'no login in progress matches this callback (already handled, expired, or started elsewhere): log in again',
-        // The provider's error when it sent one; else, with Auth0, auth0-spa-js's.
-        { kind: 'verification', error: params.error ?? (this.#auth0 ? 'missing_transaction' : undefined),
-          error_description: params.error ? params.error_description ?? undefined : this.#auth0 ? 'Invalid state' : undefined });
+    const out = await this.#session((c) => c.sessionCallback(String(url)));
+    if (out?.failure) {
+      const e = out.failure;
+      throw new AuthenticationError(e.error, e.error_description ?? e.error, out.state ?? undefined, out.appState ?? undefined,
+        { code: e.code, message: e.message, kind: e.kind, error_uri: e.error_uri, status: e.status });
     }
-    let tokens;
-    try {
-      tokens = await oidc.handleCallback(url, tx.transaction);
-    } catch (e) {
-      if (params.error && e.error === params.error) {
-        throw new AuthenticationError(e.error, e.error_description ?? e.error, params.state ?? undefined, tx.appState,
-          { code: e.code, message: e.message, kind: e.kind, error_uri: e.error_uri, status: e.status });
-      }
-      if (e.code === 'ERR_CALLBACK_STATE_MISMATCH' && e.error === undefined) {
-        e.error = 'state_mismatch';
-        e.error_description = 'Invalid state';
-      }
-      throw e;
-    }
-    await this.#session((c) => c.remember(JSON.stringify(tokens), tx.transaction.audience ?? undefined, tx.transaction.scope));
-    return this.#auth0 ? { appState: tx.appState, response_type: 'code' } : { appState: tx.appState };
+    return out;
   }
 
   /**
@@ -743,7 +604,7 @@ export class AuthClient {
         const { url, transaction } = await (await this.#client()).buildAuthorizeUrl(authParams ?? {});
         const linkParams = Object.fromEntries([...new URL(url).searchParams].filter(([k]) => k !== 'client_id'));
         const sent = await (await this.#client()).auth0Call('passwordless_start', { connection, email, phone_number, send, authParams: linkParams });
-        this.#saveTransaction(storage('localStorage'), transaction, appState);
+        await this.#session((c) => c.keepLink(JSON.stringify(transaction), appState === undefined ? undefined : JSON.stringify(appState)));
         return sent;
       },
       verify: async ({ connection, email, phone_number, otp, audience, scope } = {}) => {
@@ -794,23 +655,8 @@ export class AuthClient {
         if (recoveryCode !== undefined) {
           return this.#endLogin(await (await this.#client()).auth0Grant('mfa_recovery_code', { mfa_token: mfaToken, recovery_code: recoveryCode }), audience);
         }
-        const deadline = Date.now() + expiresIn * 1000;
-        const cancelled = () => new AuthError('ERR_MFA_CANCELLED', 'the MFA verification was cancelled', { kind: 'config', error: 'cancelled' });
-        let wait = interval;
-        for (;;) {
-          try {
-            const tokens = await unlessAborted(
-              (await this.#client()).auth0Grant('mfa_oob', { mfa_token: mfaToken, oob_code: oobCode, binding_code: bindingCode }), signal, cancelled);
-            return this.#endLogin(tokens, audience);
-          } catch (e) {
-            if (e.code === 'ERR_AUTHORIZATION_PENDING') { /* not answered yet */ } else if (e.error === 'slow_down') wait += 5;
-            else throw e;
-          }
-          if (Date.now() + wait * 1000 > deadline) {
-            throw new AuthError('ERR_TIMEOUT', 'the out-of-band MFA challenge was not answered in time: start again', { kind: 'network', error: 'expired_token' });
-          }
-          await pause(wait, signal, cancelled);
-        }
+        return this.#session((c) => c.mfaPoll(String(mfaToken ?? ''), String(oobCode ?? ''), bindingCode ?? undefined, audience ?? undefined,
+          Number(interval), Number(expiresIn)), { signal });
       },
     };
   }
@@ -827,23 +673,8 @@ export class AuthClient {
     const { device_code: deviceCode, scope_requested: scopeRequested, ...shown } = d;
     return {
       ...shown,
-      poll: async ({ signal } = {}) => {
-        let wait = d.interval;
-        const deadline = Date.now() + d.expires_in * 1000;
-        const cancelled = () => new AuthError('ERR_DEVICE_FLOW_CANCELLED', 'the device login was cancelled', { kind: 'config', error: 'cancelled' });
-        for (;;) {
-          await pause(wait, signal, cancelled);
-          if (Date.now() > deadline) throw new AuthError('ERR_TIMEOUT', 'the device code expired: start again', { kind: 'network', error: 'expired_token' });
-          try {
-            const tokens = await unlessAborted((await this.#client()).deviceToken(deviceCode), signal, cancelled);
-            return this.#endLogin({ ...tokens, scope_requested: scopeRequested }, audience);
-          } catch (e) {
-            const next = _glue.devicePollAfter(e.error ?? undefined, wait);
-            if (next === undefined) throw e;
-            wait = next;
-          }
-        }
-      },
+      poll: ({ signal } = {}) => this.#session((c) => c.devicePoll(deviceCode, Number(d.interval), Number(d.expires_in),
+        scopeRequested ?? undefined, audience ?? undefined), { signal }),
     };
   }
 

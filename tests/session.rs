@@ -39,6 +39,11 @@ struct Provider {
     sub: &'static str,
     /// A refreshed ID token is issued for this `sub` instead (a provider that lies).
     refresh_sub: Option<&'static str>,
+    /// Polls (device code, MFA out-of-band) answered before the person approves: each
+    /// `authorization_pending`, the first `slow_down` when asked.
+    pending: u32,
+    slow_down: bool,
+    polls: Vec<u64>,
 }
 
 impl Provider {
@@ -54,6 +59,9 @@ impl Provider {
             nonces: BTreeMap::new(),
             sub: "alice",
             refresh_sub: None,
+            pending: 0,
+            slow_down: false,
+            polls: Vec::new(),
         }
     }
 
@@ -119,7 +127,37 @@ impl Provider {
                 let t = self.tokens(99, now, self.sub, nonce.as_deref());
                 HttpResponse::new(200, t.to_string())
             }
-            other => panic!("unexpected request to {other}"),
+            "https://op.example/token"
+                if form["grant_type"] == "urn:ietf:params:oauth:grant-type:device_code"
+                    || form["grant_type"] == "http://auth0.com/oauth/grant-type/mfa-oob" =>
+            {
+                self.polls.push(tab_ms);
+                if self.slow_down {
+                    self.slow_down = false;
+                    return err("slow_down");
+                }
+                if self.pending > 0 {
+                    self.pending -= 1;
+                    return err("authorization_pending");
+                }
+                let t = self.tokens(7, now, self.sub, None);
+                HttpResponse::new(200, t.to_string())
+            }
+            other => panic!("unexpected request to {other} ({:?})", form.get("grant_type")),
+        }
+    }
+
+    /// The redirect back to the app for this `/authorize` URL (the user logged in, or `error`).
+    fn redirect(&mut self, url: &str, error: Option<&str>) -> String {
+        let q: BTreeMap<String, String> = Url::parse(url).unwrap().query_pairs().into_iter().collect();
+        let state = &q["state"];
+        match error {
+            Some(e) => format!("https://app.example/cb?error={e}&error_description=denied&state={state}"),
+            None => {
+                let code = format!("code-{state}");
+                self.nonces.insert(code.clone(), q["nonce"].clone());
+                format!("https://app.example/cb?code={code}&state={state}")
+            }
         }
     }
 
@@ -143,6 +181,7 @@ impl Provider {
 struct World {
     cache: BTreeMap<String, String>,
     cookies: BTreeMap<String, String>,
+    local_storage: BTreeMap<String, String>,
     lock: Option<usize>,
     lock_queue: Vec<usize>,
     now_ms: u64,
@@ -168,6 +207,8 @@ enum TabState {
 /// A caller in a tab: its flow, and the client and session of its tab (shared with the other
 /// callers of that tab).
 struct Tab {
+    /// The tab's sessionStorage (its own; localStorage and cookies are the browser's).
+    session_storage: Rc<RefCell<BTreeMap<String, String>>>,
     client: Rc<RefCell<Client>>,
     session: Rc<RefCell<Session>>,
     flow: Option<SessionFlow>,
@@ -188,6 +229,7 @@ impl Tab {
         let mut client = new_client();
         client.set_scope(cfg.scope_for(None));
         Tab {
+            session_storage: Rc::default(),
             client: Rc::new(RefCell::new(client)),
             session: Rc::new(RefCell::new(Session::new(cfg))),
             flow: None,
@@ -197,11 +239,20 @@ impl Tab {
 
     /// Another caller in the same tab.
     fn sibling(&self) -> Self {
-        Tab { client: self.client.clone(), session: self.session.clone(), flow: None, state: TabState::Ended(Ok(Value::Null)) }
+        Tab {
+            session_storage: self.session_storage.clone(),
+            client: self.client.clone(),
+            session: self.session.clone(),
+            flow: None,
+            state: TabState::Ended(Ok(Value::Null)),
+        }
     }
 
     fn start(&mut self, op: SessionOp, now_ms: u64) {
-        self.flow = Some(self.session.borrow_mut().start(op, now_ms, [7; 96]));
+        // Fresh randomness for each flow (state, nonce, verifier differ from login to login).
+        static NEXT: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(1);
+        let r = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.flow = Some(self.session.borrow_mut().start(op, now_ms, [r; 96]));
         self.state = TabState::Ready;
     }
 
@@ -218,6 +269,7 @@ impl World {
         World {
             cache: BTreeMap::new(),
             cookies: BTreeMap::new(),
+            local_storage: BTreeMap::new(),
             lock: None,
             lock_queue: Vec::new(),
             now_ms: T0,
@@ -247,6 +299,7 @@ impl World {
                 let own = self.in_flight.iter().rev().find(|(k, _, w, _)| *k == key && *w == i && area == Area::Cache);
                 let v = match own {
                     Some((_, v, _, _)) => v.clone(),
+                    None if area == Area::SessionStorage => tab.session_storage.borrow().get(&key).cloned(),
                     None => self.area(area).get(&key).cloned(),
                 };
                 flow.value(v, now);
@@ -261,6 +314,9 @@ impl World {
                 } else if area == Area::Cache && self.propagation_ms > 0 {
                     self.in_flight.push((key, Some(value), i, now + self.propagation_ms));
                     flow.done(now);
+                } else if area == Area::SessionStorage {
+                    tab.session_storage.borrow_mut().insert(key, value);
+                    flow.done(now);
                 } else {
                     self.area(area).insert(key, value);
                     flow.done(now);
@@ -269,6 +325,8 @@ impl World {
             Step::Remove { area, key } => {
                 if area == Area::Cache && self.propagation_ms > 0 {
                     self.in_flight.push((key, None, i, now + self.propagation_ms));
+                } else if area == Area::SessionStorage {
+                    tab.session_storage.borrow_mut().remove(&key);
                 } else {
                     self.area(area).remove(&key);
                 }
@@ -329,6 +387,8 @@ impl World {
         match area {
             Area::Cache => &mut self.cache,
             Area::Cookie => &mut self.cookies,
+            Area::LocalStorage => &mut self.local_storage,
+            Area::SessionStorage => unreachable!("sessionStorage is the tab's"),
         }
     }
 
@@ -710,4 +770,159 @@ fn concurrent_calls_in_one_tab_make_one_request_and_share_its_outcome() {
     w.run(&mut tabs);
     assert_eq!(w.provider.refreshes, 2);
     assert!(tabs.iter().all(|t| t.result().as_ref().unwrap_err().error.as_deref() == Some("invalid_grant")));
+}
+
+fn login_op() -> SessionOp {
+    let mut app_state = Map::new();
+    app_state.insert("returnTo".into(), "/profile".into());
+    SessionOp::Login { params: Map::new(), app_state: Value::Object(app_state) }
+}
+
+#[test]
+fn a_login_by_redirect_keeps_its_transaction_for_one_callback_then_the_tokens() {
+    for auth0 in [false, true] {
+        let mut w = World::new();
+        let mut tab = Tab::new(config(auth0, rt_options()));
+        let url = w.run_one(&mut tab, login_op()).unwrap();
+        let url = url.as_str().unwrap();
+        assert!(url.contains("scope=openid+profile+email+offline_access"), "{url}");
+        assert_eq!(url.contains("response_mode=query"), auth0, "auth0-spa-js asks for response_mode=query");
+        if auth0 {
+            let tx: Value = serde_json::from_str(&tab.session_storage.borrow()["a0.spajs.txs.spa"]).unwrap();
+            assert_eq!(tx["audience"], "default");
+            assert_eq!(tx["response_type"], "code");
+        } else {
+            assert!(tab.session_storage.borrow().contains_key("oidc-wasm.tx.spa"));
+        }
+        let cb = w.provider.redirect(url, None);
+        let out = w.run_one(&mut tab, SessionOp::Callback { url: cb.clone() }).unwrap();
+        assert_eq!(out["appState"]["returnTo"], "/profile");
+        assert_eq!(w.run_one(&mut tab, SessionOp::User { claims: false }).unwrap()["sub"], "alice");
+        // One use only: the same callback again finds no transaction.
+        let e = w.run_one(&mut tab, SessionOp::Callback { url: cb }).unwrap_err();
+        assert_eq!(e.code(), Code::CallbackStateMismatch);
+        assert_eq!(e.error.as_deref(), Some(if auth0 { "missing_transaction" } else { "state_mismatch" }).filter(|_| auth0));
+    }
+}
+
+#[test]
+fn a_provider_error_at_the_callback_comes_back_with_the_app_state() {
+    let mut w = World::new();
+    let mut tab = Tab::new(config(false, json!({})));
+    let url = w.run_one(&mut tab, login_op()).unwrap();
+    let cb = w.provider.redirect(url.as_str().unwrap(), Some("access_denied"));
+    let out = w.run_one(&mut tab, SessionOp::Callback { url: cb }).unwrap();
+    assert_eq!(out["failure"]["error"], "access_denied");
+    assert_eq!(out["failure"]["code"], "ERR_OAUTH_ERROR");
+    assert_eq!(out["appState"]["returnTo"], "/profile");
+    assert!(out["state"].is_string());
+    assert!(w.cache.is_empty());
+}
+
+#[test]
+fn transactions_older_than_an_hour_are_purged_when_another_login_starts() {
+    let mut w = World::new();
+    let mut tab = Tab::new(config(false, json!({})));
+    let old = w.run_one(&mut tab, login_op()).unwrap();
+    w.now_ms += (oidc_wasm::spa::TRANSACTION_TTL + 1) * 1000;
+    w.run_one(&mut tab, login_op()).unwrap();
+    let list: Vec<String> = serde_json::from_str(&tab.session_storage.borrow()["oidc-wasm.tx.spa"]).unwrap();
+    assert_eq!(list.len(), 1, "the hour-old transaction was dropped");
+    let cb = w.provider.redirect(old.as_str().unwrap(), None);
+    assert_eq!(w.run_one(&mut tab, SessionOp::Callback { url: cb }).unwrap_err().code(), Code::CallbackStateMismatch);
+}
+
+#[test]
+fn a_magic_links_transaction_waits_in_local_storage_for_the_tab_the_link_opens() {
+    let mut w = World::new();
+    let mut first = Tab::new(config(true, json!({})));
+    // The link's authorization request, built as passwordless.start builds it.
+    let mut client = new_client();
+    let mut f = client.start(driver::Op::AuthorizeUrl {
+        params: oidc_wasm::authorize::AuthorizeParams::default(),
+        random: oidc_wasm::authorize::AuthorizeRandom::from_bytes(&[5; 96]),
+    });
+    let out = loop {
+        match f.poll(&mut client, T0 / 1000) {
+            driver::Step::Send(r) => {
+                let a = w.provider.answer(&r, T0);
+                f.response(&mut client, a, T0 / 1000);
+            }
+            driver::Step::Done(v) => break v,
+            other => panic!("{other:?}"),
+        }
+    };
+    w.run_one(&mut first, SessionOp::KeepLink { transaction: out["transaction"].clone(), app_state: json!("link") }).unwrap();
+    assert!(first.session_storage.borrow().is_empty());
+    let mut second = Tab::new(config(true, json!({})));
+    let cb = w.provider.redirect(out["url"].as_str().unwrap(), None);
+    let done = w.run_one(&mut second, SessionOp::Callback { url: cb }).unwrap();
+    assert_eq!(done["appState"], "link");
+    assert_eq!(done["response_type"], "code");
+    assert!(!w.local_storage.contains_key(&format!("oidc-wasm.tx.spa.{}", out["transaction"]["state"].as_str().unwrap())));
+}
+
+#[test]
+fn a_device_login_polls_at_the_interval_slows_down_when_told_and_keeps_the_tokens() {
+    let mut w = World::new();
+    let mut tab = Tab::new(config(false, json!({})));
+    w.provider.pending = 2;
+    w.provider.slow_down = true;
+    let op = SessionOp::DevicePoll {
+        device_code: "dc".into(),
+        interval: 5,
+        expires_in: 600,
+        scope_requested: Some("openid profile email".into()),
+        audience: None,
+    };
+    let tokens = w.run_one(&mut tab, op).unwrap();
+    assert_eq!(tokens["access_token"], "at-1");
+    let gaps: Vec<u64> = w.provider.polls.windows(2).map(|p| (p[1] - p[0]) / 1000).collect();
+    assert_eq!(w.provider.polls[0] - T0, 5000, "the first poll after one interval");
+    assert_eq!(gaps, vec![10, 10, 10], "slow_down added 5 s for good (RFC 8628 §3.5)");
+    assert_eq!(w.run_one(&mut tab, SessionOp::User { claims: false }).unwrap()["sub"], "alice");
+    // A code that outlives its expiry: ERR_TIMEOUT with expired_token, and no request after it.
+    let mut w = World::new();
+    w.provider.pending = 1000;
+    let op = SessionOp::DevicePoll { device_code: "dc".into(), interval: 5, expires_in: 30, scope_requested: None, audience: None };
+    let e = w.run_one(&mut tab, op).unwrap_err();
+    assert_eq!((e.code(), e.error.as_deref()), (Code::Timeout, Some("expired_token")));
+    assert!(w.provider.polls.iter().all(|t| *t <= T0 + 30_000));
+}
+
+#[test]
+fn an_out_of_band_mfa_proof_is_polled_until_approved_and_a_cancel_ends_it() {
+    let mut w = World::new();
+    let mut tab = Tab::new(config(true, json!({})));
+    w.provider.pending = 3;
+    let op = || SessionOp::MfaPoll {
+        mfa_token: "mt".into(),
+        oob_code: "oob".into(),
+        binding_code: None,
+        audience: None,
+        interval: 5,
+        expires_in: 300,
+    };
+    let tokens = w.run_one(&mut tab, op()).unwrap();
+    assert_eq!(tokens["access_token"], "at-1");
+    assert_eq!(w.provider.polls.len(), 4);
+    assert!(w.cookies.contains_key("auth0.spa.is.authenticated"), "the login ended like any other");
+    // Cancelled while waiting between polls: the call ends with its own code, nothing more is sent.
+    w.provider.pending = 1000;
+    let before = w.provider.polls.len();
+    tab.start(op(), w.now_ms);
+    let mut tabs = [tab];
+    for _ in 0..20 {
+        if matches!(tabs[0].state, TabState::Sleeping(_)) {
+            break;
+        }
+        w.step(&mut tabs, 0);
+    }
+    assert!(matches!(tabs[0].state, TabState::Sleeping(_)));
+    tabs[0].flow.as_mut().unwrap().cancel();
+    tabs[0].state = TabState::Ready;
+    w.run(&mut tabs);
+    let e = tabs[0].result().clone().unwrap_err();
+    assert_eq!((e.code(), e.error.as_deref()), (Code::MfaCancelled, Some("cancelled")));
+    assert_eq!(w.provider.polls.len(), before + 1);
 }

@@ -95,6 +95,53 @@ pub enum SessionOp {
         /// Which.
         claims: bool,
     },
+    /// `loginWithRedirect`: the `/authorize` URL, the transaction kept for the callback.
+    Login {
+        /// `authorizationParams`.
+        params: Map<String, Value>,
+        /// `appState`, handed back by the callback.
+        app_state: Value,
+    },
+    /// `handleRedirectCallback`.
+    Callback {
+        /// The callback URL.
+        url: String,
+    },
+    /// Keep a magic link's transaction (the module's form) for the tab the link opens in.
+    KeepLink {
+        /// The transaction.
+        transaction: Value,
+        /// `appState`.
+        app_state: Value,
+    },
+    /// `mfa.verify` with an out-of-band code: poll until approved, then keep the tokens.
+    MfaPoll {
+        /// The `mfa_token`.
+        mfa_token: String,
+        /// The challenge's `oob_code`.
+        oob_code: String,
+        /// The `binding_code` the person was shown, if any.
+        binding_code: Option<String>,
+        /// The audience the tokens are kept for.
+        audience: Option<String>,
+        /// Seconds between polls.
+        interval: u64,
+        /// Seconds until the challenge expires.
+        expires_in: u64,
+    },
+    /// The device flow's `poll()` (RFC 8628 §3.4-3.5).
+    DevicePoll {
+        /// The `device_code`.
+        device_code: String,
+        /// The server's `interval`.
+        interval: u64,
+        /// The server's `expires_in`.
+        expires_in: u64,
+        /// The scope asked for (the key the tokens are kept under).
+        scope_requested: Option<String>,
+        /// The audience asked for.
+        audience: Option<String>,
+    },
     /// `logout`: revoke the refresh tokens held (when asked), clear the session, and the
     /// provider's logout URL (when the app navigates there).
     Logout {
@@ -123,6 +170,15 @@ fn expires_at(body: &Map<String, Value>) -> Option<u64> {
 }
 
 impl SessionOp {
+    /// The error of this call when the app cancels it.
+    pub(super) fn cancelled(&self) -> Error {
+        match self {
+            SessionOp::DevicePoll { .. } => super::poll::cancelled(true),
+            SessionOp::MfaPoll { .. } => super::poll::cancelled(false),
+            _ => Error::new(Code::InvalidArgument, "the call was cancelled"),
+        }
+    }
+
     pub(super) fn run(&self, cx: &mut Cx<'_>) -> Run<Value> {
         match self {
             SessionOp::Silent { audience, scope, cache_mode, detailed, timeout } => {
@@ -143,6 +199,15 @@ impl SessionOp {
             SessionOp::Remember { tokens, audience, scope } => cx.remember(tokens, audience.as_deref(), scope.as_deref()),
             SessionOp::User { claims } => cx.user(*claims),
             SessionOp::Logout { params, revoke, navigate } => cx.logout(params, *revoke, *navigate),
+            SessionOp::Login { params, app_state } => cx.login(params, app_state),
+            SessionOp::Callback { url } => cx.callback(url),
+            SessionOp::KeepLink { transaction, app_state } => cx.keep_link_transaction(transaction, app_state),
+            SessionOp::MfaPoll { mfa_token, oob_code, binding_code, audience, interval, expires_in } => {
+                cx.mfa_poll(mfa_token, oob_code, binding_code.as_deref(), audience.as_deref(), *interval, *expires_in)
+            }
+            SessionOp::DevicePoll { device_code, interval, expires_in, scope_requested, audience } => {
+                cx.device_poll(device_code, *interval, *expires_in, scope_requested.as_deref(), audience.as_deref())
+            }
         }
     }
 }
@@ -612,7 +677,7 @@ impl Cx<'_> {
     }
 
     /// Keep the tokens a login ended with; answers them (without `scope_requested`).
-    fn remember(&mut self, tokens: &Map<String, Value>, audience: Option<&str>, scope: Option<&str>) -> Run<Value> {
+    pub(super) fn remember(&mut self, tokens: &Map<String, Value>, audience: Option<&str>, scope: Option<&str>) -> Run<Value> {
         let mut tokens = tokens.clone();
         let requested = tokens.remove("scope_requested").and_then(|s| s.as_str().map(str::to_owned));
         let (scope, audience) = match scope {

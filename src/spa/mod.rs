@@ -17,6 +17,8 @@
 //! under the same keys and a manifest `@@oidc-wasm@@::<clientId>::@@manifest@@`.
 
 mod flows;
+mod poll;
+mod transaction;
 
 use serde_json::{Map, Value};
 
@@ -26,14 +28,20 @@ use crate::error::{Code, Error, Result};
 use crate::session::CacheKey;
 
 pub use flows::{CacheMode, SessionOp};
+pub use transaction::TRANSACTION_TTL;
 
 /// Where a stored value lives.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Area {
     /// The token cache (the app's cache, or memory, localStorage or sessionStorage).
     Cache,
-    /// A cookie (auth0-spa-js's `is.authenticated` and `organization_hint`).
+    /// A cookie (auth0-spa-js's `is.authenticated`, `organization_hint`, and its transaction
+    /// with `useCookiesForTransactions`).
     Cookie,
+    /// sessionStorage (a login's transaction).
+    SessionStorage,
+    /// localStorage (a magic link's transaction).
+    LocalStorage,
 }
 
 impl Area {
@@ -42,6 +50,8 @@ impl Area {
         match self {
             Area::Cache => "cache",
             Area::Cookie => "cookie",
+            Area::SessionStorage => "sessionStorage",
+            Area::LocalStorage => "localStorage",
         }
     }
 }
@@ -164,6 +174,8 @@ pub struct SessionConfig {
     /// The cache is shared with other tabs (not the in-memory default): a sibling's refresh can
     /// be adopted from it.
     pub cache_shared: bool,
+    /// `useCookiesForTransactions` (Auth0): a redirect login's transaction in a cookie.
+    pub cookie_transactions: bool,
 }
 
 /// The claims a profile leaves out: the protocol's (OIDC Core §2, §5.1 and the session's).
@@ -213,6 +225,7 @@ impl SessionConfig {
             session_check_expiry_days: days,
             cache_lists_keys: flag("cacheListsKeys"),
             cache_shared: flag("cacheShared"),
+            cookie_transactions: flag("useCookiesForTransactions"),
         })
     }
 
@@ -331,6 +344,7 @@ impl Session {
             finished: false,
             random,
             role: None,
+            cancelled: false,
         }
     }
 }
@@ -392,14 +406,26 @@ pub struct SessionFlow {
     finished: bool,
     random: [u8; 96],
     role: Option<Role>,
+    cancelled: bool,
 }
 
 impl SessionFlow {
+    /// The app cancelled the call (its AbortSignal): the next poll ends it with the call's
+    /// cancellation error; an answer still on its way is dropped.
+    pub fn cancel(&mut self) {
+        self.cancelled = true;
+        self.waiting = false;
+    }
+
     /// The next step. After a step other than `Client(Wait)`, `Done` and `Fail`, hand its answer
     /// in first.
     pub fn poll(&mut self, session: &mut Session, client: &mut Client, now_ms: u64) -> Step {
         if self.finished {
             return Step::Fail(Error::new(Code::Internal, "the session flow has ended; start another"));
+        }
+        if self.cancelled {
+            self.abandon(session, client);
+            return Step::Fail(self.op.cancelled());
         }
         if self.waiting {
             return Step::Fail(Error::new(Code::Internal, "the session flow is waiting for the answer to its last step"));

@@ -229,6 +229,65 @@ impl WasmClient {
         self.session_flow(SessionOp::User { claims })
     }
 
+    /// `loginWithRedirect`: the `/authorize` URL (a JSON string), its transaction kept.
+    #[wasm_bindgen(js_name = sessionLogin)]
+    pub fn session_login(&self, params_json: &str, app_state_json: Option<String>) -> JsResult<WasmFlow> {
+        let params = object(params_json, "authorizationParams").map_err(js_error)?;
+        let app_state = match app_state_json {
+            Some(t) => parse_json(&t, "appState").map_err(js_error)?,
+            None => Value::Null,
+        };
+        self.session_flow(SessionOp::Login { params, app_state })
+    }
+
+    /// `handleRedirectCallback`: `{ appState }`, or `{ failure, appState, state }` for the
+    /// provider's error.
+    #[wasm_bindgen(js_name = sessionCallback)]
+    pub fn session_callback(&self, url: String) -> JsResult<WasmFlow> {
+        self.session_flow(SessionOp::Callback { url })
+    }
+
+    /// Keep a magic link's transaction for the tab the link opens in.
+    #[wasm_bindgen(js_name = keepLink)]
+    pub fn keep_link(&self, transaction_json: &str, app_state_json: Option<String>) -> JsResult<WasmFlow> {
+        let transaction = parse_json(transaction_json, "the transaction").map_err(js_error)?;
+        let app_state = match app_state_json {
+            Some(t) => parse_json(&t, "appState").map_err(js_error)?,
+            None => Value::Null,
+        };
+        self.session_flow(SessionOp::KeepLink { transaction, app_state })
+    }
+
+    /// `mfa.verify` with an out-of-band code: polls until approved (`interval` seconds apart,
+    /// `slow_down` adds 5, ERR_TIMEOUT after `expires_in`), then keeps the tokens.
+    #[wasm_bindgen(js_name = mfaPoll)]
+    pub fn mfa_poll(
+        &self,
+        mfa_token: String,
+        oob_code: String,
+        binding_code: Option<String>,
+        audience: Option<String>,
+        interval: f64,
+        expires_in: f64,
+    ) -> JsResult<WasmFlow> {
+        let (interval, expires_in) = (interval.max(0.0) as u64, expires_in.max(0.0) as u64);
+        self.session_flow(SessionOp::MfaPoll { mfa_token, oob_code, binding_code, audience, interval, expires_in })
+    }
+
+    /// The device flow's poll (RFC 8628 §3.4-3.5), then the tokens kept.
+    #[wasm_bindgen(js_name = devicePoll)]
+    pub fn device_poll(
+        &self,
+        device_code: String,
+        interval: f64,
+        expires_in: f64,
+        scope_requested: Option<String>,
+        audience: Option<String>,
+    ) -> JsResult<WasmFlow> {
+        let (interval, expires_in) = (interval.max(0.0) as u64, expires_in.max(0.0) as u64);
+        self.session_flow(SessionOp::DevicePoll { device_code, interval, expires_in, scope_requested, audience })
+    }
+
     /// `logout`: revoke (when asked), clear, and the logout URL when `navigate`.
     #[wasm_bindgen(js_name = sessionLogout)]
     pub fn session_logout(&self, params_json: &str, revoke: bool, navigate: bool) -> JsResult<WasmFlow> {
@@ -625,6 +684,15 @@ impl WasmFlow {
         }
     }
 
+    /// The app cancelled the call (its AbortSignal): `next` then throws the call's cancellation
+    /// error; an answer still on its way is not handed in.
+    pub fn cancel(&mut self) {
+        if let Inner::Session(f, _) = &mut self.inner {
+            f.cancel();
+        }
+        self.session_step = None;
+    }
+
     /// A session step failed: for storage, what the storage said; for a window, what happened
     /// (`timeout`, `closed`, `blocked`, `nodocument`).
     pub fn failed(&mut self, why: String) {
@@ -668,15 +736,6 @@ impl Drop for WasmFlow {
             }
         }
     }
-}
-
-/// RFC 8628 §3.5: the seconds to wait before the next device poll after an error with this
-/// OAuth `error`, or undefined to stop.
-#[cfg(feature = "device")]
-#[wasm_bindgen(js_name = devicePollAfter)]
-pub fn device_poll_after(error: Option<String>, interval: f64) -> Option<f64> {
-    let e = Error::oauth(error.as_deref().unwrap_or(""), None, None);
-    crate::session::device_poll_next(&e, interval.max(0.0) as u64).map(|v| v as f64)
 }
 
 /// The authorization response parameters of a callback URL, as JSON (`code`, `state`, `error`,
