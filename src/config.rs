@@ -1,6 +1,6 @@
 //! Client configuration, validated once at construction so that every later step can rely on it.
 
-use crate::authorize::AuthorizeParams;
+use crate::params::AuthorizeParams;
 use crate::error::{Code, Error, Result};
 use crate::url::{parse_configured, Url};
 

@@ -51,7 +51,7 @@ use crate::jose::compact::DEFAULT_MAX_TOKEN_BYTES;
 use crate::jose::jwk::PublicJwk;
 use crate::jose::verify::VerifiedJws;
 use crate::jose::Algorithm;
-use crate::session;
+use crate::{device, logout, userinfo};
 use crate::token::{self, TokenResponse};
 use crate::verifier::{self, IdTokenContext};
 
@@ -228,7 +228,7 @@ pub enum Op {
         hint: Option<String>,
     },
     /// The logout URL.
-    LogoutUrl(session::LogoutParams),
+    LogoutUrl(logout::LogoutParams),
     /// The userinfo claims (OIDC Core §5.3); `sub` must be `expected_sub`.
     Userinfo {
         /// The access token.
@@ -619,24 +619,24 @@ impl Op {
                 let req = authorize::authorization_request(cfg, meta, params, random, now)?;
                 Ok(Request::Done(serde_json::json!({ "url": req.url, "transaction": req.transaction.to_json() })))
             }
-            Op::LogoutUrl(p) => Ok(Request::Done(Value::String(session::logout_url(cfg, meta, p)?))),
+            Op::LogoutUrl(p) => Ok(Request::Done(Value::String(logout::logout_url(cfg, meta, p)?))),
             Op::Callback { params, transaction } => {
                 let code = authorize::validate_callback(params, transaction, meta)?;
                 send(token::authorization_code_grant_request(meta, id, &code, transaction))
             }
             Op::Refresh { refresh_token, scope, audience, .. } => {
-                send(session::refresh_token_grant_request(meta, id, refresh_token, scope.as_deref(), audience.as_deref()))
+                send(token::refresh_token_grant_request(meta, id, refresh_token, scope.as_deref(), audience.as_deref()))
             }
-            Op::Revoke { token, hint } => send(session::revocation_request(cfg, meta, token, hint.as_deref())?),
-            Op::Userinfo { access_token, .. } => send(session::userinfo_request(meta, access_token)?),
+            Op::Revoke { token, hint } => send(logout::revocation_request(cfg, meta, token, hint.as_deref())?),
+            Op::Userinfo { access_token, .. } => send(userinfo::userinfo_request(meta, access_token)?),
             Op::ClientCredentials { secret, audience } => {
-                send(session::client_credentials_request(meta, id, secret, audience.as_deref()))
+                send(token::client_credentials_request(meta, id, secret, audience.as_deref()))
             }
             Op::DeviceAuthorize { scope, audience } => {
                 let scope = scope_of(cfg, scope.as_deref());
-                send(session::device_authorization_request(cfg, meta, &scope, audience_of(cfg, audience.as_deref())))
+                send(device::device_authorization_request(cfg, meta, &scope, audience_of(cfg, audience.as_deref())))
             }
-            Op::DeviceToken { device_code } => send(session::device_token_request(meta, id, device_code)),
+            Op::DeviceToken { device_code } => send(token::device_token_request(meta, id, device_code)),
             Op::Auth0(call) => send(call.request(cfg, meta)?),
             Op::Auth0Grant(grant) => send(grant.request(cfg, meta)?),
         }
@@ -673,12 +673,12 @@ impl Op {
                 tokens(IdChecks::default(), extra)
             }
             Op::ClientCredentials { .. } => Ok(Answer::Json(token::process_token_response(r, now)?.to_json())),
-            Op::Revoke { .. } => session::process_revocation_response(r).map(|()| Answer::Json(Value::Null)),
+            Op::Revoke { .. } => logout::process_revocation_response(r).map(|()| Answer::Json(Value::Null)),
             Op::Userinfo { expected_sub, .. } => {
-                Ok(Answer::Json(Value::Object(session::process_userinfo_response(r, &expected_sub)?)))
+                Ok(Answer::Json(Value::Object(userinfo::process_userinfo_response(r, &expected_sub)?)))
             }
             Op::DeviceAuthorize { scope, .. } => {
-                let d = session::process_device_authorization_response(r)?;
+                let d = device::process_device_authorization_response(r)?;
                 Ok(Answer::Json(serde_json::json!({
                     "device_code": d.device_code, "user_code": d.user_code, "verification_uri": d.verification_uri,
                     "verification_uri_complete": d.verification_uri_complete, "expires_in": d.expires_in,

@@ -54,16 +54,19 @@
 pub mod auth0;
 pub mod authorize;
 pub mod config;
+pub mod device;
 pub mod discovery;
 pub mod driver;
 pub mod error;
 pub mod http;
 pub mod jose;
+pub mod logout;
+pub mod params;
 pub mod pkce;
-pub mod session;
 pub mod spa;
 pub mod token;
 pub mod url;
+pub mod userinfo;
 pub mod verifier;
 pub mod verifier_driver;
 

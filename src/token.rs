@@ -1,5 +1,7 @@
-//! The token endpoint: the authorization-code grant request (RFC 6749 §4.1.3, RFC 7636 §4.5)
-//! and the token response (RFC 6749 §5.1 success, §5.2 error).
+//! The token endpoint: every standard grant's request (authorization code, RFC 6749 §4.1.3 and
+//! RFC 7636 §4.5; refresh token, §6; client credentials, §4.4; device code, RFC 8628 §3.4) and the
+//! token response (RFC 6749 §5.1 success, §5.2 error). Auth0's own grants (passwordless, password,
+//! MFA) are in [`crate::auth0`].
 
 use serde_json::{Map, Value};
 
@@ -128,4 +130,75 @@ pub fn process_token_response(response: &HttpResponse, now: u64) -> Result<Token
         scope: string("scope", false)?,
         raw,
     })
+}
+
+/// RFC 6749 §6: `grant_type=refresh_token`, `refresh_token`, `client_id` (public client), and
+/// `scope` / `audience` when a narrower or other token is wanted.
+pub fn refresh_token_grant_request(
+    metadata: &ProviderMetadata,
+    client_id: &str,
+    refresh_token: &str,
+    scope: Option<&str>,
+    audience: Option<&str>,
+) -> HttpRequest {
+    let mut params = vec![("grant_type", "refresh_token"), ("client_id", client_id), ("refresh_token", refresh_token)];
+    if let Some(s) = scope {
+        params.push(("scope", s));
+    }
+    if let Some(a) = audience {
+        params.push(("audience", a));
+    }
+    HttpRequest::post_form(metadata.token_endpoint.clone(), params)
+}
+
+/// RFC 8628 §3.4: the device access token request.
+pub fn device_token_request(metadata: &ProviderMetadata, client_id: &str, device_code: &str) -> HttpRequest {
+    HttpRequest::post_form(
+        metadata.token_endpoint.clone(),
+        [("grant_type", "urn:ietf:params:oauth:grant-type:device_code"), ("device_code", device_code), ("client_id", client_id)],
+    )
+}
+
+/// RFC 6749 §4.4: the client credentials grant, for confidential clients (edge workers holding a
+/// client secret; never a browser page).
+pub fn client_credentials_request(metadata: &ProviderMetadata, client_id: &str, client_secret: &str, audience: Option<&str>) -> HttpRequest {
+    let mut p = vec![("grant_type", "client_credentials"), ("client_id", client_id), ("client_secret", client_secret)];
+    if let Some(a) = audience {
+        p.push(("audience", a));
+    }
+    HttpRequest::post_form(metadata.token_endpoint.clone(), p)
+}
+
+#[cfg(test)]
+mod grant_tests {
+    use super::*;
+
+    fn meta(cfg: &crate::config::ClientConfig, end_session: bool) -> ProviderMetadata {
+        let iss = cfg.issuer().to_owned();
+        let b = iss.trim_end_matches('/');
+        let mut doc = serde_json::json!({"issuer": iss, "authorization_endpoint": format!("{b}/authorize"),
+            "token_endpoint": format!("{b}/oauth/token"), "jwks_uri": format!("{b}/jwks")});
+        if end_session {
+            doc["end_session_endpoint"] = serde_json::json!(format!("{b}/session/end"));
+        }
+        crate::discovery::process_discovery_response(cfg, &HttpResponse::new(200, doc.to_string())).unwrap()
+    }
+
+    fn cfg(domain: bool, v: &str) -> crate::config::ClientConfig {
+        let mut o = crate::config::ClientOptions { client_id: Some("spa".into()), ..Default::default() };
+        if domain {
+            o.domain = Some(v.into())
+        } else {
+            o.issuer = Some(v.into())
+        }
+        crate::config::ClientConfig::new(o).unwrap()
+    }
+
+    #[test]
+    fn refresh_request_rfc6749_6() {
+        let c = cfg(false, "https://op.example");
+        let r = refresh_token_grant_request(&meta(&c, false), "spa", "RT", Some("openid"), Some("api"));
+        assert_eq!(r.body.as_deref(), Some("grant_type=refresh_token&client_id=spa&refresh_token=RT&scope=openid&audience=api"));
+        assert_eq!(r.url, "https://op.example/oauth/token");
+    }
 }

@@ -418,11 +418,13 @@ pub fn finish_id_token(jws: VerifiedJws, ctx: &IdTokenContext<'_>, now: u64) -> 
         client_id: client_id.to_owned(),
         nonce: nonce.map(str::to_owned),
         max_age,
-        organization: organization.map(str::to_owned),
         access_token: access_token.map(str::to_owned),
         expected_sub: expected_sub.map(str::to_owned),
     };
     check_id_token(&jws.claims, &id_rules, jws.alg, now, clock_tolerance)?;
+    if let Some(org) = organization {
+        crate::auth0::check_organization(&jws.claims, org)?;
+    }
     Ok(VerifiedToken { header: jws.header, claims: jws.claims, alg: jws.alg, json: jws.json })
 }
 

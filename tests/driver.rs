@@ -305,7 +305,7 @@ fn network_failures_and_timeouts_keep_their_codes() {
 #[test]
 fn operations_without_a_request_of_their_own_end_after_discovery() {
     let mut c = client();
-    let mut f = c.start(Op::LogoutUrl(oidc_wasm::session::LogoutParams { return_to: Some("https://app.example/".into()), ..Default::default() }));
+    let mut f = c.start(Op::LogoutUrl(oidc_wasm::logout::LogoutParams { return_to: Some("https://app.example/".into()), ..Default::default() }));
     sent(f.poll(&mut c, NOW));
     f.response(&mut c, HttpResponse::new(200, discovery().body.replace("\"jwks_uri\"", "\"end_session_endpoint\":\"https://op.example/logout\",\"jwks_uri\"")), NOW);
     let url = done(f.poll(&mut c, NOW));

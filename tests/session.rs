@@ -926,3 +926,38 @@ fn an_out_of_band_mfa_proof_is_polled_until_approved_and_a_cancel_ends_it() {
     assert_eq!((e.code(), e.error.as_deref()), (Code::MfaCancelled, Some("cancelled")));
     assert_eq!(w.provider.polls.len(), before + 1);
 }
+
+#[test]
+fn callers_waiting_for_a_refresh_that_is_abandoned_are_told_not_left_waiting() {
+    let mut w = World::new();
+    let first = Tab::new(config(false, rt_options()));
+    let mut tabs: Vec<Tab> = (0..3).map(|_| first.sibling()).collect();
+    w.signed_in(&mut tabs[0], T0 / 1000 - 10);
+    for t in tabs.iter_mut() {
+        t.start(silent(CacheMode::On), w.now_ms);
+    }
+    // The first caller leads the refresh; the others wait for it. Then its page drops it.
+    for _ in 0..6 {
+        for i in 0..tabs.len() {
+            if matches!(tabs[i].state, TabState::Ready | TabState::Waiting) {
+                tabs[i].state = TabState::Ready;
+                w.step(&mut tabs, i);
+            }
+        }
+    }
+    assert!(matches!(tabs[1].state, TabState::Waiting) && matches!(tabs[2].state, TabState::Waiting));
+    let leader = &mut tabs[0];
+    leader.flow.as_mut().unwrap().abandon(&mut leader.session.borrow_mut(), &mut leader.client.borrow_mut());
+    leader.state = TabState::Ended(Ok(Value::Null));
+    w.lock = None;
+    for t in tabs.iter_mut().skip(1) {
+        t.state = TabState::Ready;
+    }
+    w.run(&mut tabs[1..]);
+    for t in &tabs[1..] {
+        assert_eq!(t.result().as_ref().unwrap_err().code(), Code::Internal);
+    }
+    // The next call leads a refresh of its own.
+    let mut next = first.sibling();
+    assert_eq!(w.run_one(&mut next, silent(CacheMode::On)).unwrap(), "at-2");
+}

@@ -75,11 +75,13 @@ fn check(header: &Map<String, Value>, claims: &Map<String, Value>, cfg: &Map<Str
     id_rules.client_id = str_of(cfg, "client_id").unwrap_or_else(|| "spa".into());
     id_rules.nonce = str_of(cfg, "nonce");
     id_rules.max_age = cfg.get("auth_max_age").and_then(Value::as_u64);
-    id_rules.organization = str_of(cfg, "org");
     id_rules.access_token = str_of(cfg, "at");
     id_rules.expected_sub = str_of(cfg, "sub");
     for alg in Algorithm::ALL {
         let _ = check_id_token(claims, &id_rules, alg, now, rules.clock_tolerance);
+        if let Some(org) = str_of(cfg, "org") {
+            let _ = oidc_wasm::auth0::check_organization(claims, &org);
+        }
         if let Some(at) = &id_rules.access_token {
             let _ = at_hash(alg, at);
         }

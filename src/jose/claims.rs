@@ -101,7 +101,7 @@ impl ClaimRules {
     }
 }
 
-fn fail(claim: &str, reason: &str, msg: impl Into<String>) -> Error {
+pub(crate) fn fail(claim: &str, reason: &str, msg: impl Into<String>) -> Error {
     Error::claim(Code::JwtClaimValidationFailed, claim, reason, msg)
 }
 
@@ -200,7 +200,7 @@ fn numeric_date(claims: &dyn Members, name: &str) -> Result<Option<NumericDate>>
     }
 }
 
-fn string_claim<'a>(claims: &'a dyn Members, name: &str) -> Result<Option<&'a str>> {
+pub(crate) fn string_claim<'a>(claims: &'a dyn Members, name: &str) -> Result<Option<&'a str>> {
     match claims.member(name) {
         None => Ok(None),
         Some(Member::Str(s)) => Ok(Some(s)),
@@ -352,9 +352,6 @@ pub struct IdTokenRules {
     pub nonce: Option<String>,
     /// The `max_age` sent (step 13): `auth_time` is then required and checked.
     pub max_age: Option<u64>,
-    /// The `organization` sent (Auth0): an `org_...` id must equal `org_id`, a name must equal
-    /// `org_name` (compared lowercase).
-    pub organization: Option<String>,
     /// The access token from the same response, to check `at_hash` when present (§3.1.3.8 / §3.2.2.9).
     pub access_token: Option<String>,
     /// On a refresh, the `sub` of the session's ID token: the new one must be the same (§12.2).
@@ -404,22 +401,6 @@ pub fn check_id_token(claims: &dyn Members, rules: &IdTokenRules, alg: Algorithm
     // Step 13: auth_time with max_age.
     if let Some(max_age) = rules.max_age {
         check_auth_time(claims, max_age, now, tolerance)?;
-    }
-    // Auth0 organizations.
-    if let Some(org) = &rules.organization {
-        if org.starts_with("org_") {
-            match string_claim(claims, "org_id")? {
-                Some(id) if id == org => {}
-                Some(_) => return Err(fail("org_id", "check_failed", "the ID token's org_id is not the organization requested")),
-                None => return Err(fail("org_id", "missing", "an organization was requested but the ID token has no org_id")),
-            }
-        } else {
-            match string_claim(claims, "org_name")? {
-                Some(name) if name == org.to_ascii_lowercase() => {}
-                Some(_) => return Err(fail("org_name", "check_failed", "the ID token's org_name is not the organization requested")),
-                None => return Err(fail("org_name", "missing", "an organization was requested but the ID token has no org_name")),
-            }
-        }
     }
     // §3.1.3.8 / §3.2.2.9: at_hash, when present.
     if let (Some(at), Some(expected)) = (&rules.access_token, string_claim(claims, "at_hash")?) {

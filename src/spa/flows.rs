@@ -7,7 +7,8 @@ use super::{Area, Cx, FrameFailure, FrameKind, Run, AUTH0_NOT_USER, PROTOCOL_CLA
 use crate::authorize::{self, AuthorizeParams, AuthorizeRandom, LoginTransaction};
 use crate::driver::Op;
 use crate::error::{Code, Error};
-use crate::session::{self, CacheKey, LogoutParams, CACHE_KEY_PREFIX};
+use super::cache::{self, CacheKey, CACHE_KEY_PREFIX};
+use crate::logout::LogoutParams;
 
 /// auth0-spa-js's audience for "none" in its entries and keys.
 const A0_DEFAULT_AUDIENCE: &str = "default";
@@ -291,7 +292,7 @@ impl Cx<'_> {
     fn find(&mut self, audience: Option<&str>, scope: Option<&str>) -> Run<(String, Option<Map<String, Value>>)> {
         let wanted = self.cfg.key(audience, scope);
         let stored: Vec<CacheKey> = self.manifest()?.iter().filter_map(|k| CacheKey::from_storage_key(k)).collect();
-        let found = CacheKey::from_storage_key(&wanted).and_then(|w| session::find_key(&stored, &w).map(CacheKey::storage_key));
+        let found = CacheKey::from_storage_key(&wanted).and_then(|w| cache::find_key(&stored, &w).map(CacheKey::storage_key));
         match found {
             Some(k) => {
                 let e = self.entry(&k)?;
@@ -302,7 +303,7 @@ impl Cx<'_> {
     }
 
     fn fresh(&self, entry: &Map<String, Value>) -> bool {
-        !session::is_expired(expires_at(entry), self.now(), self.cfg.leeway)
+        !cache::is_expired(expires_at(entry), self.now(), self.cfg.leeway)
     }
 
     /// Write `body` (this library's names) under `key`, in the format of the mode.

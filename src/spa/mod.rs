@@ -16,6 +16,7 @@
 //! list its keys, and the `auth0.<clientId>.is.authenticated` cookie. With `issuer`, `{ body }`
 //! under the same keys and a manifest `@@oidc-wasm@@::<clientId>::@@manifest@@`.
 
+pub mod cache;
 mod flows;
 mod poll;
 mod transaction;
@@ -25,7 +26,7 @@ use serde_json::{Map, Value};
 use crate::authorize::DEFAULT_SCOPE;
 use crate::driver::{self, Client, Flow, Op};
 use crate::error::{Code, Error, Result};
-use crate::session::CacheKey;
+use cache::CacheKey;
 
 pub use flows::{CacheMode, SessionOp};
 pub use transaction::TRANSACTION_TTL;
@@ -259,7 +260,7 @@ impl SessionConfig {
 
     fn manifest_key(&self) -> String {
         if self.auth0 {
-            format!("{}::{}", crate::session::CACHE_KEY_PREFIX, self.client_id)
+            format!("{}::{}", cache::CACHE_KEY_PREFIX, self.client_id)
         } else {
             self.own_manifest_key()
         }
@@ -270,7 +271,7 @@ impl SessionConfig {
     }
 
     fn user_key(&self) -> String {
-        format!("{}::{}::@@user@@", crate::session::CACHE_KEY_PREFIX, self.client_id)
+        format!("{}::{}::@@user@@", cache::CACHE_KEY_PREFIX, self.client_id)
     }
 
     fn is_authenticated_cookie(&self) -> String {
@@ -372,10 +373,10 @@ enum Answer {
     StorageFailed(String),
 }
 
-/// A nested client flow and, once ended, its result.
+/// A nested client flow and, once ended, its result and when it ended (milliseconds).
 struct Nested {
     flow: Flow,
-    result: Option<Result<Value>>,
+    result: Option<(Result<Value>, u64)>,
 }
 
 /// Why a replay stopped.
@@ -731,20 +732,20 @@ impl Cx<'_> {
             self.nested.push(Nested { flow, result: None });
         }
         let n = self.nested.get_mut(i).ok_or_else(out_of_order)?;
-        if let Some(r) = &n.result {
+        // The flow's time moves to when the nested flow ended (its answer came in), on every
+        // replay alike.
+        if let Some((r, at)) = &n.result {
+            self.now_ms = self.now_ms.max(*at);
             return Ok(r.clone());
         }
-        match n.flow.poll(self.client, self.live_ms / 1000) {
-            driver::Step::Done(v) => {
-                n.result = Some(Ok(v.clone()));
-                Ok(Ok(v))
-            }
-            driver::Step::Fail(e) => {
-                n.result = Some(Err(e.clone()));
-                Ok(Err(e))
-            }
-            s => Err(Halt::Step(Step::Client(s))),
-        }
+        let r = match n.flow.poll(self.client, self.live_ms / 1000) {
+            driver::Step::Done(v) => Ok(v),
+            driver::Step::Fail(e) => Err(e),
+            s => return Err(Halt::Step(Step::Client(s))),
+        };
+        n.result = Some((r.clone(), self.live_ms));
+        self.now_ms = self.now_ms.max(self.live_ms);
+        Ok(r)
     }
 }
 

@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::{Cx, Run};
 use crate::driver::{Auth0Grant, MfaProof, Op};
 use crate::error::{Code, Error};
-use crate::session::device_poll_next;
+use crate::device::device_poll_next;
 
 /// The seconds added to the interval by `slow_down` (RFC 8628 §3.5).
 const SLOW_DOWN: u64 = 5;

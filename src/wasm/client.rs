@@ -130,7 +130,7 @@ impl WasmClient {
     pub fn logout_url(&self, params_json: &str) -> JsResult<WasmFlow> {
         let run = || -> Result<WasmFlow> {
             let p = object(params_json, "logoutParams")?;
-            Ok(self.flow(Op::LogoutUrl(crate::session::LogoutParams {
+            Ok(self.flow(Op::LogoutUrl(crate::logout::LogoutParams {
                 return_to: str_of(&p, "returnTo").map(str::to_owned),
                 federated: p.get("federated").and_then(Value::as_bool).unwrap_or(false),
                 id_token_hint: str_of(&p, "id_token_hint").map(str::to_owned),
