@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Build the npm package in pkg/: the release wasm, the wasm-bindgen glue (--target web, loaded by
-# the hand-written per-runtime entry points), wasm-opt, and the size report.
+# the hand-written per-runtime entry points), wasm-opt, package.json's exports from the list of
+# entry points and runtimes (scripts/runtimes.mjs), and the size report.
 # Usage: scripts/build.sh [--profile release|release-speed] [--no-size-check] [--force] [--dry-run]
 #
 # Each module (pkg/ and pkg/verifier/) has its own cargo target directory (target/m-full,
@@ -83,22 +84,20 @@ module client,auth0,device,more-algorithms,verifier pkg target/m-full
 module wasm-crypto,more-algorithms pkg target/m-verifier oidc_wasm_crypto
 
 # `oidc-wasm/verifier`: the Verifier alone, in a module without the login code (about a quarter
-# smaller), for APIs and edge workers. Its entry points are pkg/'s with the verifier's exports
-# only, and core.js is shared as a copy (it loads the glue next to it).
+# smaller), for APIs and edge workers. Its entry points are written in pkg/verifier/ (the verifier's
+# exports only); core.js is shared as a copy (it loads the glue next to it).
 module verifier,more-algorithms pkg/verifier target/m-verifier
 [ "$DRY" = 0 ] || exit 0
-cp pkg/core.js pkg/verifier/core.js
-for f in browser.js node.js deno.js workerd.js; do
-  sed -e "s#^export \* from './core.js';#export { AuthError, init, isReady, Verifier, createVerifier, authErrorResponse, decodeJwtUnverified, errorCodes, loadWasmCrypto, _glue, _signatureBackend, _wasmCrypto } from './core.js';#" \
-    -e "/^export \* from '.\/spa.js';/d" -e "s#'./oidc_wasm_crypto#'../oidc_wasm_crypto#g" "pkg/$f" > "pkg/verifier/$f"
-  grep -q "createVerifier" "pkg/verifier/$f" || { echo "pkg/verifier/$f: the export line was not rewritten" >&2; exit 1; }
-done
 # The licenses ship in the package (the root's files are the source).
 cp LICENSE-MIT LICENSE-APACHE pkg/
+# The entry points and runtimes of scripts/runtimes.mjs: core.js copied next to the verifier's glue,
+# package.json's exports, sideEffects and files written from the list (when they differ), and every
+# file they name checked to be there (a runtime's entry is written in each entry point's directory).
+node scripts/runtimes.mjs package
 
 # The size report (brotli at quality 11 takes seconds), unless what it measures is as it was.
 REPORT=.build/size-report.txt
-report_hash=$( (echo "check=$CHECK"; sha256sum scripts/size-report.mjs scripts/size-budget.json pkg/*.js pkg/oidc_wasm_bg.wasm \
+report_hash=$( (echo "check=$CHECK"; sha256sum scripts/size-report.mjs scripts/size-budget.json scripts/runtimes.mjs pkg/*.js pkg/oidc_wasm_bg.wasm \
   pkg/oidc_wasm_crypto_bg.wasm pkg/verifier/*.js pkg/verifier/oidc_wasm_bg.wasm) | sha256sum | cut -d' ' -f1)
 if [ -f "$REPORT" ] && [ -f .build/size-report.json ] && [ "$(cat "$REPORT.stamp" 2>/dev/null)" = "$report_hash" ]; then
   cat "$REPORT"

@@ -63,22 +63,29 @@ for v in "${ORDER[@]}"; do
     echo "$hash" > "$out/.build-stamp"
     echo "$v: built with features [${FEATURES[$v]}]"
   fi
-  # The signature arithmetic module is shared by every variant (scripts/build.sh builds it).
-  for f in core.js spa.js browser.js node.js deno.js workerd.js index.d.ts package.json oidc_wasm_crypto.js oidc_wasm_crypto_bg.wasm; do cp "pkg/$f" "$out/"; done
 done
+# Each variant's package: the main entry point's written JS, one file per runtime, and types
+# (scripts/runtimes.mjs), package.json, and the modules shared by every variant (the signature
+# arithmetic, built by scripts/build.sh); then the table.
 node --input-type=module - "${ORDER[@]}" <<'JS'
-import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
+import { SHARED_MODULES, entryFile, entryPoint, moduleFiles, runtime, writtenFiles } from './scripts/runtimes.mjs';
+const main = entryPoint('.');
+const copied = [...writtenFiles(main), 'package.json', ...SHARED_MODULES.flatMap((m) => moduleFiles('', m.module))];
 const sizes = (b) => ({ raw: b.length, gzip: gzipSync(b, { level: 9 }).length,
   brotli: brotliCompressSync(b, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length });
 const rows = [];
 for (const v of process.argv.slice(2)) {
   const dir = `.build/size/${v}`;
-  const wasm = sizes(readFileSync(`${dir}/oidc_wasm_bg.wasm`));
+  for (const f of copied) copyFileSync(`pkg/${f}`, `${dir}/${f}`);
+  const wasm = sizes(readFileSync(`${dir}/${main.module}_bg.wasm`));
   const total = { raw: 0, gzip: 0, brotli: 0 };
   // The SPA session (spa.js) counts only where there is a client to log in with.
-  const client = readFileSync(`${dir}/oidc_wasm.js`, 'utf8').includes('class WasmClient');
-  for (const f of ['oidc_wasm_bg.wasm', 'oidc_wasm.js', 'core.js', ...(client ? ['spa.js'] : []), 'browser.js']) {
+  const client = readFileSync(`${dir}/${main.module}.js`, 'utf8').includes('class WasmClient');
+  const browserFiles = [`${main.module}_bg.wasm`, `${main.module}.js`, ...main.js.filter((f) => client || f !== 'spa.js'),
+    entryFile(main, runtime('browser'))];
+  for (const f of browserFiles) {
     const s = sizes(readFileSync(`${dir}/${f}`));
     for (const k of Object.keys(total)) total[k] += s[k];
   }

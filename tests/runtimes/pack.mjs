@@ -4,6 +4,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync, readdirSync, readFileSync, copyFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { namedFiles, packageFields } from '../../scripts/runtimes.mjs';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const CONSUMER = join(ROOT, '.build', 'consumer');
@@ -25,6 +27,19 @@ function writeSignatureVectors(file) {
   writeFileSync(file, `export const wycheproof = ${readFileSync(wycheproof, 'utf8')};\nexport const attacks = ${attacks};\n`);
 }
 
+/**
+ * The packed package.json says what scripts/runtimes.mjs says (every entry point, for every
+ * runtime), and every file it names is in the tarball.
+ */
+function checkPacked(dir) {
+  const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+  const fields = packageFields();
+  const stale = Object.keys(fields).filter((k) => !isDeepStrictEqual(pkg[k], fields[k]));
+  if (stale.length) throw new Error(`the packed package.json's ${stale.join(', ')} differ from scripts/runtimes.mjs: run scripts/build.sh`);
+  const missing = namedFiles(fields).filter((f) => !existsSync(join(dir, f)));
+  if (missing.length) throw new Error(`the packed package has no ${missing.join(', ')}`);
+}
+
 export function packAndInstall() {
   if (packed) return packed;
   if (!existsSync(join(ROOT, 'pkg', 'oidc_wasm_bg.wasm'))) {
@@ -39,6 +54,7 @@ export function packAndInstall() {
   const dest = join(CONSUMER, 'node_modules', 'oidc-wasm');
   mkdirSync(dest, { recursive: true });
   execFileSync('tar', ['-xzf', tarball, '-C', dest, '--strip-components=1']);
+  checkPacked(dest);
   writeFileSync(join(CONSUMER, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module',
     dependencies: { 'oidc-wasm': `file:${tarball}` } }, null, 2));
   for (const f of ['smoke.mjs', 'http-login.mjs']) copyFileSync(join(ROOT, 'tests', 'js', f), join(CONSUMER, f));
