@@ -201,8 +201,7 @@ async function showSession(how) {
   showIdTokenChecks(header, claims, how);
   const { __raw, ...shown } = claims;
   fillTable($('claims'), Object.entries(shown));
-  $('token').disabled = false;
-  $('logout').disabled = false;
+  for (const id of ['token', 'userinfo', 'logout']) $(id).disabled = false;
   $('status').textContent = `Signed in as ${user.name ?? user.sub}.`;
   $('result').hidden = false;
   const reduce = matchMedia('(prefers-reduced-motion: reduce)').matches;
@@ -309,7 +308,15 @@ async function main() {
   }, () => redirectError);
   const sessionError = { near: $('session-actions') };
   $('token').onclick = act($('token'), getToken, () => sessionError);
-  $('logout').onclick = act($('logout'), () => client.logout({ logoutParams: { returnTo: `${location.origin}/` }, openUrl: navigate('redirect') }), () => sessionError);
+  $('userinfo').onclick = act($('userinfo'), async () => {
+    fillTable($('userinfo-claims'), Object.entries(await client.getUserInfo()));
+    $('userinfo-section').hidden = false;
+  }, () => sessionError);
+  $('logout').onclick = act($('logout'), () => client.logout({
+    logoutParams: { returnTo: `${location.origin}/` },
+    revokeRefreshToken: $('logout-revoke').checked,
+    openUrl: navigate('redirect'),
+  }), () => sessionError);
 
   setupEmbedded();
   setupOutbox();
@@ -699,7 +706,9 @@ function setupNetwork() {
       if (e.type === 'fetch') {
         const status = document.createElement('span');
         const ok = typeof e.status === 'number' && e.status < 400;
-        status.className = `st ${e.status === null ? 'wait' : ok ? 'ok' : 'bad'}`;
+        // Answers that are a step of the flow, not a failure: wait, or go on with a second factor.
+        const step = ['authorization_pending', 'slow_down', 'mfa_required'].includes(e.note);
+        status.className = `st ${e.status === null || step ? 'wait' : ok ? 'ok' : 'bad'}`;
         status.textContent = e.status === null ? '…' : String(e.status);
         line.append(' ', status);
         if (e.note) line.append(` ${e.note}`);

@@ -302,3 +302,29 @@ test('390 px wide: no horizontal overflow, signed out, with an error, during MFA
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('userinfo, then logout revoking the refresh token: both listed in the requests panel after the way back', async () => {
+  const { context, p, errors } = await open();
+  await p.fill('#pw-username', 'alice');
+  await p.fill('#pw-password', 'wonderland');
+  await p.click('#pw-login');
+  await signedIn(p);
+  await p.click('#userinfo');
+  await p.waitForSelector('#userinfo-section:not([hidden])');
+  assert.equal(await p.textContent('#userinfo-claims tr[data-claim="sub"] td:nth-child(2)'), 'auth0|alice');
+  assert.ok(await p.$('#userinfo-claims tr[data-claim="updated_at"] time'));
+  const revocations = async () => (await env.api('/__test/stats')).routes.revocation ?? 0;
+  const before = await revocations();
+  await p.check('#logout-revoke');
+  await p.click('#logout');
+  await p.waitForURL(`${env.demo.origin}/`);
+  await p.waitForSelector('#login:not([disabled])');
+  assert.equal(await revocations() - before, 1);
+  const rows = await p.$$eval('#network-list li', (lis) => lis.map((li) => li.textContent));
+  const i = (re) => rows.findIndex((t) => re.test(t));
+  assert.ok(i(/\/me.*200.*userinfo/) >= 0, rows.join('\n'));
+  assert.ok(i(/revocation.*200.*revoke the refresh token/) > i(/\/me/), rows.join('\n'));
+  assert.ok(i(/\/v2\/logout.*log out at the provider/) > i(/revocation/), rows.join('\n'));
+  assert.deepEqual(errors, []);
+  await context.close();
+});
