@@ -12,6 +12,13 @@ const TYPES = {
   '.css': 'text/css; charset=utf-8', '.json': 'application/json', '.wasm': 'application/wasm', '.svg': 'image/svg+xml',
 };
 
+/** The client the demo page uses: the local provider's public SPA client, with its API as audience. */
+export const DEMO_CLIENT = {
+  clientId: 'oidc-wasm-spa',
+  scope: 'openid profile email offline_access',
+  audience: 'https://api.oidc-wasm.test',
+};
+
 export async function startDemoServer({ host = '127.0.0.1', port = 4401, config = {}, pkgDir = join(ROOT, 'pkg'), mounts: extra = [] } = {}) {
   const mounts = [...extra.map(([p, d]) => [p, resolve(d)]), ['/pkg/', resolve(pkgDir)], ['/', join(ROOT, 'www')]];
   const server = createServer(async (req, res) => {

@@ -1,13 +1,7 @@
 // Runs the demo: the local OpenID Provider on 127.0.0.1:4400 and the demo SPA on 127.0.0.1:4401.
 // Ports: OIDC_PROVIDER_PORT, DEMO_PORT. Stop with Ctrl-C.
 import { startProvider } from '../tests/provider/server.mjs';
-import { startDemoServer } from './demo-server.mjs';
-
-export const DEMO_CLIENT = {
-  clientId: 'oidc-wasm-spa',
-  scope: 'openid profile email offline_access',
-  audience: 'https://api.oidc-wasm.test',
-};
+import { DEMO_CLIENT, startDemoServer } from './demo-server.mjs';
 
 const providerPort = Number(process.env.OIDC_PROVIDER_PORT ?? 4400);
 const demoPort = Number(process.env.DEMO_PORT ?? 4401);
