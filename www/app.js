@@ -175,7 +175,7 @@ function checkList(target, lead, checks, notes = []) {
 
 /** What the library checked when the ID token arrived, and only that (OIDC Core §3.1.3.7). */
 function showIdTokenChecks(header, claims, how) {
-  const checks = [`iss is the issuer, ${claims.iss}`, `aud includes this client, ${config.clientId}`, 'exp not passed', 'iat present'];
+  const checks = [`iss is the issuer, ${claims.iss}`, `aud includes this client, ${config.clientId}`, 'exp not passed', 'iat present, not far in the future'];
   const notes = [];
   const nonce = HOW[how]?.nonce;
   if (nonce === true || (nonce === null && typeof claims.nonce === 'string')) checks.push('nonce is the one sent with the login');
