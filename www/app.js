@@ -287,8 +287,19 @@ const navigate = (how) => (url) => {
   location.assign(url);
 };
 
+/** The demo server's config; it answers 503 while the provider is starting. */
+async function loadConfig() {
+  for (let attempt = 0; ; attempt += 1) {
+    const r = await pageFetch('/config.json');
+    if (r.ok) return r.json();
+    if (r.status !== 503 || attempt >= 60) throw new Error(`the demo server did not give its configuration (HTTP ${r.status})`);
+    $('status').textContent = 'Waiting for the provider to start…';
+    await new Promise((done) => { setTimeout(done, 500); });
+  }
+}
+
 async function main() {
-  config = await (await pageFetch('/config.json')).json();
+  config = await loadConfig();
   $('issuer').textContent = config.issuer;
   client = await createAuthClient({
     domain: config.issuer,
