@@ -59,7 +59,7 @@ try {
     await p.fill('#password', 'wonderland');
     await p.click('button[type=submit]');
     await signedIn(p);
-    await shot(p, 'demo-signed-in.png', '#result', 1060);
+    await shot(p, 'demo-signed-in.png', '#result', 990);
     // 2. The requests that login made, and why.
     await shot(p, 'demo-requests.png', '#network');
     await context.close();
