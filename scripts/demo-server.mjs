@@ -1,6 +1,6 @@
 // A static server for the demo: www/ at /, the npm package (pkg/, or a directory given) at
-// /pkg/, and /config.json telling the page which provider to use. Loopback only. Tests add
-// their own mounts ([urlPrefix, directory]).
+// /pkg/, and /config.json telling the page which provider to use (503 until setConfig).
+// Loopback only. Tests add their own mounts ([urlPrefix, directory]).
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
@@ -12,13 +12,21 @@ const TYPES = {
   '.css': 'text/css; charset=utf-8', '.json': 'application/json', '.wasm': 'application/wasm', '.svg': 'image/svg+xml',
 };
 
-export async function startDemoServer({ host = '127.0.0.1', port = 4401, config = {}, pkgDir = join(ROOT, 'pkg'), mounts: extra = [] } = {}) {
+/** The client the demo page uses: the local provider's public SPA client, with its API as audience. */
+export const DEMO_CLIENT = {
+  clientId: 'oidc-wasm-spa',
+  scope: 'openid profile email offline_access',
+  audience: 'https://api.oidc-wasm.test',
+};
+
+export async function startDemoServer({ host = '127.0.0.1', port = 4401, config = null, pkgDir = join(ROOT, 'pkg'), mounts: extra = [] } = {}) {
   const mounts = [...extra.map(([p, d]) => [p, resolve(d)]), ['/pkg/', resolve(pkgDir)], ['/', join(ROOT, 'www')]];
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
     if (path === '/config.json') {
-      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-      res.end(JSON.stringify(config));
+      // Before setConfig (the provider still starting): 503, and the page asks again.
+      res.writeHead(config ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store', ...(config ? {} : { 'retry-after': '1' }) });
+      res.end(JSON.stringify(config ?? { error: 'starting' }));
       return;
     }
     for (const [prefix, dir] of mounts) {

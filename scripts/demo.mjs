@@ -1,26 +1,24 @@
 // Runs the demo: the local OpenID Provider on 127.0.0.1:4400 and the demo SPA on 127.0.0.1:4401.
 // Ports: OIDC_PROVIDER_PORT, DEMO_PORT. Stop with Ctrl-C.
 import { startProvider } from '../tests/provider/server.mjs';
-import { startDemoServer } from './demo-server.mjs';
-
-export const DEMO_CLIENT = {
-  clientId: 'oidc-wasm-spa',
-  scope: 'openid profile email offline_access',
-  audience: 'https://api.oidc-wasm.test',
-};
+import { DEMO_CLIENT, startDemoServer } from './demo-server.mjs';
 
 const providerPort = Number(process.env.OIDC_PROVIDER_PORT ?? 4400);
 const demoPort = Number(process.env.DEMO_PORT ?? 4401);
 const demo = await startDemoServer({ port: demoPort });
-const provider = await startProvider({ port: providerPort, clientOrigins: [demo.origin], quiet: true });
-demo.setConfig({ issuer: provider.issuer, ...DEMO_CLIENT });
+// A push is polled every 2 s (the provider answers slow_down to faster polls).
+const MFA_POLL_INTERVAL = 2;
+const provider = await startProvider({ port: providerPort, clientOrigins: [demo.origin], quiet: true, mfaPollInterval: MFA_POLL_INTERVAL });
+// testEndpoints: the local provider's test-only endpoints (/__test/outbox, /__test/oob/approve),
+// which the page's outbox panel reads; a page configured without them has no outbox panel.
+demo.setConfig({ issuer: provider.issuer, ...DEMO_CLIENT, testEndpoints: `${provider.issuer}/__test`, mfaPollInterval: MFA_POLL_INTERVAL });
 
 console.log(`
   oidc-wasm demo
     app:       ${demo.origin}/
     provider:  ${provider.issuer}
     users:     alice / wonderland, bob / builder; with MFA: carol / mfa-secret (enrolls an app), dave / push-secret
-               passwordless codes and magic links "sent": ${provider.issuer}/__test/outbox
+               codes, magic links and push notifications "sent": the page's outbox panel (${provider.issuer}/__test/outbox)
   Ctrl-C to stop.
 `);
 

@@ -71,6 +71,15 @@ async function withDemo(config, fn) {
   }
 }
 
+/** Waits until the page's cached access token counts as expired (its lifetime minus the leeway). */
+const untilExpired = (page) => page.evaluate(async () => {
+  const deadline = Date.now() + 60_000;
+  while (await window.oidcDemo.client.getTokenSilently({ cacheMode: 'cache-only' }) !== undefined) {
+    if (Date.now() > deadline) throw new Error('the access token did not expire within 60 s');
+    await new Promise((r) => { setTimeout(r, 100); });
+  }
+});
+
 const grants = async () => (await (await fetch(`${provider.issuer}/__test/stats`)).json()).grants;
 const tokenCell = (page, name) => page.textContent(`#tokens tr[data-claim="${name}"] td:nth-child(2)`);
 
@@ -84,7 +93,7 @@ test('the session: cached token, refresh with rotation after expiry, one request
   const firstJti = await tokenCell(page, 'jti');
   assert.equal((await grants()).refresh_token.total, before.refresh_token.total, 'no refresh while the token is fresh');
   // After expiry (leeway included): one refresh, a new token, the refresh token rotated.
-  await page.waitForTimeout(3500);
+  await untilExpired(page);
   const rtBefore = await page.evaluate(() => window.oidcDemo.client.getTokenSilently({ cacheMode: 'cache-only' }));
   assert.equal(rtBefore, undefined, 'cache-only gives nothing once the token counts as expired');
   await page.getByRole('button', { name: 'Get access token' }).click();
@@ -183,7 +192,7 @@ for (const locks of ['Web Locks', 'the localStorage fallback']) test(`two tabs a
     await tab2.goto(`${demo.origin}/`);
     await tab2.waitForFunction(() => window.oidcDemo?.client);
     assert.equal(await tab2.evaluate(() => window.oidcDemo.client.isAuthenticated()), true, 'the session is shared');
-    await tab1.waitForTimeout(13_500);
+    await untilExpired(tab1);
     const before = await grants();
     const [t1, t2] = await Promise.all([tab1, tab2].map((p) => p.evaluate(() => window.oidcDemo.client.getTokenSilently())));
     const g = await grants();
@@ -197,7 +206,7 @@ test('a provider that is down: a clear error, and the session is intact afterwar
   const context = await browser.newContext();
   const page = await context.newPage();
   await login(page);
-  await page.waitForTimeout(3500);
+  await untilExpired(page);
   await page.route(`${provider.issuer}/**`, (route) => route.abort('connectionrefused'));
   const e = await page.evaluate(() => window.oidcDemo.client.getTokenSilently().then(() => null, (e) => ({ code: e.code, name: e.name, message: e.message })));
   assert.equal(e?.code, 'ERR_NETWORK', JSON.stringify(e));
