@@ -421,7 +421,7 @@ export interface AuthClientOptions extends OidcClientOptions {
   /** Seconds before expiry at which a cached access token counts as expired (default 60). */
   leeway?: number;
   authorizeTimeoutInSeconds?: number;
-  /** With `domain`: days the `auth0.<clientId>.is.authenticated` cookie lives (default 1). */
+  /** Days the is.authenticated cookie lives (`auth0.<clientId>...` with `domain`, `oidc-wasm.<clientId>...` with `issuer`; default 1). */
   sessionCheckExpiryDays?: number;
   /** With `domain`: the domain of the cookies (is.authenticated, a cookie transaction). */
   cookieDomain?: string;
@@ -482,7 +482,7 @@ export interface User {
  */
 export class AuthClient {
   constructor(options: AuthClientOptions);
-  /** Load the module, create the client, check its options; with `domain`, then checkSession(). */
+  /** Load the module, create the client, check its options, then restore the session when the is.authenticated cookie says a login happened (checkSession; no request otherwise, never throws). */
   static create(options: AuthClientOptions): Promise<AuthClient>;
   loginWithRedirect<TAppState = any>(options?: RedirectLoginOptions<TAppState>): Promise<void>;
   /** With `domain`, `response_type: 'code'` too, as auth0-spa-js. */

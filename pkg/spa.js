@@ -709,7 +709,7 @@ export class AuthClient {
    */
   async checkSession({ authorizationParams = {}, timeoutInSeconds } = {}) {
     const { audience, scope } = authorizationParams;
-    await this.#session((c) => c.checkSession(audience ?? undefined, scope ?? undefined, timeoutInSeconds ?? undefined));
+    await this.#session((c) => c.checkSession(audience ?? undefined, scope ?? undefined, timeoutInSeconds ?? undefined, false));
   }
 
   /**
@@ -727,13 +727,16 @@ export class AuthClient {
   }
 
   /**
-   * Load the module, create an AuthClient and check its options; with `domain`, then
-   * `checkSession()`, as auth0-spa-js's createAuth0Client does.
+   * Load the module, create an AuthClient and check its options, then restore the session as
+   * auth0-spa-js's createAuth0Client does: when the `is.authenticated` cookie says a login happened
+   * (within `sessionCheckExpiryDays`), a silent refresh (the refresh token where one is kept, the
+   * hidden iframe otherwise); nothing at all otherwise, and never an error.
    */
   static async create(options) {
     const client = new AuthClient(options);
     await client.#client();
     if (client.#auth0) await client.checkSession();
+    else await client.#session((c) => c.checkSession(undefined, undefined, undefined, true));
     return client;
   }
 }

@@ -607,7 +607,7 @@ fn auth0_login_required_in_the_iframe_ends_the_local_session() {
     assert!(!w.cookies.contains_key("auth0.spa.is.authenticated"));
     // checkSession then does nothing at all: no cookie, no iframe.
     let frames = w.frames;
-    assert_eq!(w.run_one(&mut tab, SessionOp::CheckSession { audience: None, scope: None, timeout: None }).unwrap(), Value::Null);
+    assert_eq!(w.run_one(&mut tab, SessionOp::CheckSession { audience: None, scope: None, timeout: None, restore: false }).unwrap(), Value::Null);
     assert_eq!(w.frames, frames);
 }
 
@@ -960,4 +960,31 @@ fn callers_waiting_for_a_refresh_that_is_abandoned_are_told_not_left_waiting() {
     // The next call leads a refresh of its own.
     let mut next = first.sibling();
     assert_eq!(w.run_one(&mut next, silent(CacheMode::On)).unwrap(), "at-2");
+}
+
+#[test]
+fn a_page_load_restores_a_session_only_after_a_login() {
+    // Another provider, no refresh token: the hidden iframe restores the session.
+    let mut w = World::new();
+    let mut tab = Tab::new(config(false, json!({})));
+    let restore = || SessionOp::CheckSession { audience: None, scope: None, timeout: None, restore: true };
+    // Nobody logged in here: no request at all, and no error.
+    assert_eq!(w.run_one(&mut tab, restore()).unwrap(), Value::Null);
+    assert_eq!(w.frames, 0);
+    // After a login the cookie says so; a reload (an empty memory cache) asks the provider again.
+    let url = w.run_one(&mut tab, login_op()).unwrap();
+    let cb = w.provider.redirect(url.as_str().unwrap(), None);
+    w.run_one(&mut tab, SessionOp::Callback { url: cb }).unwrap();
+    assert_eq!(w.cookies.get("oidc-wasm.spa.is.authenticated").map(String::as_str), Some("true"));
+    w.cache.clear();
+    let mut reloaded = Tab::new(config(false, json!({})));
+    assert_eq!(w.run_one(&mut reloaded, restore()).unwrap(), Value::Null);
+    assert_eq!(w.frames, 1);
+    assert_eq!(w.run_one(&mut reloaded, SessionOp::User { claims: false }).unwrap()["sub"], "alice");
+    // The provider's session ended: quietly signed out. A logout removes the cookie.
+    w.provider.frame_error = Some("login_required");
+    w.cache.clear();
+    assert_eq!(w.run_one(&mut reloaded, restore()).unwrap(), Value::Null);
+    w.run_one(&mut reloaded, SessionOp::Logout { params: Map::new(), revoke: false, navigate: false }).unwrap();
+    assert!(!w.cookies.contains_key("oidc-wasm.spa.is.authenticated"));
 }

@@ -70,6 +70,8 @@ pub enum SessionOp {
         scope: Option<String>,
         /// `timeoutInSeconds` for the iframe.
         timeout: Option<u64>,
+        /// At a page load: only when a login happened (the `is.authenticated` cookie), and quietly.
+        restore: bool,
     },
     /// `loginWithPopup`: the authorization in a popup, answered by `web_message`.
     Popup {
@@ -189,7 +191,9 @@ impl SessionOp {
                     Some(b) => cx.respond(&b, *detailed),
                 }
             }
-            SessionOp::CheckSession { audience, scope, timeout } => cx.check_session(audience.as_deref(), scope.as_deref(), *timeout),
+            SessionOp::CheckSession { audience, scope, timeout, restore } => {
+                cx.check_session(audience.as_deref(), scope.as_deref(), *timeout, *restore)
+            }
             SessionOp::Popup { params, timeout } => {
                 let mut extra = params.clone();
                 let audience = extra.remove("audience").and_then(|v| v.as_str().map(str::to_owned));
@@ -341,17 +345,14 @@ impl Cx<'_> {
         Ok(())
     }
 
-    /// Write an entry and list it; with Auth0, the `is.authenticated` cookie.
+    /// Write an entry and list it, and the `is.authenticated` cookie.
     fn save(&mut self, key: &str, body: &Map<String, Value>) -> Run<()> {
         self.write(key, body)?;
         let mut keys = self.manifest()?;
         keys.push(key.to_owned());
         self.set_manifest(keys)?;
-        if self.cfg.auth0 {
-            let days = self.cfg.session_check_expiry_days;
-            self.set(Area::Cookie, &self.cfg.is_authenticated_cookie(), &Value::Bool(true), Some(days))?;
-        }
-        Ok(())
+        let days = self.cfg.session_check_expiry_days;
+        self.set(Area::Cookie, &self.cfg.is_authenticated_cookie(), &Value::Bool(true), Some(days))
     }
 
     /// The ID token and its verified claims. With Auth0, from auth0-spa-js's ID token entry
@@ -409,8 +410,8 @@ impl Cx<'_> {
             self.remove(Area::Cache, k)?;
         }
         self.remove(Area::Cache, &self.cfg.manifest_key())?;
+        self.remove(Area::Cookie, &self.cfg.is_authenticated_cookie())?;
         if self.cfg.auth0 {
-            self.remove(Area::Cookie, &self.cfg.is_authenticated_cookie())?;
             self.remove(Area::Cookie, &format!("auth0.{}.organization_hint", self.cfg.client_id))?;
         }
         Ok(())
@@ -642,8 +643,19 @@ impl Cx<'_> {
         Ok(body)
     }
 
-    /// `checkSession`.
-    fn check_session(&mut self, audience: Option<&str>, scope: Option<&str>, timeout: Option<u64>) -> Run<Value> {
+    /// `checkSession`; `restore`: at a page load (`createAuthClient`), which asks the provider
+    /// only when the `is.authenticated` cookie says a login happened, and never fails.
+    fn check_session(&mut self, audience: Option<&str>, scope: Option<&str>, timeout: Option<u64>, restore: bool) -> Run<Value> {
+        if restore && !self.cfg.auth0 {
+            let marked = self.try_get(Area::Cookie, &self.cfg.is_authenticated_cookie())?.is_some_and(|v| v != Value::Bool(false));
+            if !marked {
+                return Ok(Value::Null);
+            }
+            return match self.silent(audience, scope, CacheMode::On, timeout) {
+                Err(super::Halt::Fail(_)) | Ok(_) => Ok(Value::Null),
+                Err(h) => Err(h),
+            };
+        }
         if self.cfg.auth0 {
             let name = self.cfg.is_authenticated_cookie();
             let set = self.try_get(Area::Cookie, &name)?.is_some_and(|v| v != Value::Bool(false));

@@ -274,8 +274,11 @@ impl SessionConfig {
         format!("{}::{}::@@user@@", cache::CACHE_KEY_PREFIX, self.client_id)
     }
 
+    /// The cookie that says a login happened within `sessionCheckExpiryDays` (auth0-spa-js's
+    /// name with Auth0), so a page load restores the session only when there is one to restore.
     fn is_authenticated_cookie(&self) -> String {
-        format!("auth0.{}.is.authenticated", self.client_id)
+        let prefix = if self.auth0 { "auth0" } else { "oidc-wasm" };
+        format!("{prefix}.{}.is.authenticated", self.client_id)
     }
 }
 

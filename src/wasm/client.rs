@@ -201,11 +201,11 @@ impl WasmClient {
         self.session_flow(SessionOp::Silent { audience, scope: scope.filter(|s| !s.is_empty()), cache_mode, detailed, timeout })
     }
 
-    /// `checkSession`.
+    /// `checkSession`; `restore` at a page load (only after a login, quietly).
     #[wasm_bindgen(js_name = checkSession)]
-    pub fn check_session(&self, audience: Option<String>, scope: Option<String>, timeout: Option<f64>) -> JsResult<WasmFlow> {
+    pub fn check_session(&self, audience: Option<String>, scope: Option<String>, timeout: Option<f64>, restore: bool) -> JsResult<WasmFlow> {
         let timeout = timeout.filter(|t| t.is_finite() && *t > 0.0).map(|t| t as u64);
-        self.session_flow(SessionOp::CheckSession { audience, scope: scope.filter(|s| !s.is_empty()), timeout })
+        self.session_flow(SessionOp::CheckSession { audience, scope: scope.filter(|s| !s.is_empty()), timeout, restore })
     }
 
     /// `loginWithPopup`: the authorization in a popup (`authorizationParams` JSON).
