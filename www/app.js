@@ -305,6 +305,9 @@ async function main() {
     domain: config.issuer,
     clientId: config.clientId,
     useRefreshTokens: config.useRefreshTokens ?? true,
+    // A reload empties the memory cache (the refresh token too): the provider's session then
+    // signs the user in again, in a hidden iframe, when createAuthClient restores the session.
+    useRefreshTokensFallback: config.useRefreshTokensFallback ?? true,
     cacheLocation: config.cacheLocation ?? 'memory',
     leeway: config.leeway ?? 60,
     authorizationParams: { redirect_uri: `${location.origin}/callback`, scope: config.scope, audience: config.audience },

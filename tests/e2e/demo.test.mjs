@@ -258,7 +258,8 @@ test('popup login: the popup logs in, the page gets verified claims without leav
 });
 
 test('corrupt or foreign data in storage is ignored and cleaned; logout still works', async () => {
-  await withDemo({ cacheLocation: 'localstorage' }, async (context) => {
+  // Without the iframe fallback: a missing refresh token is reported as such.
+  await withDemo({ cacheLocation: 'localstorage', useRefreshTokensFallback: false }, async (context) => {
     const page = await context.newPage();
     await page.goto(`${demo.origin}/`);
     await page.evaluate(() => {
@@ -281,6 +282,30 @@ test('corrupt or foreign data in storage is ignored and cleaned; logout still wo
     await login(page);
     assert.equal(await page.textContent('#user-name'), 'Alice Liddell', 'a normal login afterwards');
   });
+});
+
+test('a reload restores the session: the memory cache is empty, the provider\'s session signs the user in again', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const frames = [];
+  page.on('request', (r) => { if (r.url().startsWith(`${provider.issuer}/auth?`) && r.url().includes('prompt=none')) frames.push(r.url()); });
+  await login(page);
+  assert.deepEqual(frames, [], 'no silent login before the reload');
+  await page.reload();
+  await page.waitForSelector('#result:not([hidden])');
+  assert.equal(await page.textContent('#user-name'), 'Alice Liddell');
+  assert.match(await page.textContent('#how'), /Session found when the page loaded/);
+  assert.equal(frames.length, 1, 'restored by one silent login in a hidden iframe (prompt=none)');
+  assert.ok(frames[0].includes('response_mode=web_message'));
+  // Logged out, a reload makes no request to the provider at all (the is.authenticated cookie is gone).
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await page.waitForURL(`${demo.origin}/`);
+  await page.waitForSelector('#login:not([disabled])');
+  const before = frames.length;
+  await page.reload();
+  await page.waitForSelector('#login:not([disabled])');
+  assert.equal(frames.length, before);
+  await context.close();
 });
 
 test('logout can revoke the refresh token (RFC 7009)', async () => {
