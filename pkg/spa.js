@@ -650,13 +650,13 @@ export class AuthClient {
       challenge: ({ mfaToken, challengeType, authenticatorId } = {}) =>
         call('mfa_challenge', { mfa_token: mfaToken, challenge_type: challengeType, authenticator_id: authenticatorId }),
       deleteAuthenticator: (authenticatorId, mfaToken) => call('mfa_delete', { authenticator_id: authenticatorId, mfa_token: mfaToken }),
-      verify: async ({ mfaToken, otp, oobCode, bindingCode, recoveryCode, audience, interval = 5, expiresIn = 300, signal } = {}) => {
+      verify: async ({ mfaToken, otp, oobCode, bindingCode, recoveryCode, audience, interval, expiresIn, signal } = {}) => {
         if (otp !== undefined) return this.#endLogin(await (await this.#client()).auth0Grant('mfa_otp', { mfa_token: mfaToken, otp }), audience);
         if (recoveryCode !== undefined) {
           return this.#endLogin(await (await this.#client()).auth0Grant('mfa_recovery_code', { mfa_token: mfaToken, recovery_code: recoveryCode }), audience);
         }
         return this.#session((c) => c.mfaPoll(String(mfaToken ?? ''), String(oobCode ?? ''), bindingCode ?? undefined, audience ?? undefined,
-          Number(interval), Number(expiresIn)), { signal });
+          interval ?? undefined, expiresIn ?? undefined), { signal });
       },
     };
   }

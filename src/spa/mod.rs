@@ -29,6 +29,7 @@ use crate::error::{Code, Error, Result};
 use cache::CacheKey;
 
 pub use flows::{CacheMode, SessionOp};
+pub use poll::{MFA_POLL_EXPIRES_IN, MFA_POLL_INTERVAL};
 pub use transaction::TRANSACTION_TTL;
 
 /// Where a stored value lives.

@@ -10,6 +10,14 @@ use crate::driver::{Auth0Grant, MfaProof, Op};
 use crate::error::{Code, Error};
 use crate::device::device_poll_next;
 
+/// The seconds between polls of an out-of-band MFA proof when the app names none (Auth0's
+/// `mfa-oob` grant answers `authorization_pending` until the person approves; RFC 8628 §3.5's
+/// default interval).
+pub const MFA_POLL_INTERVAL: u64 = 5;
+/// How long an out-of-band MFA challenge is polled when the app names no limit (Auth0's
+/// `oob_code` lives five minutes).
+pub const MFA_POLL_EXPIRES_IN: u64 = 300;
+
 /// The seconds added to the interval by `slow_down` (RFC 8628 §3.5).
 const SLOW_DOWN: u64 = 5;
 

@@ -258,8 +258,9 @@ impl WasmClient {
         self.session_flow(SessionOp::KeepLink { transaction, app_state })
     }
 
-    /// `mfa.verify` with an out-of-band code: polls until approved (`interval` seconds apart,
-    /// `slow_down` adds 5, ERR_TIMEOUT after `expires_in`), then keeps the tokens.
+    /// `mfa.verify` with an out-of-band code: polls until approved (`interval` seconds apart, 5
+    /// by default; `slow_down` adds 5; ERR_TIMEOUT after `expires_in`, 300 by default), then
+    /// keeps the tokens.
     #[wasm_bindgen(js_name = mfaPoll)]
     pub fn mfa_poll(
         &self,
@@ -267,10 +268,12 @@ impl WasmClient {
         oob_code: String,
         binding_code: Option<String>,
         audience: Option<String>,
-        interval: f64,
-        expires_in: f64,
+        interval: Option<f64>,
+        expires_in: Option<f64>,
     ) -> JsResult<WasmFlow> {
-        let (interval, expires_in) = (interval.max(0.0) as u64, expires_in.max(0.0) as u64);
+        let seconds = |v: Option<f64>, default: u64| v.filter(|v| v.is_finite()).map_or(default, |v| v.max(0.0) as u64);
+        let interval = seconds(interval, spa::MFA_POLL_INTERVAL);
+        let expires_in = seconds(expires_in, spa::MFA_POLL_EXPIRES_IN);
         self.session_flow(SessionOp::MfaPoll { mfa_token, oob_code, binding_code, audience, interval, expires_in })
     }
 
