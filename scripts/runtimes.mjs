@@ -48,8 +48,9 @@ export const ENTRY_POINTS = [
 /** Modules of pkg/ shared by every entry point, loaded on demand: the signature arithmetic. */
 export const SHARED_MODULES = [{ module: 'oidc_wasm_crypto', label: 'signature arithmetic', budget: { wasm: 'crypto_wasm_raw' } }];
 
-/** Shipped besides the entry points (the licenses are copied from the repository's root by build.sh). */
-export const OTHER_FILES = ['README.md', 'LICENSE-MIT', 'LICENSE-APACHE'];
+/** Shipped besides the entry points (the licenses are copied from the repository's root by build.sh);
+ * node-crypto.js is the node:crypto signature backend both Node.js entry points use. */
+export const OTHER_FILES = ['README.md', 'LICENSE-MIT', 'LICENSE-APACHE', 'node-crypto.js'];
 
 export const entryFile = (entry, runtime) => `${entry.dir}${runtime.name}.js`;
 export const runtime = (name) => RUNTIMES.find((r) => r.name === name);
