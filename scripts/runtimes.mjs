@@ -48,9 +48,12 @@ export const ENTRY_POINTS = [
 /** Modules of pkg/ shared by every entry point, loaded on demand: the signature arithmetic. */
 export const SHARED_MODULES = [{ module: 'oidc_wasm_crypto', label: 'signature arithmetic', budget: { wasm: 'crypto_wasm_raw' } }];
 
-/** Shipped besides the entry points (the licenses are copied from the repository's root by build.sh);
- * node-crypto.js is the node:crypto signature backend both Node.js entry points use. */
-export const OTHER_FILES = ['README.md', 'LICENSE-MIT', 'LICENSE-APACHE', 'node-crypto.js'];
+/** JS of pkg/ that entry points of several runtimes import (not counted in a browser total):
+ * the node:crypto signature backend of both Node.js entry points. */
+export const SHARED_JS = ['node-crypto.js'];
+
+/** Shipped besides the entry points (the licenses are copied from the repository's root by build.sh). */
+export const OTHER_FILES = ['README.md', 'LICENSE-MIT', 'LICENSE-APACHE'];
 
 export const entryFile = (entry, runtime) => `${entry.dir}${runtime.name}.js`;
 export const runtime = (name) => RUNTIMES.find((r) => r.name === name);
@@ -92,7 +95,7 @@ export function packageFields() {
     module: dot(entryFile(main, RUNTIMES.find((r) => r.default))),
     types: dot(`${main.dir}index.d.ts`),
     exports,
-    files: [...entryFiles(main), ...SHARED_MODULES.flatMap((m) => moduleFiles('', m.module)), ...OTHER_FILES,
+    files: [...entryFiles(main), ...SHARED_MODULES.flatMap((m) => moduleFiles('', m.module)), ...SHARED_JS, ...OTHER_FILES,
       ...ENTRY_POINTS.filter((e) => e !== main).flatMap(entryFiles)],
   };
 }

@@ -70,9 +70,9 @@ done
 node --input-type=module - "${ORDER[@]}" <<'JS'
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
-import { SHARED_MODULES, entryFile, entryPoint, moduleFiles, runtime, writtenFiles } from './scripts/runtimes.mjs';
+import { SHARED_JS, SHARED_MODULES, entryFile, entryPoint, moduleFiles, runtime, writtenFiles } from './scripts/runtimes.mjs';
 const main = entryPoint('.');
-const copied = [...writtenFiles(main), 'package.json', ...SHARED_MODULES.flatMap((m) => moduleFiles('', m.module))];
+const copied = [...writtenFiles(main), 'package.json', ...SHARED_JS, ...SHARED_MODULES.flatMap((m) => moduleFiles('', m.module))];
 const sizes = (b) => ({ raw: b.length, gzip: gzipSync(b, { level: 9 }).length,
   brotli: brotliCompressSync(b, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length });
 const rows = [];
