@@ -48,8 +48,7 @@ use crate::error::{Code, Error, Result};
 use crate::http::{HttpRequest, HttpResponse};
 use crate::jose::cache::{JwksCache, DEFAULT_COOLDOWN, DEFAULT_MAX_AGE};
 use crate::jose::compact::DEFAULT_MAX_TOKEN_BYTES;
-use crate::jose::jwk::PublicJwk;
-use crate::jose::verify::VerifiedJws;
+use crate::jose::verify::{Opened, VerifiedJws};
 use crate::jose::Algorithm;
 use crate::{device, logout, userinfo};
 use crate::token::{self, TokenResponse};
@@ -388,8 +387,8 @@ struct PendingIdToken {
 
 struct Checking {
     pending: PendingIdToken,
-    jws: VerifiedJws,
-    key: PublicJwk,
+    /// The ID token, opened: verified only if the platform says its signature is.
+    opened: Opened,
     check: SignatureCheck,
 }
 
@@ -520,9 +519,9 @@ impl Flow {
         let checked = match verified {
             Some(true) => Ok(()),
             Some(false) => Err(Error::new(Code::JwsSignatureVerificationFailed, "the token's signature does not verify")),
-            None => crate::jose::verify::verify_signature(c.check.alg, &c.key, &c.check.input, &c.check.signature),
+            None => crate::jose::verify::verify_signature(c.check.alg, &c.opened.key, &c.check.input, &c.check.signature),
         };
-        let result = checked.and_then(|()| finish_id_token(client, &c.pending, c.jws, now));
+        let result = checked.and_then(|()| finish_id_token(client, &c.pending, c.opened.verified(), now));
         self.state = State::Finished(Some(result));
     }
 
@@ -547,16 +546,14 @@ impl Flow {
         let keys = client.keys.as_ref().and_then(JwksCache::keys).ok_or_else(|| client.no_keys())?;
         let ctx = context(client, meta, &pending);
         let p = verifier::prepare_id_token(id_token, keys, &ctx)?;
-        let input = id_token.as_bytes().get(..p.signing_input_len).unwrap_or_default().to_vec();
+        let input = p.signing_input(id_token).to_vec();
         let check = SignatureCheck { alg: p.alg, jwk: p.key.public.clone(), signature: p.signature.clone(), input };
-        let key = p.key.clone();
-        let jws = p.into_verified();
         if client.platform_crypto {
-            self.state = State::Checking(Box::new(Checking { pending: *pending, jws, key, check: check.clone() }));
+            self.state = State::Checking(Box::new(Checking { pending: *pending, opened: p, check: check.clone() }));
             return Ok(Step::CheckSignature(check));
         }
-        crate::jose::verify::verify_signature(check.alg, &key, &check.input, &check.signature)?;
-        let out = finish_id_token(client, &pending, jws, now)?;
+        crate::jose::verify::verify_signature(check.alg, &p.key, &check.input, &check.signature)?;
+        let out = finish_id_token(client, &pending, p.verified(), now)?;
         Ok(self.end(client, Ok(out)))
     }
 }

@@ -13,10 +13,7 @@ use crate::jose::compact::{
     decode_text, decode_unverified, header_kid_unverified, parse_text, result_json, RawJson, DEFAULT_MAX_TOKEN_BYTES,
 };
 use crate::jose::json::{Member, Members};
-use crate::jose::verify::{
-    prepare_header, prepare_header_memo, verify_signature, HeaderMemo, PreparedHeader, PreparedJws, PreparedLean, SignatureRules,
-    VerifiedJws,
-};
+use crate::jose::verify::{check_header, verify_signature, Checked, HeaderMemo, Opened, SignatureRules, VerifiedJws};
 use crate::jose::Algorithm;
 use crate::url::{parse_configured, Url};
 
@@ -32,8 +29,6 @@ impl Members for Typ<'_> {
 /// A verified token: header and claims, both authentic and checked.
 #[derive(Clone, Debug)]
 pub struct VerifiedToken {
-    /// The protected header.
-    pub header: Map<String, Value>,
     /// The claims.
     pub claims: Map<String, Value>,
     /// The algorithm that verified the signature.
@@ -43,9 +38,19 @@ pub struct VerifiedToken {
 }
 
 impl VerifiedToken {
-    /// `{ header, payload }` as JSON (the names jose uses).
+    fn of(jws: VerifiedJws) -> Self {
+        VerifiedToken { claims: jws.claims, alg: jws.alg, json: jws.json }
+    }
+
+    /// The protected header, read from its text (which parsed as a JSON object with no
+    /// duplicate member before the signature was checked).
+    pub fn header(&self) -> Map<String, Value> {
+        crate::jose::compact::parse_object_strict(self.json.header.as_bytes()).unwrap_or_default()
+    }
+
+    /// `{ protectedHeader, payload }` as JSON (the names jose uses).
     pub fn to_json(&self) -> Value {
-        serde_json::json!({ "protectedHeader": self.header, "payload": self.claims })
+        serde_json::json!({ "protectedHeader": self.header(), "payload": self.claims })
     }
 
     /// [`VerifiedToken::to_json`] as text, made from the token's own texts (no re-serializing).
@@ -274,49 +279,25 @@ impl Verifier {
     /// Verify with the keys held in `cache` (fresh or stale), without any I/O.
     /// Errors: `ERR_JWKS_NOT_LOADED` when no key was ever loaded, or any verification code.
     pub fn verify_with(&self, cache: Option<&JwksCache>, token: &str, now: u64) -> Result<VerifiedToken> {
-        let p = self.prepare_with(cache, token)?;
-        let input = token.as_bytes().get(..p.signing_input_len).unwrap_or_default();
-        verify_signature(p.alg, p.key, input, &p.signature)?;
-        self.finish(p.into_verified(), now)
+        let p = self.check_with(cache, token, None)?.open()?;
+        verify_signature(p.alg, &p.key, p.signing_input(token), &p.signature)?;
+        self.finish(p.verified(), now)
     }
 
-    /// Everything before the signature check: parsing, `alg` allow-list, `crit`, key selection
-    /// and the signature's length (see [`prepare_jws`]).
-    pub fn prepare_with<'c>(&self, cache: Option<&'c JwksCache>, token: &str) -> Result<PreparedJws<'c>> {
-        self.prepare_header_with(cache, token)?.with_payload()
-    }
-
-    /// [`Verifier::prepare_with`] without reading the payload yet (see [`prepare_header`]).
-    pub fn prepare_header_with<'t, 'c>(&self, cache: Option<&'c JwksCache>, token: &'t str) -> Result<PreparedHeader<'t, 'c>> {
+    /// Everything before the signature check ([`check_header`]) with the keys held in `cache`:
+    /// parsing, `alg` allow-list, `crit`, key selection and the signature's length. `memo`
+    /// remembers the last header's outcome: clear it when the key set changes.
+    pub fn check_with<'t, 'c>(&self, cache: Option<&'c JwksCache>, token: &'t str, memo: Option<&mut Option<HeaderMemo>>) -> Result<Checked<'t, 'c>> {
         let keys = cache.and_then(JwksCache::keys).ok_or_else(|| {
             Error::new(
                 Code::JwksNotLoaded,
                 "no signing keys are loaded yet: call verify() (which fetches them) or importJwksCache() first",
             )
         })?;
-        prepare_header(token, keys, &self.signature)
+        check_header(token, keys, &self.signature, memo)
     }
 
-    /// [`Verifier::prepare_header_with`] without building the header as a `serde_json::Map` (see
-    /// [`prepare_header_lean`]): the same checks and errors.
-    /// `memo` remembers the last header's outcome (see [`prepare_header_memo`]): clear it when
-    /// the key set changes.
-    pub fn prepare_lean_with<'t, 'c>(
-        &self,
-        cache: Option<&'c JwksCache>,
-        token: &'t str,
-        memo: &mut Option<HeaderMemo>,
-    ) -> Result<PreparedLean<'t, 'c>> {
-        let keys = cache.and_then(JwksCache::keys).ok_or_else(|| {
-            Error::new(
-                Code::JwksNotLoaded,
-                "no signing keys are loaded yet: call verify() (which fetches them) or importJwksCache() first",
-            )
-        })?;
-        prepare_header_memo(token, keys, &self.signature, memo)
-    }
-
-    /// [`Verifier::finish`] for a token prepared by [`Verifier::prepare_lean_with`]: reads its
+    /// [`Verifier::finish`] for a token checked by [`Verifier::check_with`], without opening it: reads its
     /// payload (an error here is a malformed token, reported before the signature's outcome) and
     /// checks the claims (the inner result). `typ` is the header's `typ` when it is a string.
     /// Gives the result text `{ payload, protectedHeader }` and the times for a [`TokenCache`].
@@ -329,8 +310,8 @@ impl Verifier {
 
     /// Everything after the signature check: the claim rules.
     pub fn finish(&self, jws: VerifiedJws, now: u64) -> Result<VerifiedToken> {
-        check_claims(&jws.header, &jws.claims, &self.claims, now)?;
-        Ok(VerifiedToken { header: jws.header, claims: jws.claims, alg: jws.alg, json: jws.json })
+        check_claims(&Typ(jws.typ.as_deref()), &jws.claims, &self.claims, now)?;
+        Ok(VerifiedToken::of(jws))
     }
 }
 
@@ -393,19 +374,18 @@ pub struct IdTokenContext<'a> {
 /// `max_age` (step 13), Auth0's organization, and `at_hash` when present.
 pub fn validate_id_token(id_token: &str, keys: &crate::jose::jwks::JwkSet, ctx: &IdTokenContext<'_>, now: u64) -> Result<VerifiedToken> {
     let p = prepare_id_token(id_token, keys, ctx)?;
-    let input = id_token.as_bytes().get(..p.signing_input_len).unwrap_or_default();
-    verify_signature(p.alg, p.key, input, &p.signature)?;
-    finish_id_token(p.into_verified(), ctx, now)
+    verify_signature(p.alg, &p.key, p.signing_input(id_token), &p.signature)?;
+    finish_id_token(p.verified(), ctx, now)
 }
 
 /// The steps of [`validate_id_token`] before the signature check (parsing, the provider's
 /// algorithms, key selection), so the platform can check the signature.
-pub fn prepare_id_token<'k>(id_token: &str, keys: &'k crate::jose::jwks::JwkSet, ctx: &IdTokenContext<'_>) -> Result<PreparedJws<'k>> {
+pub fn prepare_id_token(id_token: &str, keys: &crate::jose::jwks::JwkSet, ctx: &IdTokenContext<'_>) -> Result<Opened> {
     let rules = SignatureRules {
         algorithms: provider_algorithms(&ctx.metadata.id_token_signing_alg_values_supported),
         max_token_bytes: DEFAULT_MAX_TOKEN_BYTES,
     };
-    prepare_header(id_token, keys, &rules)?.with_payload()
+    check_header(id_token, keys, &rules, None)?.open()
 }
 
 /// The steps of [`validate_id_token`] after the signature check: the claims (RFC 7519) and OIDC
@@ -413,7 +393,7 @@ pub fn prepare_id_token<'k>(id_token: &str, keys: &'k crate::jose::jwks::JwkSet,
 pub fn finish_id_token(jws: VerifiedJws, ctx: &IdTokenContext<'_>, now: u64) -> Result<VerifiedToken> {
     let IdTokenContext { metadata, client_id, nonce, max_age, organization, expected_sub, access_token, clock_tolerance } = *ctx;
     let claims = ClaimRules { clock_tolerance, ..ClaimRules::new(metadata.issuer.clone(), vec![client_id.to_owned()]) };
-    check_claims(&jws.header, &jws.claims, &claims, now)?;
+    check_claims(&Typ(jws.typ.as_deref()), &jws.claims, &claims, now)?;
     let id_rules = IdTokenRules {
         client_id: client_id.to_owned(),
         nonce: nonce.map(str::to_owned),
@@ -425,7 +405,7 @@ pub fn finish_id_token(jws: VerifiedJws, ctx: &IdTokenContext<'_>, now: u64) -> 
     if let Some(org) = organization {
         crate::auth0::check_organization(&jws.claims, org)?;
     }
-    Ok(VerifiedToken { header: jws.header, claims: jws.claims, alg: jws.alg, json: jws.json })
+    Ok(VerifiedToken::of(jws))
 }
 
 /// The time to check a freshly received ID token against: the local clock, unless the server's

@@ -249,7 +249,7 @@ impl VerifierDriver {
             self.header_memo = (self.generation, None);
         }
         let cache = self.keys.as_ref();
-        let p = match self.verifier.prepare_lean_with(cache, token, &mut self.header_memo.1) {
+        let p = match self.verifier.check_with(cache, token, Some(&mut self.header_memo.1)) {
             Ok(p) => p,
             Err(e) => {
                 // With no keys, the awaited path answers: it fetches, or gives the last fetch's error.
@@ -262,7 +262,7 @@ impl VerifierDriver {
         if no_io && cache.is_none_or(|c| c.wants_fetch(p.kid.as_deref(), now)) {
             return Ok(Prepared::NeedsIo);
         }
-        let input = token.as_bytes().get(..p.signing_input_len).unwrap_or_default();
+        let input = p.signing_input(token);
         let signature_len = p.signature.len();
         let mut bytes = p.signature;
         bytes.extend_from_slice(input);

@@ -8,7 +8,7 @@ use oidc_wasm::jose::compact::{decode_text, parse_text};
 use oidc_wasm::jose::json;
 use oidc_wasm::jose::jwk::PublicJwk;
 use oidc_wasm::jose::jwks::JwkSet;
-use oidc_wasm::jose::verify::{prepare_header_lean, prepare_header_memo, prepare_jws, verify_jws, verify_signature, SignatureRules};
+use oidc_wasm::jose::verify::{check_header, verify_jws, verify_signature, SignatureRules};
 use oidc_wasm::jose::Algorithm;
 use oidc_wasm::Code;
 use serde_json::{json, Map, Value};
@@ -246,8 +246,8 @@ fn attack_catalogue_matches_its_data_file_and_every_case_gets_its_error() {
     }
 }
 
-/// The verifier's fast path (header and payload read in place, `prepare_header_lean`) decides
-/// every attack case as `verify_jws` does: same code, same message.
+/// The verifier's fast path (the payload read in place, not opened into a map) decides every
+/// attack case as `verify_jws` does: same code, same message.
 #[test]
 fn the_in_place_reading_decides_every_attack_case_alike() {
     for c in &attack_catalogue() {
@@ -255,23 +255,23 @@ fn the_in_place_reading_decides_every_attack_case_alike() {
         let algorithms = c["algorithms"].as_array().unwrap().iter().map(|a| Algorithm::from_name(a.as_str().unwrap()).unwrap()).collect();
         let rules = SignatureRules { algorithms, ..Default::default() };
         let token = c["token"].as_str().unwrap();
-        let input = |len: usize| token.as_bytes()[..len].to_vec();
-        let map = prepare_jws(token, &keys, &rules)
-            .and_then(|p| verify_signature(p.alg, p.key, &input(p.signing_input_len), &p.signature));
-        let lean = prepare_header_lean(token, &keys, &rules).and_then(|p| {
-            parse_text(&decode_text(p.payload, "payload")?, "payload")?;
-            verify_signature(p.alg, p.key, &input(p.signing_input_len), &p.signature)
+        let map = check_header(token, &keys, &rules, None)
+            .and_then(|c| c.open())
+            .and_then(|p| verify_signature(p.alg, &p.key, p.signing_input(token), &p.signature));
+        let lean = check_header(token, &keys, &rules, None).and_then(|c| {
+            parse_text(&decode_text(c.payload, "payload")?, "payload")?;
+            verify_signature(c.alg, c.key, c.signing_input(token), &c.signature)
         });
         assert_eq!(format!("{map:?}"), format!("{lean:?}"), "{}", c["name"]);
     }
 }
 
-/// A header's remembered checks (`prepare_header_memo`) change nothing: each case gives what
-/// `prepare_header_lean` gives, whichever token of the same key set came just before.
+/// A header's remembered checks (`check_header` with a memo) change nothing: each case gives
+/// what it gives without one, whichever token of the same key set came just before.
 #[test]
 fn a_remembered_header_decides_every_attack_case_alike() {
     let cases = attack_catalogue();
-    let outcome = |r: oidc_wasm::Result<oidc_wasm::jose::verify::PreparedLean<'_, '_>>| {
+    let outcome = |r: oidc_wasm::Result<oidc_wasm::jose::verify::Checked<'_, '_>>| {
         r.map(|p| (p.alg, p.key_index, p.signature, p.signing_input_len, p.payload.to_owned(), p.kid, p.typ, p.header_json))
     };
     for c in &cases {
@@ -280,11 +280,11 @@ fn a_remembered_header_decides_every_attack_case_alike() {
             c["algorithms"].as_array().unwrap().iter().map(|a| Algorithm::from_name(a.as_str().unwrap()).unwrap()).collect();
         let rules = SignatureRules { algorithms, ..Default::default() };
         let token = c["token"].as_str().unwrap();
-        let expected = format!("{:?}", outcome(prepare_header_lean(token, &keys, &rules)));
+        let expected = format!("{:?}", outcome(check_header(token, &keys, &rules, None)));
         for before in cases.iter().filter(|b| b["keys"] == c["keys"]) {
             let mut memo = None;
-            let _ = prepare_header_memo(before["token"].as_str().unwrap(), &keys, &rules, &mut memo);
-            let got = format!("{:?}", outcome(prepare_header_memo(token, &keys, &rules, &mut memo)));
+            let _ = check_header(before["token"].as_str().unwrap(), &keys, &rules, Some(&mut memo));
+            let got = format!("{:?}", outcome(check_header(token, &keys, &rules, Some(&mut memo))));
             assert_eq!(got, expected, "{} after {}", c["name"], before["name"]);
         }
     }

@@ -4,8 +4,9 @@
 //! Claim checks: the input is read as a stream of JSON values: the header (an object), the claims
 //! (an object) and, optionally, an object with the rules (`iss`, `aud`, `tol`, `max_age`, `req`,
 //! `typ`, `scopes`, `now`, `client_id`, `nonce`, `auth_max_age`, `org`, `at`, `sub`).
-//! The verifier's in-place path (`prepare_header_lean`, `jose::json`) must decide every input as
-//! the map path does. Any `Err` is fine; a panic or a disagreement is a bug.
+//! The verifier's in-place reading of the payload (`jose::json`) must decide every input as
+//! opening it into a map (`Checked::open`) does. Any `Err` is fine; a panic or a disagreement is
+//! a bug.
 
 #![no_main]
 
@@ -16,7 +17,7 @@ use oidc_wasm::jose::claims::{at_hash, check_claims, check_id_token, ClaimRules,
 use oidc_wasm::jose::json::parse_object;
 use oidc_wasm::jose::jwks::JwkSet;
 use oidc_wasm::jose::compact::{decode_text, parse_text};
-use oidc_wasm::jose::verify::{prepare_header_lean, prepare_jws, verify_jws, verify_signature, SignatureRules};
+use oidc_wasm::jose::verify::{check_header, verify_jws, verify_signature, SignatureRules};
 use oidc_wasm::jose::Algorithm;
 use serde_json::{Map, Value};
 
@@ -92,13 +93,15 @@ fuzz_target!(|data: &[u8]| {
     let sig_rules = SignatureRules { algorithms: Algorithm::ALL.to_vec(), max_token_bytes: 16384 };
     let token = String::from_utf8_lossy(data);
     if let Ok(v) = verify_jws(&token, &KEYS, &sig_rules) {
-        check(&v.header, &v.claims, &Map::new());
+        let header = oidc_wasm::jose::compact::parse_object_strict(v.json.header.as_bytes()).expect("a verified header parses");
+        check(&header, &v.claims, &Map::new());
     }
-    let input = |len: usize| token.as_bytes().get(..len).unwrap_or_default().to_vec();
-    let map = prepare_jws(&token, &KEYS, &sig_rules).and_then(|p| verify_signature(p.alg, p.key, &input(p.signing_input_len), &p.signature));
-    let lean = prepare_header_lean(&token, &KEYS, &sig_rules).and_then(|p| {
-        parse_text(&decode_text(p.payload, "payload")?, "payload")?;
-        verify_signature(p.alg, p.key, &input(p.signing_input_len), &p.signature)
+    let map = check_header(&token, &KEYS, &sig_rules, None)
+        .and_then(|c| c.open())
+        .and_then(|p| verify_signature(p.alg, &p.key, p.signing_input(&token), &p.signature));
+    let lean = check_header(&token, &KEYS, &sig_rules, None).and_then(|c| {
+        parse_text(&decode_text(c.payload, "payload")?, "payload")?;
+        verify_signature(c.alg, c.key, c.signing_input(&token), &c.signature)
     });
     assert_eq!(format!("{map:?}"), format!("{lean:?}"));
 

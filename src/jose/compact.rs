@@ -59,33 +59,17 @@ pub fn result_json(header: &str, payload: &str) -> String {
 /// with no other alphabet; header and payload are JSON objects; at most `max_bytes`.
 /// Errors: `ERR_JWT_MALFORMED`.
 pub fn decode_unverified(token: &str, max_bytes: usize) -> Result<UnverifiedJws> {
-    let parts = split_unverified(token, max_bytes)?;
+    let parts = split_parts(token, max_bytes)?;
+    let (header, header_json) = decode_object(parts.header, "header")?;
     let (claims, payload_json) = decode_payload(parts.payload)?;
     let signature = decode_signature(parts.signature)?;
     Ok(UnverifiedJws {
-        header: parts.header,
+        header,
         claims,
         signature,
         signing_input_len: parts.signing_input_len,
-        json: RawJson { header: parts.header_json, payload: payload_json },
+        json: RawJson { header: header_json, payload: payload_json },
     })
-}
-
-/// A compact JWS split in three with its header decoded, **not verified**: the first steps of
-/// [`decode_unverified`] (size, three non-empty parts, header), so a caller can start on the
-/// signature before the payload is read. The payload and signature are still encoded.
-#[derive(Clone, Debug)]
-pub struct SplitJws<'t> {
-    /// The protected header.
-    pub header: Map<String, Value>,
-    /// Its text.
-    pub header_json: String,
-    /// The payload part, base64url.
-    pub payload: &'t str,
-    /// The signature part, base64url.
-    pub signature: &'t str,
-    /// Length of `header.payload` at the start of the token.
-    pub signing_input_len: usize,
 }
 
 fn malformed(why: &str) -> Error {
@@ -102,19 +86,6 @@ fn decode_object(part: &str, name: &str) -> Result<(Map<String, Value>, String)>
     // It parsed as JSON, so it is UTF-8 (RFC 8259 §8.1).
     let text = String::from_utf8(bytes).map_err(|_| malformed(&format!("its {name} is not UTF-8")))?;
     Ok((map, text))
-}
-
-/// The first steps of [`decode_unverified`]: size, three non-empty parts, the header.
-pub fn split_unverified(token: &str, max_bytes: usize) -> Result<SplitJws<'_>> {
-    let parts = split_parts(token, max_bytes)?;
-    let (header, header_json) = decode_object(parts.header, "header")?;
-    Ok(SplitJws {
-        header,
-        header_json,
-        payload: parts.payload,
-        signature: parts.signature,
-        signing_input_len: parts.signing_input_len,
-    })
 }
 
 /// A compact JWS's three parts, still base64url.

@@ -9,9 +9,7 @@ use sha2::{Digest, Sha256};
 use sha2::{Sha384, Sha512};
 
 use crate::error::{Code, Error, Result};
-use crate::jose::compact::{
-    decode_payload, decode_signature, decode_text, parse_text, split_parts, split_unverified, Parts, RawJson, DEFAULT_MAX_TOKEN_BYTES,
-};
+use crate::jose::compact::{decode_payload, decode_signature, decode_text, parse_text, split_parts, Parts, RawJson, DEFAULT_MAX_TOKEN_BYTES};
 use crate::jose::json::{Member, Members};
 use crate::jose::jwk::{KeyMaterial, PublicJwk};
 use crate::jose::jwks::JwkSet;
@@ -34,11 +32,26 @@ impl Default for SignatureRules {
     }
 }
 
+// One pipeline, one type per stage (RFC 7515 §5.2):
+//
+//   token ──check_header──▶ Checked ──open──▶ Opened ──signature──▶ VerifiedJws ──claims──▶ VerifiedToken
+//
+// - [`check_header`]: the size, the three parts, the header read in place, `alg` against the
+//   allow-list, `crit`, the key chosen by `kid` and `alg`, the signature decoded and its length
+//   checked. Nothing of the payload is read yet, so the signature check can start at once.
+// - [`Checked::open`]: the payload read (a malformed payload is reported before the signature's
+//   outcome, whichever comes first in time).
+// - [`Opened::verified`]: only once the signature verified, by this crate's
+//   [`verify_signature`] or by the platform's crypto.
+// - The claim rules ([`crate::verifier`]) turn a [`VerifiedJws`] into a `VerifiedToken`. The
+//   standalone verifier judges the claims read in place instead of opening the payload
+//   ([`crate::verifier::Verifier::finish_lean`]), with the same rules and errors.
+
 /// A JWS whose signature verified. The claims are authentic but not yet checked.
 #[derive(Clone, Debug)]
 pub struct VerifiedJws {
-    /// The protected header.
-    pub header: Map<String, Value>,
+    /// The header's `typ`, when it is a string (all the claim checks read of the header).
+    pub typ: Option<Rc<str>>,
     /// The payload (JWT claims set).
     pub claims: Map<String, Value>,
     /// The algorithm that verified.
@@ -47,7 +60,8 @@ pub struct VerifiedJws {
     pub json: RawJson,
 }
 
-/// Verify a compact JWS against a key set.
+/// Verify a compact JWS against a key set: the whole pipeline, with this crate's signature
+/// arithmetic.
 ///
 /// 1. Strict parsing (RFC 7515 §7.1; size limit).
 /// 2. `alg` must be present and allowed (RFC 7515 §4.1.1, RFC 8725 §3.1).
@@ -56,71 +70,56 @@ pub struct VerifiedJws {
 ///    are never used to find a key (RFC 8725 §3.10 and §2.x: keys chosen by the attacker).
 /// 5. The signature is verified over the ASCII `header.payload` (RFC 7515 §5.2 step 8).
 pub fn verify_jws(token: &str, keys: &JwkSet, rules: &SignatureRules) -> Result<VerifiedJws> {
-    let p = prepare_jws(token, keys, rules)?;
-    let input = token.as_bytes().get(..p.signing_input_len).unwrap_or_default();
-    verify_signature(p.alg, p.key, input, &p.signature)?;
-    Ok(p.into_verified())
-}
-
-/// A JWS whose header, key and signature shape passed every check that comes before the
-/// signature itself (steps 1–4 of [`verify_jws`]). Whoever computes the signature check (this
-/// crate's [`verify_signature`], or the platform's WebCrypto) then calls
-/// [`PreparedJws::into_verified`] only if it verified.
-#[derive(Debug)]
-pub struct PreparedJws<'k> {
-    /// The protected header.
-    pub header: Map<String, Value>,
-    /// The payload, not yet authentic.
-    pub claims: Map<String, Value>,
-    /// The allowed algorithm named by the header.
-    pub alg: Algorithm,
-    /// The key selected from the set.
-    pub key: &'k PublicJwk,
-    /// The key's position in the set (to cache a platform key object per key).
-    pub key_index: usize,
-    /// The signature bytes, of the exact length the algorithm and key call for.
-    pub signature: Vec<u8>,
-    /// Length of the signing input `header.payload` at the start of the token.
-    pub signing_input_len: usize,
-    /// The header and payload texts.
-    pub json: RawJson,
-}
-
-impl PreparedJws<'_> {
-    /// The verified JWS, once the signature checked out.
-    pub fn into_verified(self) -> VerifiedJws {
-        VerifiedJws { header: self.header, claims: self.claims, alg: self.alg, json: self.json }
-    }
+    let p = check_header(token, keys, rules, None)?.open()?;
+    verify_signature(p.alg, &p.key, p.signing_input(token), &p.signature)?;
+    Ok(p.verified())
 }
 
 /// Steps 1–4 of [`verify_jws`], plus the signature's length: RSASSA signatures are exactly the
 /// modulus length (RFC 8017 §8.2.2 step 1, §8.1.2 step 1), ES256 signatures exactly 64 bytes
 /// (RFC 7518 §3.4). Checking the length here makes every signature backend see the same inputs.
-pub fn prepare_jws<'k>(token: &str, keys: &'k JwkSet, rules: &SignatureRules) -> Result<PreparedJws<'k>> {
-    prepare_header(token, keys, rules)?.with_payload()
-}
-
-/// [`prepare_jws`] without reading the payload yet, so the signature check can start first. The
-/// errors, and their order, are those of [`prepare_jws`]: when a check fails, a malformed payload
-/// is still reported first, as [`decode_unverified`](crate::jose::compact::decode_unverified) reads it before anything is judged.
-pub fn prepare_header<'t, 'k>(token: &'t str, keys: &'k JwkSet, rules: &SignatureRules) -> Result<PreparedHeader<'t, 'k>> {
-    let parts = split_unverified(token, rules.max_token_bytes)?;
-    match header_checks(&parts.header, parts.signature, keys, rules) {
-        Ok((alg, key_index, key, signature)) => Ok(PreparedHeader {
-            header: parts.header,
-            header_json: parts.header_json,
-            alg,
-            key,
-            key_index,
-            signature,
-            signing_input_len: parts.signing_input_len,
-            payload: parts.payload,
-        }),
-        Err(e) => {
-            decode_payload(parts.payload)?;
-            Err(e)
+///
+/// The header is read in place; only its text, `kid` and `typ` are kept. With `memo`, the outcome
+/// for the last header part seen is reused when this token's header part is the same text (tokens
+/// from one issuer usually share it byte for byte), and remembered otherwise: the header's checks
+/// depend only on the header, the key set and the rules, so the caller must clear the memo
+/// whenever the key set or the rules change. The outcome is the same with or without it.
+///
+/// When a check fails, a malformed payload is reported first, as [`decode_unverified`](crate::jose::compact::decode_unverified)
+/// reads the payload before anything is judged.
+pub fn check_header<'t, 'k>(token: &'t str, keys: &'k JwkSet, rules: &SignatureRules, memo: Option<&mut Option<HeaderMemo>>) -> Result<Checked<'t, 'k>> {
+    let parts = split_parts(token, rules.max_token_bytes)?;
+    let Some(memo) = memo else {
+        return check_parts(parts, keys, rules);
+    };
+    if let Some(m) = memo.as_ref().filter(|m| m.segment == parts.header) {
+        if let Some(key) = keys.keys().get(m.key_index) {
+            return match decode_signature(parts.signature).and_then(|s| of_length(s, key)) {
+                Ok(signature) => Ok(Checked {
+                    header_json: m.header_json.clone(),
+                    kid: m.kid.clone(),
+                    typ: m.typ.clone(),
+                    alg: m.alg,
+                    key,
+                    key_index: m.key_index,
+                    signature,
+                    signing_input_len: parts.signing_input_len,
+                    payload: parts.payload,
+                }),
+                Err(e) => Err(after_payload(parts.payload, e)),
+            };
         }
     }
+    let c = check_parts(parts, keys, rules)?;
+    *memo = Some(HeaderMemo {
+        segment: parts.header.to_owned(),
+        header_json: c.header_json.clone(),
+        kid: c.kid.clone(),
+        typ: c.typ.clone(),
+        alg: c.alg,
+        key_index: c.key_index,
+    });
+    Ok(c)
 }
 
 fn header_checks<'k>(header: &dyn Members, signature: &str, keys: &'k JwkSet, rules: &SignatureRules) -> Result<(Algorithm, usize, &'k PublicJwk, Vec<u8>)> {
@@ -156,20 +155,13 @@ fn after_payload(payload: &str, e: Error) -> Error {
     }
 }
 
-/// [`prepare_header`] without building a `serde_json::Map` of the header: the same checks, in the
-/// same order, with the same errors, on the header read in place (see [`crate::jose::json`]). Only
-/// what comes later is kept: its text, `kid` and `typ`.
-pub fn prepare_header_lean<'t, 'k>(token: &'t str, keys: &'k JwkSet, rules: &SignatureRules) -> Result<PreparedLean<'t, 'k>> {
-    prepare_parts_lean(split_parts(token, rules.max_token_bytes)?, keys, rules)
-}
-
-fn prepare_parts_lean<'t, 'k>(parts: Parts<'t>, keys: &'k JwkSet, rules: &SignatureRules) -> Result<PreparedLean<'t, 'k>> {
+fn check_parts<'t, 'k>(parts: Parts<'t>, keys: &'k JwkSet, rules: &SignatureRules) -> Result<Checked<'t, 'k>> {
     let header_json = decode_text(parts.header, "header")?;
     let header = parse_text(&header_json, "header")?;
     match header_checks(&header, parts.signature, keys, rules) {
         Ok((alg, key_index, key, signature)) => {
             let owned = |name: &str| header.member(name).and_then(|m| m.as_str()).map(Rc::from);
-            Ok(PreparedLean {
+            Ok(Checked {
                 kid: owned("kid"),
                 typ: owned("typ"),
                 header_json: Rc::from(header_json.as_str()),
@@ -185,9 +177,8 @@ fn prepare_parts_lean<'t, 'k>(parts: Parts<'t>, keys: &'k JwkSet, rules: &Signat
     }
 }
 
-/// What [`prepare_header_lean`] concluded about one header part with one key set, to reuse for
-/// the next token whose header part is the same text: tokens from one issuer usually share it
-/// byte for byte, so only the signature (and later the payload) differ.
+/// What [`check_header`] concluded about one header part with one key set, to reuse for the next
+/// token whose header part is the same text.
 #[derive(Clone, Debug)]
 pub struct HeaderMemo {
     segment: String,
@@ -198,53 +189,10 @@ pub struct HeaderMemo {
     key_index: usize,
 }
 
-/// [`prepare_header_lean`], reusing `memo` when the token's header part is the text it holds, and
-/// remembering this header otherwise. The caller must clear `memo` whenever the key set or the
-/// rules change. The outcome is the same either way: the header's checks (`alg`, `crit`, `kid`,
-/// key selection) depend only on the header, the key set and the rules, so for the same three
-/// only the signature's decoding and length remain to check, in the order
-/// [`prepare_header_lean`] checks them.
-pub fn prepare_header_memo<'t, 'k>(
-    token: &'t str,
-    keys: &'k JwkSet,
-    rules: &SignatureRules,
-    memo: &mut Option<HeaderMemo>,
-) -> Result<PreparedLean<'t, 'k>> {
-    let parts = split_parts(token, rules.max_token_bytes)?;
-    if let Some(m) = memo.as_ref().filter(|m| m.segment == parts.header) {
-        if let Some(key) = keys.keys().get(m.key_index) {
-            return match decode_signature(parts.signature).and_then(|s| of_length(s, key)) {
-                Ok(signature) => Ok(PreparedLean {
-                    header_json: m.header_json.clone(),
-                    kid: m.kid.clone(),
-                    typ: m.typ.clone(),
-                    alg: m.alg,
-                    key,
-                    key_index: m.key_index,
-                    signature,
-                    signing_input_len: parts.signing_input_len,
-                    payload: parts.payload,
-                }),
-                Err(e) => Err(after_payload(parts.payload, e)),
-            };
-        }
-    }
-    let p = prepare_parts_lean(parts, keys, rules)?;
-    *memo = Some(HeaderMemo {
-        segment: parts.header.to_owned(),
-        header_json: p.header_json.clone(),
-        kid: p.kid.clone(),
-        typ: p.typ.clone(),
-        alg: p.alg,
-        key_index: p.key_index,
-    });
-    Ok(p)
-}
-
-/// A JWS whose header, key and signature length passed [`prepare_header_lean`]; the payload is
+/// Stage 2: a JWS whose header, key and signature length passed [`check_header`]; the payload is
 /// not read yet.
 #[derive(Debug)]
-pub struct PreparedLean<'t, 'k> {
+pub struct Checked<'t, 'k> {
     /// The header's text.
     pub header_json: Rc<str>,
     /// The header's `kid`, when it is a string.
@@ -255,9 +203,9 @@ pub struct PreparedLean<'t, 'k> {
     pub alg: Algorithm,
     /// The key selected from the set.
     pub key: &'k PublicJwk,
-    /// The key's position in the set.
+    /// The key's position in the set (to cache a platform key object per key).
     pub key_index: usize,
-    /// The signature bytes, of the right length.
+    /// The signature bytes, of the exact length the algorithm and key call for.
     pub signature: Vec<u8>,
     /// Length of the signing input `header.payload` at the start of the token.
     pub signing_input_len: usize,
@@ -265,42 +213,61 @@ pub struct PreparedLean<'t, 'k> {
     pub payload: &'t str,
 }
 
-/// A JWS whose header, key and signature length passed [`prepare_header`]; the payload is not
-/// read yet.
-#[derive(Debug)]
-pub struct PreparedHeader<'t, 'k> {
-    /// The protected header.
-    pub header: Map<String, Value>,
-    /// Its text.
-    pub header_json: String,
-    /// The allowed algorithm named by the header.
-    pub alg: Algorithm,
-    /// The key selected from the set.
-    pub key: &'k PublicJwk,
-    /// The key's position in the set.
-    pub key_index: usize,
-    /// The signature bytes, of the right length.
-    pub signature: Vec<u8>,
-    /// Length of the signing input `header.payload` at the start of the token.
-    pub signing_input_len: usize,
-    /// The payload part, still base64url.
-    pub payload: &'t str,
-}
+impl Checked<'_, '_> {
+    /// The signing input `header.payload` (RFC 7515 §5.2 step 8) of `token`, the token checked.
+    pub fn signing_input<'a>(&self, token: &'a str) -> &'a [u8] {
+        token.as_bytes().get(..self.signing_input_len).unwrap_or_default()
+    }
 
-impl<'k> PreparedHeader<'_, 'k> {
-    /// Read the payload: the whole [`PreparedJws`].
-    pub fn with_payload(self) -> Result<PreparedJws<'k>> {
+    /// Stage 3: read the payload, a JSON object without duplicate members. The key is copied, so
+    /// the opened JWS can wait for the platform's signature check apart from the key set.
+    pub fn open(self) -> Result<Opened> {
         let (claims, payload_json) = decode_payload(self.payload)?;
-        Ok(PreparedJws {
-            header: self.header,
+        Ok(Opened {
+            typ: self.typ,
             claims,
             alg: self.alg,
-            key: self.key,
+            key: self.key.clone(),
             key_index: self.key_index,
             signature: self.signature,
             signing_input_len: self.signing_input_len,
-            json: RawJson { header: self.header_json, payload: payload_json },
+            json: RawJson { header: self.header_json.to_string(), payload: payload_json },
         })
+    }
+}
+
+/// Stage 3: a [`Checked`] JWS with its payload read, **before** the signature check. Whoever
+/// checks the signature (this crate's [`verify_signature`], or the platform's crypto) calls
+/// [`Opened::verified`] only if it verified.
+#[derive(Debug)]
+pub struct Opened {
+    /// The header's `typ`, when it is a string.
+    pub typ: Option<Rc<str>>,
+    /// The payload, not yet authentic.
+    pub claims: Map<String, Value>,
+    /// The allowed algorithm named by the header.
+    pub alg: Algorithm,
+    /// The key selected from the set.
+    pub key: PublicJwk,
+    /// The key's position in the set.
+    pub key_index: usize,
+    /// The signature bytes, of the right length.
+    pub signature: Vec<u8>,
+    /// Length of the signing input `header.payload` at the start of the token.
+    pub signing_input_len: usize,
+    /// The header and payload texts.
+    pub json: RawJson,
+}
+
+impl Opened {
+    /// The signing input `header.payload` of `token`, the token opened.
+    pub fn signing_input<'a>(&self, token: &'a str) -> &'a [u8] {
+        token.as_bytes().get(..self.signing_input_len).unwrap_or_default()
+    }
+
+    /// Stage 4, once the signature checked out.
+    pub fn verified(self) -> VerifiedJws {
+        VerifiedJws { typ: self.typ, claims: self.claims, alg: self.alg, json: self.json }
     }
 }
 
