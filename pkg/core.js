@@ -208,6 +208,10 @@ class Waker {
   }
 }
 
+/** Where the module describes a flow's step (see `drive`), found on first use. */
+let flowHeadAt = 0;
+const utf8 = new TextDecoder();
+
 /**
  * Perform the steps of one flow of the module until it ends (see WasmFlow in src/wasm/client.rs):
  * 0 done, 1 send a request, 2 check a signature, 3 wait for another flow; a session flow's own
@@ -226,21 +230,26 @@ async function drive(flow, waker, check, host, signal) {
     for (;;) {
       if (signal?.aborted) flow.cancel();
       const step = flow.next(); // throws the flow's error
-      if (step === 0) {
-        const out = flow.output();
-        return out === undefined ? undefined : json(out);
-      }
+      // The step as the module describes it in its memory (Head, src/wasm/mod.rs), read now:
+      // the next call into the module rewrites it.
+      const buffer = memory().buffer;
+      const h = new Uint32Array(buffer, flowHeadAt ||= glue.flowHead(), 10);
+      const text = h[9] ? utf8.decode(new Uint8Array(buffer, h[8], h[9])) : undefined;
+      if (step === 0) return text === undefined ? undefined : json(text);
       if (step > 3) {
         // A session's own step (storage, lock, timer, window): performed by the session layer.
-        await until(host(step, flow));
+        await until(host(step, flow, text));
       } else if (step === 1) {
-        const r = await until(send(json(flow.request())));
+        const r = await until(send(json(text)));
         if (r === ABORTED) continue;
         if (r.error) flow.receiveFailure(...failure(r.error));
         else flow.receive(r.status, r.headers, r.body);
         waker.wake();
       } else if (step === 2) {
-        const ok = await until(check(flow.alg(), flow.key(), flow.signature(), flow.input()));
+        // Copies: the memory may grow (detaching these views) while the platform works.
+        const signature = new Uint8Array(buffer, h[4], h[5]).slice();
+        const input = new Uint8Array(buffer, h[6], h[7]).slice();
+        const ok = await until(check(algs()[h[3]], text, signature, input));
         if (ok !== ABORTED) flow.signatureChecked(ok);
       } else {
         await until(waker.wait());
@@ -598,7 +607,7 @@ export function _signatureBackend() {
 let ALGS = null;
 /** The module's algorithm names, in its order (a prepared verification names its algorithm by index). */
 const algs = () => (ALGS ??= json(glue.algorithmNames()));
-/** The module's memory (for the verifier's views of a prepared verification). */
+/** The module's memory (for the views of a flow's step and of a prepared verification). */
 let wasmMemory = null;
 const memory = () => (wasmMemory ??= glue.wasmMemory());
 const isThenable = (v) => v !== null && typeof v === 'object' && typeof v.then === 'function';

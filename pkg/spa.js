@@ -405,8 +405,8 @@ export class AuthClient {
   async #session(start, { popup, signal } = {}) {
     const oidc = await this.#client();
     let release = null;
-    const host = async (step, f) => {
-      const d = JSON.parse(f.detail());
+    const host = async (step, f, detail) => {
+      const d = JSON.parse(detail);
       try {
         switch (step) {
           case 4: { // read

@@ -9,7 +9,7 @@ use std::rc::Rc;
 use serde_json::{Map, Value};
 use wasm_bindgen::prelude::*;
 
-use super::{io, js_error, object, parse_json, seconds_option};
+use super::{io, js_error, object, parse_json, seconds_option, Head};
 use crate::authorize::{self, AuthorizeParams, AuthorizeRandom, LoginTransaction};
 use crate::config::{ClientConfig, ClientOptions};
 use crate::driver::{Client, Flow, Op, Step};
@@ -69,7 +69,7 @@ impl WasmClient {
 
     fn flow(&self, op: Op) -> WasmFlow {
         let flow = self.core.borrow_mut().start(op);
-        WasmFlow { core: self.core.clone(), inner: Inner::Client(flow), step: None, session_step: None }
+        WasmFlow { core: self.core.clone(), inner: Inner::Client(flow), step: None, session_step: None, text: String::new() }
     }
 
     /// The provider metadata (fetched once; later flows reuse it): JSON.
@@ -183,7 +183,7 @@ impl WasmClient {
         let session = self.session()?;
         let random = io::random::<96>().map_err(js_error)?;
         let flow = session.borrow_mut().start(op, io::now_ms(), random);
-        Ok(WasmFlow { core: self.core.clone(), inner: Inner::Session(flow, session), step: None, session_step: None })
+        Ok(WasmFlow { core: self.core.clone(), inner: Inner::Session(flow, session), step: None, session_step: None, text: String::new() })
     }
 
     /// `getTokenSilently`: the access token, or with `detailed` the token response (JSON).
@@ -505,57 +505,103 @@ pub struct WasmFlow {
     step: Option<Step>,
     /// The last step of the session that is its own (storage, lock, timer, window).
     session_step: Option<spa::Step>,
+    /// The step's JSON text, which [`FLOW_HEAD`] points at.
+    text: String,
+}
+
+std::thread_local! {
+    /// The last step of a flow, for JavaScript to read in place right after `next` (see [`Head`]).
+    static FLOW_HEAD: core::cell::Cell<Head> = const { core::cell::Cell::new(Head { tag: 0, generation: 0, key_index: 0, alg: 0, signature: [0; 2], input: [0; 2], text: [0; 2] }) };
+}
+
+/// The address of the [`Head`] that describes a flow's step after each `next`.
+#[wasm_bindgen(js_name = flowHead)]
+pub fn flow_head() -> u32 {
+    FLOW_HEAD.with(|h| h.as_ptr() as usize as u32)
 }
 
 #[wasm_bindgen]
 impl WasmFlow {
-    /// The next step: 0 done (see `output`), 1 send (see `request`, then `receive` or
-    /// `receiveFailure`), 2 check a signature (see `alg`, `key`, `signature`, `input`, then
+    /// The next step, also described at `flowHead()` (see [`Head`]: read it before any other
+    /// call into the module): 0 done (the result, JSON, in the head's text; none: undefined),
+    /// 1 send (the request in the text: `{ method, url, headers: [[name, value]...], body?,
+    /// timeoutMs }`; then `receive` or `receiveFailure`), 2 check a signature (the algorithm's
+    /// index, the signature, the signing input, the public JWK as the text; then
     /// `signatureChecked`), 3 wait (another flow of this client is fetching what this one needs:
-    /// call `next` again once it was handed its answer). A session flow (src/spa) also asks, with
-    /// the step's `detail` and then `answer` or `failed`: 4 read, 5 list the cache's keys, 6
-    /// write, 7 remove, 8 take the cross-tab lock, 9 release it, 10 wait until, 11 an iframe or
-    /// popup. Throws the flow's error.
+    /// call `next` again once it was handed its answer). A session flow (src/spa) also asks,
+    /// with the step's detail (JSON) as the text and then `answer` or `failed`: 4 read, 5 list
+    /// the cache's keys, 6 write, 7 remove, 8 take the cross-tab lock, 9 release it, 10 wait
+    /// until, 11 an iframe or popup. Throws the flow's error.
     #[wasm_bindgen(js_name = next)]
     pub fn next_step(&mut self) -> JsResult<u32> {
         self.session_step = None;
-        let step = match &mut self.inner {
-            Inner::Client(flow) => flow.poll(&mut self.core.borrow_mut(), io::now()),
+        let polled = match &mut self.inner {
+            Inner::Client(flow) => Ok(flow.poll(&mut self.core.borrow_mut(), io::now())),
             Inner::Session(flow, session) => match flow.poll(&mut session.borrow_mut(), &mut self.core.borrow_mut(), io::now_ms()) {
-                spa::Step::Client(s) => s,
-                spa::Step::Done(v) => Step::Done(v),
-                spa::Step::Fail(e) => Step::Fail(e),
-                other => {
-                    let kind = match &other {
-                        spa::Step::Get { .. } => Kind::Get,
-                        spa::Step::Keys => Kind::Keys,
-                        spa::Step::Set { .. } => Kind::Set,
-                        spa::Step::Remove { .. } => Kind::Remove,
-                        spa::Step::Lock { .. } => Kind::Lock,
-                        spa::Step::Unlock { .. } => Kind::Unlock,
-                        spa::Step::Sleep { .. } => Kind::Sleep,
-                        _ => Kind::Frame,
-                    };
-                    self.step = None;
-                    self.session_step = Some(other);
-                    return Ok(kind as u32);
-                }
+                spa::Step::Client(s) => Ok(s),
+                spa::Step::Done(v) => Ok(Step::Done(v)),
+                spa::Step::Fail(e) => Ok(Step::Fail(e)),
+                other => Err(other),
             },
         };
+        let step = match polled {
+            Ok(step) => step,
+            Err(other) => {
+                let kind = match &other {
+                    spa::Step::Get { .. } => Kind::Get,
+                    spa::Step::Keys => Kind::Keys,
+                    spa::Step::Set { .. } => Kind::Set,
+                    spa::Step::Remove { .. } => Kind::Remove,
+                    spa::Step::Lock { .. } => Kind::Lock,
+                    spa::Step::Unlock { .. } => Kind::Unlock,
+                    spa::Step::Sleep { .. } => Kind::Sleep,
+                    _ => Kind::Frame,
+                };
+                self.text = detail(&other);
+                self.step = None;
+                self.session_step = Some(other);
+                return Ok(self.publish(kind, Head::default()));
+            }
+        };
+        let mut head = Head::default();
         let kind = match &step {
-            Step::Done(_) => Kind::Done,
-            Step::Send(_) => Kind::Send,
-            Step::CheckSignature(_) => Kind::CheckSignature,
-            Step::Wait => Kind::Wait,
+            Step::Done(v) => {
+                self.text = v.to_string();
+                Kind::Done
+            }
+            Step::Send(r) => {
+                self.text = self.request_json(r);
+                Kind::Send
+            }
+            Step::CheckSignature(c) => {
+                self.text = c.jwk.clone();
+                head.alg = Head::alg_index(c.alg);
+                Kind::CheckSignature
+            }
+            Step::Wait => {
+                self.text.clear();
+                Kind::Wait
+            }
             Step::Fail(e) => return Err(js_error(e.clone())),
         };
         self.step = Some(step);
-        Ok(kind as u32)
+        if let Some(Step::CheckSignature(c)) = &self.step {
+            head.signature = Head::range(&c.signature);
+            head.input = Head::range(&c.input);
+        }
+        Ok(self.publish(kind, head))
+    }
+
+    /// Describe the step at [`FLOW_HEAD`]: its kind, `head`'s numbers and ranges, and the text.
+    fn publish(&self, kind: Kind, mut head: Head) -> u32 {
+        head.tag = kind as u32;
+        head.text = Head::range(self.text.as_bytes());
+        FLOW_HEAD.with(|h| h.set(head));
+        kind as u32
     }
 
     /// The request to make, JSON `{ method, url, headers: [[name, value]...], body?, timeoutMs }`.
-    pub fn request(&self) -> Option<String> {
-        let Some(Step::Send(r)) = &self.step else { return None };
+    fn request_json(&self, r: &crate::http::HttpRequest) -> String {
         let mut m = Map::new();
         m.insert("method".into(), r.method.as_str().into());
         m.insert("url".into(), r.url.as_str().into());
@@ -564,7 +610,7 @@ impl WasmFlow {
             m.insert("body".into(), b.as_str().into());
         }
         m.insert("timeoutMs".into(), self.core.borrow().timeout_ms().into());
-        Some(Value::Object(m).to_string())
+        Value::Object(m).to_string()
     }
 
     /// The answer to the request: its status, its headers as `name: value` lines, its body.
@@ -605,33 +651,6 @@ impl WasmFlow {
         }
     }
 
-    fn check(&self) -> Option<&crate::driver::SignatureCheck> {
-        match &self.step {
-            Some(Step::CheckSignature(c)) => Some(c),
-            _ => None,
-        }
-    }
-
-    /// The signature's algorithm (`RS256`, `ES256`, ...).
-    pub fn alg(&self) -> Option<String> {
-        self.check().map(|c| c.alg.name().to_owned())
-    }
-
-    /// The public JWK (JSON) to check the signature with.
-    pub fn key(&self) -> Option<String> {
-        self.check().map(|c| c.jwk.clone())
-    }
-
-    /// The signature bytes.
-    pub fn signature(&self) -> Vec<u8> {
-        self.check().map(|c| c.signature.clone()).unwrap_or_default()
-    }
-
-    /// The signing input.
-    pub fn input(&self) -> Vec<u8> {
-        self.check().map(|c| c.input.clone()).unwrap_or_default()
-    }
-
     /// The platform's answer: whether the signature holds; undefined when it could not decide
     /// (this crate's own arithmetic then does).
     #[wasm_bindgen(js_name = signatureChecked)]
@@ -641,25 +660,6 @@ impl WasmFlow {
             Inner::Client(f) => f.signature(&mut core, ok, io::now()),
             Inner::Session(f, _) => f.signature(&mut core, ok, io::now_ms()),
         }
-    }
-
-    /// A session step (4 and up), as JSON: `{ area, key, value?, days? }` for storage,
-    /// `{ name }` for the lock, `{ until }` (milliseconds since the Unix epoch) for a wait,
-    /// `{ kind: 'iframe' | 'popup', url, origin, timeout }` for a window.
-    pub fn detail(&self) -> Option<String> {
-        use serde_json::json;
-        let v = match self.session_step.as_ref()? {
-            spa::Step::Get { area, key } | spa::Step::Remove { area, key } => json!({ "area": area.name(), "key": key }),
-            spa::Step::Set { area, key, value, days } => json!({ "area": area.name(), "key": key, "value": value, "days": days }),
-            spa::Step::Lock { name } | spa::Step::Unlock { name } => json!({ "name": name }),
-            spa::Step::Sleep { until_ms } => json!({ "until": until_ms }),
-            spa::Step::Frame { kind, url, origin, timeout } => {
-                let kind = if *kind == spa::FrameKind::Iframe { "iframe" } else { "popup" };
-                json!({ "kind": kind, "url": url, "origin": origin, "timeout": timeout })
-            }
-            _ => json!({}),
-        };
-        Some(v.to_string())
     }
 
     /// The answer to a session step: 4 read, the value's JSON text (undefined: nothing stored);
@@ -716,13 +716,25 @@ impl WasmFlow {
         }
     }
 
-    /// The result once `next` said done: JSON.
-    pub fn output(&self) -> Option<String> {
-        match &self.step {
-            Some(Step::Done(v)) => Some(v.to_string()),
-            _ => None,
+}
+
+/// A session step (4 and up), as JSON: `{ area, key, value?, days? }` for storage, `{ name }` for
+/// the lock, `{ until }` (milliseconds since the Unix epoch) for a wait, `{ kind: 'iframe' |
+/// 'popup', url, origin, timeout }` for a window.
+fn detail(step: &spa::Step) -> String {
+    use serde_json::json;
+    let v = match step {
+        spa::Step::Get { area, key } | spa::Step::Remove { area, key } => json!({ "area": area.name(), "key": key }),
+        spa::Step::Set { area, key, value, days } => json!({ "area": area.name(), "key": key, "value": value, "days": days }),
+        spa::Step::Lock { name } | spa::Step::Unlock { name } => json!({ "name": name }),
+        spa::Step::Sleep { until_ms } => json!({ "until": until_ms }),
+        spa::Step::Frame { kind, url, origin, timeout } => {
+            let kind = if *kind == spa::FrameKind::Iframe { "iframe" } else { "popup" };
+            json!({ "kind": kind, "url": url, "origin": origin, "timeout": timeout })
         }
-    }
+        _ => json!({}),
+    };
+    v.to_string()
 }
 
 impl Drop for WasmFlow {

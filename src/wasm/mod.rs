@@ -27,6 +27,72 @@ use wasm_bindgen::prelude::*;
 
 use crate::error::{Code, Error, Result};
 
+/// What crosses to JavaScript through wasm memory: this one struct, ten u32s that JavaScript
+/// reads in place (a `Uint32Array` over the module's memory at its address), so a step or a
+/// prepared verification costs no call per field and no copy on the way out. Every other value
+/// crosses as a call's argument or result.
+///
+/// | u32 | a flow's step (`WasmFlow::next`, at `flowHead()`) | a prepared verification (`WasmVerifier`, at `headAddress()`) |
+/// |---|---|---|
+/// | 0 | the step's kind (see `WasmFlow::next`) | the verification's handle |
+/// | 1 | 0 | the key set's generation (low 32 bits) |
+/// | 2 | 0 | the key's index in the set |
+/// | 3 | the algorithm's index in `algorithmNames()` (kind 2) | the same |
+/// | 4, 5 | the signature: address, length (kind 2) | the same |
+/// | 6, 7 | the signing input: address, length (kind 2) | the same |
+/// | 8, 9 | a UTF-8 JSON text: address, length (0 for none): the result (kind 0), the request (1), the public JWK (2), the step's detail (4 and up) | 0 |
+///
+/// The ranges stay valid until the next call into the flow (a flow's step) or until
+/// `verifyFinish` (a verification); JavaScript reads them before awaiting anything, and copies
+/// what it keeps (the memory may grow, which detaches its views).
+#[cfg(any(feature = "client", feature = "verifier"))]
+#[derive(Clone, Copy, Default)]
+#[repr(C)]
+struct Head {
+    tag: u32,
+    generation: u32,
+    key_index: u32,
+    alg: u32,
+    signature: [u32; 2],
+    input: [u32; 2],
+    text: [u32; 2],
+}
+
+#[cfg(any(feature = "client", feature = "verifier"))]
+impl Head {
+    /// The address and length of `bytes` in the module's memory.
+    fn range(bytes: &[u8]) -> [u32; 2] {
+        [bytes.as_ptr() as usize as u32, bytes.len() as u32]
+    }
+
+    /// The index of `alg` in `algorithmNames()`.
+    fn alg_index(alg: crate::jose::Algorithm) -> u32 {
+        crate::jose::Algorithm::ALL.iter().position(|a| *a == alg).unwrap_or_default() as u32
+    }
+}
+
+/// The module's memory, for the views a [`Head`] describes.
+#[cfg(any(feature = "client", feature = "verifier"))]
+#[wasm_bindgen(js_name = wasmMemory)]
+pub fn wasm_memory() -> JsValue {
+    wasm_bindgen::memory()
+}
+
+/// The algorithm names in the order a [`Head`] numbers them (`Algorithm::ALL`), as a JSON array.
+#[cfg(any(feature = "client", feature = "verifier"))]
+#[wasm_bindgen(js_name = algorithmNames)]
+pub fn algorithm_names() -> String {
+    // The names need no escaping: joined by hand, which costs the module less than a serializer.
+    let mut out = String::from("[");
+    for (i, a) in crate::jose::Algorithm::ALL.iter().enumerate() {
+        out.push_str(if i == 0 { "\"" } else { ",\"" });
+        out.push_str(a.name());
+        out.push('"');
+    }
+    out.push(']');
+    out
+}
+
 fn js_error(e: Error) -> JsValue {
     js_sys::JSON::parse(&e.to_json().to_string()).unwrap_or_else(|_| JsValue::from_str(e.message()))
 }

@@ -7,7 +7,7 @@ use std::cell::{Cell, RefCell};
 
 use wasm_bindgen::prelude::*;
 
-use super::{io, js_error, object_in_place, seconds_option};
+use super::{io, js_error, object_in_place, seconds_option, Head};
 use crate::error::Result;
 use crate::verifier::Verifier;
 use crate::verifier_driver::{Prepared, VerifierDriver};
@@ -24,20 +24,6 @@ pub fn signature_check_input(jwk_json: &str, alg: &str, signature_len: usize) ->
     (key.usable_for(alg) && crate::jose::verify::signature_len(&key) == signature_len).then_some(key.public)
 }
 
-/// The algorithm names in the order `headAddress` numbers them (`Algorithm::ALL`), as a JSON array.
-#[wasm_bindgen(js_name = algorithmNames)]
-pub fn algorithm_names() -> String {
-    // The names need no escaping: joined by hand, which costs the module less than a serializer.
-    let mut out = String::from("[");
-    for (i, a) in crate::jose::Algorithm::ALL.iter().enumerate() {
-        out.push_str(if i == 0 { "\"" } else { ",\"" });
-        out.push_str(a.name());
-        out.push('"');
-    }
-    out.push(']');
-    out
-}
-
 /// RFC 6750 §2.1: the token of an `Authorization: Bearer <token>` header value; else
 /// `ERR_BEARER_TOKEN_MISSING`.
 #[wasm_bindgen(js_name = bearerToken)]
@@ -45,20 +31,13 @@ pub fn bearer_token(authorization: &str) -> core::result::Result<String, JsValue
     crate::verifier::bearer_token(authorization).map(str::to_owned).map_err(js_error)
 }
 
-/// The module's memory, for the views `WasmVerifier::headAddress` describes.
-#[wasm_bindgen(js_name = wasmMemory)]
-pub fn wasm_memory() -> JsValue {
-    wasm_bindgen::memory()
-}
 
 /// Verifies JWTs locally against the issuer's JWKS.
 #[wasm_bindgen]
 pub struct WasmVerifier {
     inner: RefCell<VerifierDriver>,
-    /// The last prepared verification, for JavaScript to read from wasm memory (so nothing is
-    /// allocated on the JavaScript side): handle, key generation, key index, algorithm index,
-    /// then address and length of the signature and of the signing input.
-    head: Cell<[u32; 8]>,
+    /// The last prepared verification, for JavaScript to read from wasm memory (see [`Head`]).
+    head: Cell<Head>,
     timeout_ms: u32,
 }
 
@@ -69,17 +48,15 @@ impl WasmVerifier {
     fn set_head(&self, handle: u32) -> bool {
         let inner = self.inner.borrow();
         let Some((c, sig, input)) = inner.signature_bytes(handle) else { return false };
-        let alg = crate::jose::Algorithm::ALL.iter().position(|a| *a == c.alg).unwrap_or_default();
-        self.head.set([
-            c.handle,
-            (c.generation & 0xffff_ffff) as u32,
-            c.key_index as u32,
-            alg as u32,
-            sig.as_ptr() as usize as u32,
-            sig.len() as u32,
-            input.as_ptr() as usize as u32,
-            input.len() as u32,
-        ]);
+        self.head.set(Head {
+            tag: c.handle,
+            generation: (c.generation & 0xffff_ffff) as u32,
+            key_index: c.key_index as u32,
+            alg: Head::alg_index(c.alg),
+            signature: Head::range(sig),
+            input: Head::range(input),
+            text: [0, 0],
+        });
         true
     }
 
@@ -163,7 +140,7 @@ impl WasmVerifier {
         Ok(self.prepared(p))
     }
 
-    /// The address in wasm memory of eight u32s describing the last prepared verification: its
+    /// The address in wasm memory of the [`Head`] describing the last prepared verification: its
     /// handle, key generation, key index, algorithm index (in `Algorithm::ALL`), then address and
     /// length of the signature and of the signing input, valid until `verifyFinish`.
     #[wasm_bindgen(js_name = headAddress)]
