@@ -140,7 +140,7 @@ impl HttpResponse {
     /// The body parsed as a JSON object, within the size limit.
     pub fn json_object(&self) -> Result<serde_json::Map<String, serde_json::Value>> {
         self.check_size()?;
-        match serde_json::from_str::<serde_json::Value>(&self.body) {
+        match crate::json::parse_value(self.body.as_bytes()) {
             Ok(serde_json::Value::Object(m)) => Ok(m),
             Ok(_) => Err(self.not_json("JSON but not an object")),
             Err(e) => Err(self.not_json(&format!("not JSON ({e}); check the endpoint URL"))),

@@ -60,6 +60,7 @@ pub mod driver;
 pub mod error;
 pub mod http;
 pub mod jose;
+pub mod json;
 pub mod logout;
 pub mod params;
 pub mod pkce;

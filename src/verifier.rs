@@ -12,7 +12,7 @@ use crate::jose::claims::{check_claims, check_id_token, typ_matches, ClaimRules,
 use crate::jose::compact::{
     decode_text, decode_unverified, header_kid_unverified, parse_text, result_json, RawJson, DEFAULT_MAX_TOKEN_BYTES,
 };
-use crate::jose::json::{Member, Members};
+use crate::json::{Member, Members};
 use crate::jose::verify::{check_header, verify_signature, Checked, HeaderMemo, Opened, SignatureRules, VerifiedJws};
 use crate::jose::Algorithm;
 use crate::url::{parse_configured, Url};

@@ -22,7 +22,7 @@ use std::rc::Rc;
 use crate::error::{Code, Error, Result};
 use crate::http::{HttpRequest, HttpResponse};
 use crate::jose::cache::JwksCache;
-use crate::jose::json::{Members as _, Object};
+use crate::json::{Members as _, Object};
 use crate::jose::verify::HeaderMemo;
 use crate::jose::Algorithm;
 use crate::verifier::{self, CacheTimes, TokenCache, Verifier};

@@ -5,7 +5,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use oidc_wasm::jose::claims::{at_hash, check_claims, check_id_token, ClaimRules, IdTokenRules};
 use oidc_wasm::jose::compact::{decode_text, parse_text};
-use oidc_wasm::jose::json;
+use oidc_wasm::json;
 use oidc_wasm::jose::jwk::PublicJwk;
 use oidc_wasm::jose::jwks::JwkSet;
 use oidc_wasm::jose::verify::{check_header, verify_jws, verify_signature, SignatureRules};
@@ -373,7 +373,7 @@ fn jwk_readers_agree() {
     assert!(keys.len() > 4);
     for k in &keys {
         let text = k.to_string();
-        let lean = oidc_wasm::jose::json::parse_object(text.as_bytes()).unwrap();
+        let lean = oidc_wasm::json::parse_object(text.as_bytes()).unwrap();
         let (a, b) = (PublicJwk::from_json(k.as_object().unwrap()), PublicJwk::from_json(&lean));
         match (a, b) {
             (Ok(a), Ok(b)) => {
@@ -408,7 +408,7 @@ fn claims(v: Value) -> Map<String, Value> {
 const NOW: u64 = 1_700_000_000;
 
 /// `check_claims` on the claims as a `serde_json::Map` and as read in place (the verifier's fast
-/// path, `jose::json`), which must agree.
+/// path, `json`), which must agree.
 fn check_both(header: Value, c: Value, rules: &ClaimRules) -> Result<(), oidc_wasm::Error> {
     let (h, t) = (header.to_string(), c.to_string());
     let lean = check_claims(&json::parse_object(h.as_bytes()).unwrap(), &json::parse_object(t.as_bytes()).unwrap(), rules, NOW);

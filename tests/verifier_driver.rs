@@ -6,7 +6,7 @@
 mod support;
 
 use oidc_wasm::http::{fetch_failure, HttpResponse};
-use oidc_wasm::jose::json::parse_object;
+use oidc_wasm::json::parse_object;
 use oidc_wasm::jose::jwk::PublicJwk;
 use oidc_wasm::verifier::Verifier;
 use oidc_wasm::verifier_driver::{Prepared, SignatureToCheck, VerifierDriver, MAX_PENDING};

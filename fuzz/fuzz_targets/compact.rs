@@ -1,12 +1,12 @@
 //! JWS compact serialization: `decode_unverified` on arbitrary text, and `parse_object_strict`
-//! and the in-place reader `jose::json::parse_object` on arbitrary bytes, which must agree. Any
+//! and the in-place reader `json::parse_object` on arbitrary bytes, which must agree. Any
 //! `Err` is fine; a panic or a disagreement is a bug.
 
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use oidc_wasm::jose::compact::{decode_unverified, parse_object_strict};
-use oidc_wasm::jose::json::{parse_object, Members};
+use oidc_wasm::json::{parse_object, Members};
 
 fuzz_target!(|data: &[u8]| {
     // The in-place reader accepts and refuses exactly what the strict parser does, with the same

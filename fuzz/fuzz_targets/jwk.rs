@@ -35,7 +35,7 @@ fuzz_target!(|data: &[u8]| {
         let from_map = PublicJwk::from_json(obj);
         // The in-place reader (the module's) reads the same key, unless it refuses the text
         // (a member name twice, which the map parser lets through).
-        if let Ok(lean) = oidc_wasm::jose::json::parse_object(json) {
+        if let Ok(lean) = oidc_wasm::json::parse_object(json) {
             match (&from_map, PublicJwk::from_json(&lean)) {
                 (Ok(a), Ok(b)) => assert_eq!((&a.public, &a.kid, &a.alg), (&b.public, &b.kid, &b.alg)),
                 (Err(a), Err(b)) => assert_eq!(a.code(), b.code()),

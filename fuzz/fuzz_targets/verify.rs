@@ -4,7 +4,7 @@
 //! Claim checks: the input is read as a stream of JSON values: the header (an object), the claims
 //! (an object) and, optionally, an object with the rules (`iss`, `aud`, `tol`, `max_age`, `req`,
 //! `typ`, `scopes`, `now`, `client_id`, `nonce`, `auth_max_age`, `org`, `at`, `sub`).
-//! The verifier's in-place reading of the payload (`jose::json`) must decide every input as
+//! The verifier's in-place reading of the payload (`json`) must decide every input as
 //! opening it into a map (`Checked::open`) does. Any `Err` is fine; a panic or a disagreement is
 //! a bug.
 
@@ -14,7 +14,7 @@ use std::sync::LazyLock;
 
 use libfuzzer_sys::fuzz_target;
 use oidc_wasm::jose::claims::{at_hash, check_claims, check_id_token, ClaimRules, IdTokenRules};
-use oidc_wasm::jose::json::parse_object;
+use oidc_wasm::json::parse_object;
 use oidc_wasm::jose::jwks::JwkSet;
 use oidc_wasm::jose::compact::{decode_text, parse_text};
 use oidc_wasm::jose::verify::{check_header, verify_jws, verify_signature, SignatureRules};

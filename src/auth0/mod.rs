@@ -91,7 +91,7 @@ pub fn process_json_response(response: &HttpResponse) -> Result<Value> {
         if response.body.trim().is_empty() {
             return Ok(Value::Null);
         }
-        return Ok(serde_json::from_str(&response.body).unwrap_or_else(|_| Value::String(response.body.clone())));
+        return Ok(crate::json::parse_value(response.body.as_bytes()).unwrap_or_else(|_| Value::String(response.body.clone())));
     }
     Err(response.oauth_error().unwrap_or_else(|| {
         Error::new(Code::UnexpectedStatus, format!("the server answered HTTP {}", response.status)).with_status(response.status)

@@ -2,7 +2,7 @@
 
 use crate::error::Result;
 use crate::jose::claims::{fail, string_claim};
-use crate::jose::json::Members;
+use crate::json::Members;
 
 /// The ID token of a login that asked for `organization`: an `org_...` id must equal `org_id`, a
 /// name must equal `org_name` (Auth0 writes it lowercase), as auth0-spa-js checks them.

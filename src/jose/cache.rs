@@ -4,7 +4,7 @@
 
 use crate::error::{Code, Error, Result};
 use crate::http::{HttpRequest, HttpResponse};
-use crate::jose::json::{self, Json, Members as _, Object, Refusal};
+use crate::json::{self, Json, Members as _, Object, Refusal};
 use crate::jose::jwks::JwkSet;
 
 /// Default time keys are kept before a refetch, in seconds.
@@ -262,9 +262,9 @@ mod tests {
         c.process_jwks_response(&HttpResponse::new(200, KEY), 100).unwrap();
         let mut d = JwksCache::new("u", DEFAULT_MAX_AGE, DEFAULT_COOLDOWN);
         let exported = c.export();
-        let parse = |t: &str| crate::jose::json::parse_object(t.as_bytes()).map(|o| o.0.into_iter().map(|(k, v)| (k.into_owned(), v.into_value())).collect::<serde_json::Map<_, _>>());
+        let parse = |t: &str| crate::json::parse_object(t.as_bytes()).map(|o| o.0.into_iter().map(|(k, v)| (k.into_owned(), v.into_value())).collect::<serde_json::Map<_, _>>());
         assert_eq!(parse(&exported).unwrap()["jwks"], serde_json::from_str::<serde_json::Value>(KEY).unwrap(), "the document as sent");
-        let obj = crate::jose::json::parse_object(exported.as_bytes()).unwrap();
+        let obj = crate::json::parse_object(exported.as_bytes()).unwrap();
         d.import(&obj).unwrap();
         assert!(d.keys().unwrap().has_kid("k1"));
         assert_eq!(d.freshness(699), Freshness::Fresh);
@@ -272,9 +272,9 @@ mod tests {
         assert_eq!(parse(&d.export()).unwrap(), parse(&exported).unwrap());
         let mut other = JwksCache::new("v", DEFAULT_MAX_AGE, DEFAULT_COOLDOWN);
         assert_eq!(other.import(&obj).unwrap_err().code(), Code::InvalidArgument);
-        let no_times = crate::jose::json::parse_object(br#"{"uri":"u"}"#).unwrap();
+        let no_times = crate::json::parse_object(br#"{"uri":"u"}"#).unwrap();
         assert_eq!(d.import(&no_times).unwrap_err().code(), Code::InvalidArgument);
-        let no_jwks = crate::jose::json::parse_object(br#"{"uri":"u","fetched_at":1,"expires_at":2,"jwks":null}"#).unwrap();
+        let no_jwks = crate::json::parse_object(br#"{"uri":"u","fetched_at":1,"expires_at":2,"jwks":null}"#).unwrap();
         assert_eq!(d.import(&no_jwks).unwrap_err().code(), Code::JwksInvalid);
         // An empty cache exports null keys; a URI with quotes stays one JSON string.
         let e = JwksCache::new("https://op.example/\"jwks\"", DEFAULT_MAX_AGE, DEFAULT_COOLDOWN).export();

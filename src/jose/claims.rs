@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 use sha2::{Sha384, Sha512};
 
 use crate::error::{Code, Error, Result};
-use crate::jose::json::{Member, Members};
+use crate::json::{Member, Members};
 use crate::jose::Algorithm;
 
 /// Default clock tolerance, in seconds.

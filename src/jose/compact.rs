@@ -128,9 +128,9 @@ pub fn decode_text(part: &str, name: &str) -> Result<String> {
 }
 
 /// A header or payload text read in place as a JSON object, with the rules and errors of
-/// [`decode_payload`] (see [`crate::jose::json`]).
-pub fn parse_text<'a>(text: &'a str, name: &str) -> Result<crate::jose::json::Object<'a>> {
-    crate::jose::json::parse_object(text.as_bytes()).map_err(|why| malformed(&format!("its {name} is not a JSON object: {why}")))
+/// [`decode_payload`] (see [`crate::json`]).
+pub fn parse_text<'a>(text: &'a str, name: &str) -> Result<crate::json::Object<'a>> {
+    crate::json::parse_object(text.as_bytes()).map_err(|why| malformed(&format!("its {name} is not a JSON object: {why}")))
 }
 
 /// The payload part of a split JWS: a JSON object without duplicate members, and its text.
@@ -159,7 +159,7 @@ pub fn header_kid_unverified(token: &str, max_bytes: usize) -> Option<Option<Str
 /// RFC 7519 §7.2 step 10: a JOSE header or claims set with duplicate names MUST be rejected, else
 /// two parsers may read two different tokens).
 pub fn parse_object_strict(bytes: &[u8]) -> core::result::Result<Map<String, Value>, String> {
-    crate::jose::json::parse_object(bytes).map(crate::jose::json::Object::into_map)
+    crate::json::parse_object(bytes).map(crate::json::Object::into_map)
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 
 use crate::error::{Code, Error, Result};
-use crate::jose::json::{Member, Members};
+use crate::json::{Member, Members};
 use crate::jose::Algorithm;
 
 /// Smallest accepted RSA modulus (RFC 7518 §3.3: 2048 bits or larger).
@@ -132,7 +132,7 @@ fn stripped_b64(b: &[u8]) -> String {
 
 impl PublicJwk {
     /// Read a public JWK from its JSON object (a `serde_json::Map`, or an object read in place
-    /// by [`crate::jose::json`]). Errors: `ERR_JWK_INVALID` with a message that says what is
+    /// by [`crate::json`]). Errors: `ERR_JWK_INVALID` with a message that says what is
     /// wrong.
     pub fn from_json(obj: &impl Members) -> Result<Self> {
         let kty = obj.member("kty").and_then(|m| m.as_str()).ok_or_else(|| invalid("the JWK has no kty"))?;

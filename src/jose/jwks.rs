@@ -1,7 +1,7 @@
 //! JWK Sets (RFC 7517 §5) and key selection for a JWS header.
 
 use crate::error::{Code, Error, Result};
-use crate::jose::json::{self, Json, Members as _, Object};
+use crate::json::{self, Json, Members as _, Object};
 use crate::jose::jwk::PublicJwk;
 use crate::jose::Algorithm;
 

@@ -6,7 +6,6 @@ pub mod claims;
 pub mod cache;
 pub mod compact;
 pub mod jwk;
-pub mod json;
 pub mod jwks;
 pub mod verify;
 

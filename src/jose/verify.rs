@@ -10,7 +10,7 @@ use sha2::{Sha384, Sha512};
 
 use crate::error::{Code, Error, Result};
 use crate::jose::compact::{decode_payload, decode_signature, decode_text, parse_text, split_parts, Parts, RawJson, DEFAULT_MAX_TOKEN_BYTES};
-use crate::jose::json::{Member, Members};
+use crate::json::{Member, Members};
 use crate::jose::jwk::{KeyMaterial, PublicJwk};
 use crate::jose::jwks::JwkSet;
 use crate::jose::Algorithm;

@@ -787,7 +787,7 @@ fn login_body(mut tokens: Map<String, Value>, scope: &str, audience: Option<&str
 fn auth0_user_entry(token: &str, claims: &Map<String, Value>) -> Value {
     let mut parts = token.splitn(3, '.');
     let (h, p, s) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-    let header = crate::jose::compact::decode_text(h, "header").ok().and_then(|t| serde_json::from_str::<Value>(&t).ok()).unwrap_or(Value::Null);
+    let header = crate::jose::compact::decode_text(h, "header").ok().and_then(|t| crate::json::parse_value(t.as_bytes()).ok()).unwrap_or(Value::Null);
     let user: Map<String, Value> = claims.iter().filter(|(k, _)| !AUTH0_NOT_USER.contains(&k.as_str())).map(|(k, v)| (k.clone(), v.clone())).collect();
     let mut all = Map::new();
     all.insert("__raw".into(), token.into());

@@ -622,7 +622,7 @@ impl Cx<'_> {
     fn get(&mut self, area: Area, key: &str) -> Run<Option<Value>> {
         match self.io(Step::Get { area, key: key.to_owned() })? {
             // What is stored but is not JSON reads as `null`: present, and unusable.
-            Answer::Value(v) => Ok(v.map(|s| serde_json::from_str(&s).unwrap_or(Value::Null))),
+            Answer::Value(v) => Ok(v.map(|s| crate::json::parse_value(s.as_bytes()).unwrap_or(Value::Null))),
             Answer::StorageFailed(m) => Err(Self::storage_error(&m).into()),
             _ => Err(out_of_order()),
         }

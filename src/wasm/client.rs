@@ -673,7 +673,7 @@ impl WasmFlow {
             Some(spa::Step::Get { .. }) => f.value(text, now),
             Some(spa::Step::Keys) => {
                 let keys = text.map(|k| {
-                    let v: Value = serde_json::from_str(&k).unwrap_or_default();
+                    let v = crate::json::parse_value(k.as_bytes()).unwrap_or_default();
                     v.as_array().into_iter().flatten().filter_map(|k| k.as_str().map(str::to_owned)).collect()
                 });
                 f.keys(keys, now);

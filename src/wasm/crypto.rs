@@ -29,7 +29,7 @@ thread_local! {
 }
 
 fn parse(jwk_json: &str, alg: &str) -> Result<(Algorithm, PublicJwk)> {
-    let obj = crate::jose::json::parse_object(jwk_json.as_bytes())
+    let obj = crate::json::parse_object(jwk_json.as_bytes())
         .map_err(|e| Error::new(Code::InvalidArgument, format!("the JWK is not valid: {e}")))?;
     let key = PublicJwk::from_json(&obj)?;
     let alg = Algorithm::from_name(alg).ok_or_else(|| Error::new(Code::JoseAlgNotAllowed, format!("{alg:?} is not a supported algorithm")))?;

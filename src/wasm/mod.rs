@@ -102,7 +102,7 @@ fn js_error(e: Error) -> JsValue {
 /// floating point" message, into the module (about 25 KB).
 #[cfg(feature = "client")]
 fn parse_json(s: &str, what: &str) -> Result<serde_json::Value> {
-    serde_json::from_str(s).map_err(|e| Error::new(Code::InvalidArgument, format!("{what} is not valid: {e}")))
+    crate::json::parse_value(s.as_bytes()).map_err(|e| Error::new(Code::InvalidArgument, format!("{what} is not valid: {e}")))
 }
 
 #[cfg(feature = "client")]
@@ -116,21 +116,21 @@ fn object(s: &str, what: &str) -> Result<serde_json::Map<String, serde_json::Val
     }
 }
 
-/// A JSON object from JavaScript read in place ([`crate::jose::json`]: no map built, strings
+/// A JSON object from JavaScript read in place ([`crate::json`]: no map built, strings
 /// borrowed), for the Verifier's options, a JWK, an exported JWKS cache. Unlike a
 /// `serde_json::Value`, a member name that appears twice is refused.
 #[cfg(feature = "verifier")]
-fn object_in_place<'a>(s: &'a str, what: &str) -> Result<crate::jose::json::Object<'a>> {
+fn object_in_place<'a>(s: &'a str, what: &str) -> Result<crate::json::Object<'a>> {
     if s.is_empty() {
         return Ok(Default::default());
     }
-    crate::jose::json::parse_object(s.as_bytes()).map_err(|e| Error::new(Code::InvalidArgument, format!("{what} is not valid: {e}")))
+    crate::json::parse_object(s.as_bytes()).map_err(|e| Error::new(Code::InvalidArgument, format!("{what} is not valid: {e}")))
 }
 
 /// A number option from 0 to `max` (a whole number: the message formats no float, which keeps
 /// float formatting out of the module).
-fn seconds_option(raw: &impl crate::jose::json::Members, name: &str, default: f64, max: u32) -> Result<f64> {
-    use crate::jose::json::Member;
+fn seconds_option(raw: &impl crate::json::Members, name: &str, default: f64, max: u32) -> Result<f64> {
+    use crate::json::Member;
     match raw.member(name) {
         None | Some(Member::Null) => Ok(default),
         Some(Member::Number(_, s)) if s >= 0.0 && s <= f64::from(max) => Ok(s),

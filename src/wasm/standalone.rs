@@ -18,7 +18,7 @@ use crate::verifier_driver::{Prepared, VerifierDriver};
 /// platform); undefined otherwise.
 #[wasm_bindgen(js_name = signatureCheckInput)]
 pub fn signature_check_input(jwk_json: &str, alg: &str, signature_len: usize) -> Option<String> {
-    let obj = crate::jose::json::parse_object(jwk_json.as_bytes()).ok()?;
+    let obj = crate::json::parse_object(jwk_json.as_bytes()).ok()?;
     let key = crate::jose::jwk::PublicJwk::from_json(&obj).ok()?;
     let alg = crate::jose::Algorithm::from_name(alg)?;
     (key.usable_for(alg) && crate::jose::verify::signature_len(&key) == signature_len).then_some(key.public)
