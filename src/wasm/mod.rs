@@ -25,6 +25,11 @@ pub use crypto::{import_key, verify, verify_signature_wasm};
 
 use wasm_bindgen::prelude::*;
 
+/// The allocator (instead of dlmalloc): chosen by measurement, see docs/size.md.
+#[cfg(not(target_feature = "atomics"))]
+#[global_allocator]
+static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 use crate::error::{Code, Error, Result};
 
 /// What crosses to JavaScript through wasm memory: this one struct, ten u32s that JavaScript
