@@ -16,8 +16,8 @@
 //! - the lock is released by its holder only, before the flow ends, and nobody waits forever;
 //! - no flow ends with `ERR_INTERNAL` (the host here answers every step as asked).
 //!
-//! Both storage rules assume the host's storage writes succeed: after a failed cache write or
-//! removal they are no longer checked (the session cannot keep what storage refuses). A refresh
+//! Both storage rules assume the host's cache works: after a failed cache read, write or removal
+//! they are no longer checked (the session can neither keep nor drop what storage refuses). A refresh
 //! answer whose ID token is refused is discarded whole, with its refresh token (OIDC Core §12.2):
 //! the session never stored the new token, so the old one is not counted as spent.
 
@@ -39,8 +39,10 @@ use serde_json::{json, Map, Value};
 
 const ISSUER: &str = "https://op.example";
 const T0: u64 = 1_700_000_000_000;
-/// Polls of all flows together before the run counts as a flow that never ends.
-const MAX_STEPS: usize = 20_000;
+/// Polls of all flows together: a run stops there while input remains (each poll replays its flow
+/// from the start, so the cost of a run grows with the square of its length); with the input used
+/// up (every answer honest), a run that gets there has a flow that never ends.
+const MAX_STEPS: usize = 2_000;
 const MAX_FLOWS: usize = 6;
 const VECTORS: &str = include_str!("../../tests/vectors/jws-rfc.json");
 
@@ -158,7 +160,7 @@ struct World {
     queue: Vec<usize>,
     now_ms: u64,
     provider: Provider,
-    /// A cache write or removal failed: the storage rules are no longer checked.
+    /// A cache read, write or removal failed: the storage rules are no longer checked.
     storage_failed: bool,
     /// Rotations answered, not yet seen stored: new -> old.
     rotations: BTreeMap<String, String>,
@@ -424,7 +426,7 @@ impl World {
             12 => SessionOp::Callback { url: self.callback_url(input) },
             13 => SessionOp::DevicePoll {
                 device_code: "dc".into(),
-                interval: u64::from(input.byte() % 6),
+                interval: 1 + u64::from(input.byte() % 5),
                 expires_in: 30,
                 scope_requested: None,
                 audience: None,
@@ -434,7 +436,7 @@ impl World {
         }
     }
 
-    /// A cache write or removal that failed.
+    /// A cache read, write or removal that failed.
     fn failed_write(&mut self, area: Area) {
         if area == Area::Cache {
             self.storage_failed = true;
@@ -498,6 +500,8 @@ impl World {
             Step::Client(other) => panic!("a session flow handed over a client step it should have handled: {other:?}"),
             Step::Get { area, key } => {
                 if input.byte() >= 248 {
+                    // A refresh token the session read no longer can be neither replaced nor dropped.
+                    self.failed_write(area);
                     slot.flow.storage_failed("SecurityError".into(), now);
                 } else {
                     let v = self.area(area, tab).get(&key).cloned();
@@ -506,6 +510,7 @@ impl World {
             }
             Step::Keys => {
                 if input.byte() >= 250 {
+                    self.failed_write(Area::Cache);
                     slot.flow.storage_failed("the cache threw".into(), now);
                 } else {
                     let keys = self.cache(tab).keys().cloned().collect();
