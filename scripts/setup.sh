@@ -2,7 +2,7 @@
 # Install everything the build, the demo and the tests need. Idempotent: a re-run on a ready
 # machine takes a few seconds. Needs root (or sudo) for apt on a fresh Debian machine.
 #
-#  1. Chromium and chromedriver (Debian's), for wasm-bindgen-test and Playwright.
+#  1. Chromium and chromedriver (Debian's), for wasm-bindgen-test and Playwright; g++ for libFuzzer.
 #  2. The wasm32-unknown-unknown target: rustup where it can download; otherwise Debian's Rust
 #     toolchain with a wasm32 std built once into its sysroot (selected through .build/env.sh).
 #     OIDC_WASM_TOOLCHAIN chooses the route: unset = as just described; `rustup` = rustup's
@@ -33,6 +33,8 @@ apt_install() {
 if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
   apt_install chromium chromium-driver
 fi
+# A C++ compiler for libFuzzer (scripts/fuzz-ci.sh builds the fuzz targets with it).
+command -v c++ >/dev/null || apt_install g++
 
 # 2. wasm32 target
 ROUTE=${OIDC_WASM_TOOLCHAIN:-}

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Every test: installs what is missing, then runs the Rust core natively, builds the npm package
+# Every test: installs what is missing, then runs the Rust core natively (and, in CI or with
+# FUZZ=1, every fuzz target for 60 s: scripts/fuzz-ci.sh), builds the npm package
 # (with the size budget), runs the wasm layer's tests in Node and headless Chromium, and the JS
 # suites: the local provider, the packed package in Node, Deno, workerd and Chromium, and the
 # demo end to end in Chromium.
@@ -26,6 +27,12 @@ fi
 
 step "cargo check of the fuzz targets (so API changes cannot break them unnoticed)"
 cargo check -q --manifest-path fuzz/Cargo.toml --bins
+
+# In CI (CI=true) or with FUZZ=1: a few minutes (one build, then 60 s per target, two at a time).
+if [ "${CI:-}" = true ] || [ "${FUZZ:-}" = 1 ]; then
+  step "fuzzing: each fuzz target 60 s on its committed corpus, stable toolchain (scripts/fuzz-ci.sh)"
+  bash scripts/fuzz-ci.sh
+fi
 
 step "build the npm package (size budget checked)"
 bash scripts/build.sh

@@ -988,3 +988,46 @@ fn a_page_load_restores_a_session_only_after_a_login() {
     w.run_one(&mut reloaded, SessionOp::Logout { params: Map::new(), revoke: false, navigate: false }).unwrap();
     assert!(!w.cookies.contains_key("oidc-wasm.spa.is.authenticated"));
 }
+
+#[test]
+fn a_clock_set_back_while_a_tab_looks_for_its_siblings_write_does_not_keep_the_lock_longer() {
+    // The tab waited for the lock (another tab held it) and looks for that tab's write for about
+    // a second, every 25 ms. Its clock is set back two minutes at each look: it still gives up
+    // after that second's worth of looks, and refreshes itself, instead of holding the lock (and
+    // every other tab) for as long as its clock went back.
+    let mut w = World::new();
+    let mut tab = Tab::new(config(false, rt_options()));
+    // Expired a day ago: still expired when the clock is set back.
+    w.signed_in(&mut tab, T0 / 1000 - 86_400);
+    tab.start(silent(CacheMode::On), w.now_ms);
+    let (mut sleeps, mut now) = (0, w.now_ms);
+    let out = loop {
+        let flow = tab.flow.as_mut().unwrap();
+        let step = flow.poll(&mut tab.session.borrow_mut(), &mut tab.client.borrow_mut(), now);
+        match step {
+            Step::Get { area, key } => flow.value(w.area(area).get(&key).cloned(), now),
+            Step::Keys => flow.keys(Some(w.cache.keys().cloned().collect()), now),
+            Step::Set { area, key, value, .. } => {
+                w.area(area).insert(key, value);
+                flow.done(now);
+            }
+            Step::Lock { .. } => flow.locked(true, now),
+            Step::Unlock { .. } => flow.done(now),
+            Step::Sleep { until_ms } => {
+                sleeps += 1;
+                assert!(sleeps <= 40, "the tab kept looking after {sleeps} looks: its clock went back");
+                // The timer fires; the clock is then set back.
+                flow.done(until_ms);
+                now = until_ms - 120_000;
+            }
+            Step::Client(driver::Step::Send(req)) => {
+                let r = w.provider.answer(&req, now);
+                flow.response(&mut tab.client.borrow_mut(), r, now);
+            }
+            Step::Done(v) => break v,
+            other => panic!("unexpected {other:?}"),
+        }
+    };
+    assert_eq!(sleeps, 40);
+    assert_eq!(out, "at-2", "then it refreshed");
+}

@@ -446,7 +446,12 @@ impl Cx<'_> {
         if contended && self.cfg.cache_shared {
             let seen = entry.as_ref().and_then(|e| str_of(e, "refresh_token")).map(str::to_owned);
             let until = self.now_ms + ADOPT_FOR_MS;
-            while self.now_ms < until {
+            // Counted in looks as well as by the clock: a clock set back meanwhile must not keep
+            // the lock (and every other tab) for as long as it went back.
+            for _ in 0..ADOPT_FOR_MS / ADOPT_EVERY_MS {
+                if self.now_ms >= until {
+                    break;
+                }
                 let next = self.now_ms + ADOPT_EVERY_MS;
                 self.sleep_until(next)?;
                 let (k, now) = self.find(audience, scope)?;
