@@ -19,7 +19,7 @@ use oidc_wasm::device::process_device_authorization_response;
 use oidc_wasm::discovery::{process_discovery_response, process_discovery_response_for_issuer};
 use oidc_wasm::http::{parse_http_date, response_from_parts, HttpResponse, MAX_RESPONSE_BYTES};
 use oidc_wasm::jose::cache::{Freshness, JwksCache, CACHE_CONTROL_BOUNDS, DEFAULT_COOLDOWN, DEFAULT_MAX_AGE};
-use oidc_wasm::jose::json::parse_object;
+use oidc_wasm::json::parse_object;
 use oidc_wasm::logout::process_revocation_response;
 use oidc_wasm::token::process_token_response;
 use oidc_wasm::url::Url;
