@@ -71,17 +71,17 @@ impl core::fmt::Debug for LoginTransaction {
 impl LoginTransaction {
     /// The transaction as JSON, to keep in storage until the callback.
     pub fn to_json(&self) -> Value {
-        serde_json::json!({
-            "state": self.state,
-            "nonce": self.nonce,
-            "code_verifier": self.code_verifier.expose_secret(),
-            "redirect_uri": self.redirect_uri,
-            "scope": self.scope,
-            "audience": self.audience,
-            "max_age": self.max_age,
-            "organization": self.organization,
-            "created_at": self.created_at,
-        })
+        crate::json::object! {
+            "state" => self.state.as_str(),
+            "nonce" => self.nonce.as_str(),
+            "code_verifier" => self.code_verifier.expose_secret(),
+            "redirect_uri" => self.redirect_uri.as_str(),
+            "scope" => self.scope.as_str(),
+            "audience" => self.audience.clone(),
+            "max_age" => self.max_age,
+            "organization" => self.organization.clone(),
+            "created_at" => self.created_at,
+        }
     }
 
     /// Read a transaction back from storage. Anything malformed is `ERR_INVALID_ARGUMENT`.

@@ -614,7 +614,7 @@ impl Op {
             Op::Discover => Ok(Request::Done(meta.to_json())),
             Op::AuthorizeUrl { params, random } => {
                 let req = authorize::authorization_request(cfg, meta, params, random, now)?;
-                Ok(Request::Done(serde_json::json!({ "url": req.url, "transaction": req.transaction.to_json() })))
+                Ok(Request::Done(crate::json::object! { "url" => req.url, "transaction" => req.transaction.to_json() }))
             }
             Op::LogoutUrl(p) => Ok(Request::Done(Value::String(logout::logout_url(cfg, meta, p)?))),
             Op::Callback { params, transaction } => {
@@ -676,11 +676,11 @@ impl Op {
             }
             Op::DeviceAuthorize { scope, .. } => {
                 let d = device::process_device_authorization_response(r)?;
-                Ok(Answer::Json(serde_json::json!({
-                    "device_code": d.device_code, "user_code": d.user_code, "verification_uri": d.verification_uri,
-                    "verification_uri_complete": d.verification_uri_complete, "expires_in": d.expires_in,
-                    "interval": d.interval, "scope_requested": scope_of(&client.config, scope.as_deref()),
-                })))
+                Ok(Answer::Json(crate::json::object! {
+                    "device_code" => d.device_code, "user_code" => d.user_code, "verification_uri" => d.verification_uri,
+                    "verification_uri_complete" => d.verification_uri_complete, "expires_in" => d.expires_in,
+                    "interval" => d.interval, "scope_requested" => scope_of(&client.config, scope.as_deref()),
+                }))
             }
             Op::Auth0(_) => Ok(Answer::Json(crate::auth0::process_json_response(r)?)),
             Op::Discover | Op::AuthorizeUrl { .. } | Op::LogoutUrl(_) => {

@@ -76,7 +76,7 @@ impl HttpRequest {
                 ("accept".into(), "application/json".into()),
                 ("content-type".into(), "application/json".into()),
             ],
-            body: Some(body.to_string()),
+            body: Some(crate::json::to_text(body)),
         }
     }
 

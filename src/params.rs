@@ -58,7 +58,7 @@ impl AuthorizeParams {
             let value = match v {
                 Value::Null => continue,
                 Value::String(s) => s.clone(),
-                Value::Number(n) => n.to_string(),
+                Value::Number(_) => crate::json::to_text(v),
                 Value::Bool(b) => b.to_string(),
                 Value::Array(_) | Value::Object(_) => {
                     return Err(Error::new(Code::InvalidArgument, format!("the parameter {k} must be a string")));

@@ -50,7 +50,7 @@ impl VerifiedToken {
 
     /// `{ protectedHeader, payload }` as JSON (the names jose uses).
     pub fn to_json(&self) -> Value {
-        serde_json::json!({ "protectedHeader": self.header(), "payload": self.claims })
+        crate::json::object! { "protectedHeader" => self.header(), "payload" => self.claims.clone() }
     }
 
     /// [`VerifiedToken::to_json`] as text, made from the token's own texts (no re-serializing).

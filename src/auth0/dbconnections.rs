@@ -1,7 +1,7 @@
 //! Database connections: embedded login (the password-realm and password grants) and
 //! `/dbconnections/signup` and `/dbconnections/change_password`.
 
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use super::*;
 
@@ -51,7 +51,7 @@ pub fn signup_request(config: &ClientConfig, metadata: &ProviderMetadata, s: &Si
     non_empty(Some(&s.connection), "connection")?;
     non_empty(Some(&s.email), "email")?;
     non_empty(Some(&s.password), "password")?;
-    let mut body = object(json!({ "client_id": config.client_id(), "connection": s.connection, "email": s.email, "password": s.password }));
+    let mut body = object(crate::json::object! { "client_id" => config.client_id(), "connection" => s.connection.as_str(), "email" => s.email.as_str(), "password" => s.password.as_str() });
     for (k, v) in &s.profile {
         if !SIGNUP_PROFILE.contains(&k.as_str()) {
             return Err(arg_error(format!("signup does not take {k:?}; profile members are {}", SIGNUP_PROFILE.join(", "))));
@@ -91,7 +91,7 @@ pub fn change_password_request(
 ) -> Result<HttpRequest> {
     non_empty(Some(connection), "connection")?;
     non_empty(Some(email), "email")?;
-    let mut body = object(json!({ "client_id": config.client_id(), "connection": connection, "email": email }));
+    let mut body = object(crate::json::object! { "client_id" => config.client_id(), "connection" => connection, "email" => email });
     if let Some(o) = organization {
         body.insert("organization".into(), o.into());
     }

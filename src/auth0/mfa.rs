@@ -1,7 +1,7 @@
 //! MFA: the `/mfa/*` endpoints (authenticators, enrollment, challenge) and the mfa-otp, mfa-oob
 //! and mfa-recovery-code grants.
 
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use super::*;
 
@@ -81,12 +81,12 @@ pub struct MfaEnroll {
 /// `oob_channels`, `phone_number` / `email`.
 pub fn mfa_associate_request(config: &ClientConfig, metadata: &ProviderMetadata, token: &str, e: &MfaEnroll) -> Result<HttpRequest> {
     non_empty(Some(token), "mfa_token")?;
-    let mut body = object(json!({ "client_id": config.client_id(), "authenticator_types": [e.authenticator_type] }));
+    let mut body = object(crate::json::object! { "client_id" => config.client_id(), "authenticator_types" => vec![e.authenticator_type.as_str()] });
     match e.authenticator_type.as_str() {
         "otp" => {}
         "oob" => {
             let channel = non_empty(e.oob_channel.as_deref(), "oob_channel (sms, voice, auth0 or email)")?;
-            body.insert("oob_channels".into(), json!([channel]));
+            body.insert("oob_channels".into(), vec![channel].into());
             match channel {
                 "sms" | "voice" => {
                     let phone = non_empty(e.phone_number.as_deref(), "phone_number")?;
@@ -115,7 +115,7 @@ pub fn mfa_challenge_request(
     authenticator_id: Option<&str>,
 ) -> Result<HttpRequest> {
     non_empty(Some(mfa_token), "mfa_token")?;
-    let mut body = object(json!({ "client_id": config.client_id(), "mfa_token": mfa_token }));
+    let mut body = object(crate::json::object! { "client_id" => config.client_id(), "mfa_token" => mfa_token });
     if let Some(t) = challenge_type {
         if !t.split_ascii_whitespace().all(|x| x == "otp" || x == "oob") {
             return Err(arg_error(format!("challenge_type must be \"otp\" and/or \"oob\", not {t:?}")));

@@ -180,7 +180,7 @@ impl JwksCache {
         };
         let (keys, warnings) = JwkSet::from_object(doc)?;
         self.keys = Some(keys);
-        self.raw = Json::Object(doc.clone()).into_value().to_string();
+        self.raw = json::to_text(&Json::Object(doc.clone()).into_value());
         self.fetched_at = fetched_at;
         self.expires_at = expires_at.min(fetched_at.saturating_add(CACHE_CONTROL_BOUNDS.1));
         Ok(warnings)

@@ -799,15 +799,15 @@ fn auth0_user_entry(token: &str, claims: &Map<String, Value>) -> Value {
     for (k, v) in claims {
         all.insert(k.clone(), v.clone());
     }
-    serde_json::json!({
-        "id_token": token,
-        "decodedToken": {
-            "encoded": { "header": h, "payload": p, "signature": s },
-            "header": header,
-            "claims": all,
-            "user": user,
-        }
-    })
+    crate::json::object! {
+        "id_token" => token,
+        "decodedToken" => crate::json::object! {
+            "encoded" => crate::json::object! { "header" => h, "payload" => p, "signature" => s },
+            "header" => header,
+            "claims" => all,
+            "user" => user,
+        },
+    }
 }
 
 fn strings(v: Option<&Value>) -> Vec<String> {

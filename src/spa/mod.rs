@@ -646,7 +646,7 @@ impl Cx<'_> {
     }
 
     fn set(&mut self, area: Area, key: &str, value: &Value, days: Option<u32>) -> Run<()> {
-        match self.io(Step::Set { area, key: key.to_owned(), value: value.to_string(), days })? {
+        match self.io(Step::Set { area, key: key.to_owned(), value: crate::json::to_text(value), days })? {
             Answer::Done => Ok(()),
             Answer::StorageFailed(m) => Err(Self::storage_error(&m).into()),
             _ => Err(out_of_order()),

@@ -566,7 +566,7 @@ impl WasmFlow {
         let mut head = Head::default();
         let kind = match &step {
             Step::Done(v) => {
-                self.text = v.to_string();
+                self.text = crate::json::to_text(v);
                 Kind::Done
             }
             Step::Send(r) => {
@@ -610,7 +610,7 @@ impl WasmFlow {
             m.insert("body".into(), b.as_str().into());
         }
         m.insert("timeoutMs".into(), self.core.borrow().timeout_ms().into());
-        Value::Object(m).to_string()
+        crate::json::to_text(&Value::Object(m))
     }
 
     /// The answer to the request: its status, its headers as `name: value` lines, its body.
@@ -722,19 +722,21 @@ impl WasmFlow {
 /// the lock, `{ until }` (milliseconds since the Unix epoch) for a wait, `{ kind: 'iframe' |
 /// 'popup', url, origin, timeout }` for a window.
 fn detail(step: &spa::Step) -> String {
-    use serde_json::json;
+    use crate::json::object;
     let v = match step {
-        spa::Step::Get { area, key } | spa::Step::Remove { area, key } => json!({ "area": area.name(), "key": key }),
-        spa::Step::Set { area, key, value, days } => json!({ "area": area.name(), "key": key, "value": value, "days": days }),
-        spa::Step::Lock { name } | spa::Step::Unlock { name } => json!({ "name": name }),
-        spa::Step::Sleep { until_ms } => json!({ "until": until_ms }),
+        spa::Step::Get { area, key } | spa::Step::Remove { area, key } => object! { "area" => area.name(), "key" => key.as_str() },
+        spa::Step::Set { area, key, value, days } => {
+            object! { "area" => area.name(), "key" => key.as_str(), "value" => value.as_str(), "days" => *days }
+        }
+        spa::Step::Lock { name } | spa::Step::Unlock { name } => object! { "name" => name.as_str() },
+        spa::Step::Sleep { until_ms } => object! { "until" => *until_ms },
         spa::Step::Frame { kind, url, origin, timeout } => {
             let kind = if *kind == spa::FrameKind::Iframe { "iframe" } else { "popup" };
-            json!({ "kind": kind, "url": url, "origin": origin, "timeout": timeout })
+            object! { "kind" => kind, "url" => url.as_str(), "origin" => origin.as_str(), "timeout" => *timeout }
         }
-        _ => json!({}),
+        _ => object! {},
     };
-    v.to_string()
+    crate::json::to_text(&v)
 }
 
 impl Drop for WasmFlow {
@@ -758,21 +760,19 @@ impl Drop for WasmFlow {
 #[wasm_bindgen(js_name = parseCallbackUrl)]
 pub fn parse_callback_url(url: &str) -> JsResult<String> {
     let p = authorize::parse_callback_url(url).map_err(js_error)?;
-    Ok(serde_json::json!({
-        "code": p.code, "state": p.state, "error": p.error,
-        "error_description": p.error_description, "error_uri": p.error_uri, "iss": p.iss,
-    })
-    .to_string())
+    Ok(crate::json::to_text(&crate::json::object! {
+        "code" => p.code, "state" => p.state, "error" => p.error,
+        "error_description" => p.error_description, "error_uri" => p.error_uri, "iss" => p.iss,
+    }))
 }
 
 /// A fresh PKCE pair (RFC 7636): JSON `{ code_verifier, code_challenge, code_challenge_method }`.
 #[wasm_bindgen(js_name = createPkcePair)]
 pub fn create_pkce_pair() -> JsResult<String> {
     let v = CodeVerifier::from_random(&io::random::<32>().map_err(js_error)?);
-    Ok(serde_json::json!({
-        "code_verifier": v.expose_secret(), "code_challenge": v.s256_challenge(), "code_challenge_method": "S256",
-    })
-    .to_string())
+    Ok(crate::json::to_text(&crate::json::object! {
+        "code_verifier" => v.expose_secret(), "code_challenge" => v.s256_challenge(), "code_challenge_method" => "S256",
+    }))
 }
 
 /// The S256 challenge of a verifier (RFC 7636 §4.2).

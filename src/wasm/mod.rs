@@ -99,7 +99,7 @@ pub fn algorithm_names() -> String {
 }
 
 fn js_error(e: Error) -> JsValue {
-    js_sys::JSON::parse(&e.to_json().to_string()).unwrap_or_else(|_| JsValue::from_str(e.message()))
+    js_sys::JSON::parse(&crate::json::to_text(&e.to_json())).unwrap_or_else(|_| JsValue::from_str(e.message()))
 }
 
 /// A JSON text from JavaScript, read as any value. Callers check its shape themselves: a typed
@@ -148,7 +148,7 @@ fn seconds_option(raw: &impl crate::json::Members, name: &str, default: f64, max
 #[wasm_bindgen(js_name = decodeJwtUnverified)]
 pub fn decode_jwt_unverified(token: &str) -> core::result::Result<String, JsValue> {
     let j = crate::jose::compact::decode_unverified(token, crate::jose::compact::DEFAULT_MAX_TOKEN_BYTES).map_err(js_error)?;
-    Ok(serde_json::json!({ "header": j.header, "claims": j.claims }).to_string())
+    Ok(crate::json::to_text(&crate::json::object! { "header" => j.header, "claims" => j.claims }))
 }
 
 /// Every error code with its kind, as JSON `{ code: kind }`.
@@ -157,5 +157,5 @@ pub fn decode_jwt_unverified(token: &str) -> core::result::Result<String, JsValu
 pub fn error_codes() -> String {
     let m: serde_json::Map<String, serde_json::Value> =
         Code::ALL.iter().map(|c| (c.as_str().to_owned(), c.kind().as_str().into())).collect();
-    serde_json::Value::Object(m).to_string()
+    crate::json::to_text(&serde_json::Value::Object(m))
 }

@@ -104,7 +104,7 @@ impl WasmVerifier {
         let req = self.inner.borrow_mut().next_request(token, io::now()).map_err(js_error)?;
         Ok(req.map(|r| {
             let headers: serde_json::Map<String, serde_json::Value> = r.headers.into_iter().map(|(k, v)| (k, v.into())).collect();
-            serde_json::json!({ "url": r.url, "headers": headers, "timeoutMs": self.timeout_ms }).to_string()
+            crate::json::to_text(&crate::json::object! { "url" => r.url, "headers" => headers, "timeoutMs" => self.timeout_ms })
         }))
     }
 
@@ -231,6 +231,6 @@ impl WasmVerifier {
     #[wasm_bindgen(js_name = takeWarnings)]
     pub fn take_warnings(&self) -> Option<String> {
         let w = self.inner.borrow_mut().take_warnings();
-        (!w.is_empty()).then(|| serde_json::Value::from(w).to_string())
+        (!w.is_empty()).then(|| crate::json::to_text(&serde_json::Value::from(w)))
     }
 }
