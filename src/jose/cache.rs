@@ -161,8 +161,8 @@ impl JwksCache {
     /// (for example in a KV store); `jwks` is the document as the endpoint sent it.
     pub fn export(&self) -> String {
         let jwks = if self.raw.is_empty() { "null" } else { self.raw.as_str() };
-        // A JSON string: serde_json escapes the URI.
-        let uri = serde_json::Value::from(self.uri.as_str());
+        // A JSON string, the URI escaped.
+        let uri = json::to_text(&serde_json::Value::from(self.uri.as_str()));
         format!(r#"{{"uri":{uri},"jwks":{jwks},"fetched_at":{},"expires_at":{}}}"#, self.fetched_at, self.expires_at)
     }
 
