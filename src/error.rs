@@ -95,6 +95,11 @@ codes! {
     /// The call needs this library's own signature arithmetic, a module loaded on demand, before it
     /// was loaded (JavaScript only: `verifySync` in a browser): await `loadWasmCrypto()` first.
     WasmCryptoNotLoaded = "ERR_WASM_CRYPTO_NOT_LOADED", Config;
+    /// The Management API has no operation with this method and path template (the table derived
+    /// from its OpenAPI document): check both against the API's reference.
+    ManagementUnknownOperation = "ERR_MANAGEMENT_UNKNOWN_OPERATION", Config;
+    /// A `{parameter}` of the path template was not given (or is empty).
+    ManagementMissingParameter = "ERR_MANAGEMENT_MISSING_PARAMETER", Config;
 
     /// The server answered with an OAuth 2.0 error (RFC 6749 §4.1.2.1, §5.2): see `error`.
     OAuthError = "ERR_OAUTH_ERROR", Server;
@@ -112,6 +117,9 @@ codes! {
     RateLimited = "ERR_RATE_LIMITED", Server;
     /// The out-of-band (push, SMS) MFA challenge is not answered yet: poll again after `interval`.
     AuthorizationPending = "ERR_AUTHORIZATION_PENDING", Server;
+    /// The Management API refused the request: `status`, `error`, `error_description` (its
+    /// `message`) and `errorCode` say why.
+    ManagementApiError = "ERR_MANAGEMENT_API_ERROR", Server;
 
     /// The discovery document's `issuer` differs from the configured issuer (OIDC Discovery §4.3).
     DiscoveryIssuerMismatch = "ERR_DISCOVERY_ISSUER_MISMATCH", Protocol;
@@ -213,6 +221,8 @@ pub struct ErrorDetails {
     pub mfa_requirements: Option<serde_json::Value>,
     /// For `ERR_RATE_LIMITED`: seconds to wait (`Retry-After`).
     pub retry_after: Option<u64>,
+    /// For the Management API's errors: its `errorCode` (such as `inexistent_user`).
+    pub error_code: Option<String>,
     /// For `ERR_MISSING_REFRESH_TOKEN`: the audience and scope asked for.
     pub audience: Option<String>,
     /// For `ERR_MISSING_REFRESH_TOKEN`: the scope asked for.
@@ -248,6 +258,7 @@ impl Error {
                 mfa_token: None,
                 mfa_requirements: None,
                 retry_after: None,
+                error_code: None,
                 audience: None,
                 scope: None,
             }),
@@ -330,6 +341,7 @@ impl Error {
             ("mfa_token", &self.mfa_token),
             ("audience", &self.audience),
             ("scope", &self.scope),
+            ("errorCode", &self.error_code),
         ];
         for (k, v) in optional {
             if let Some(v) = v {

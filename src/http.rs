@@ -18,6 +18,10 @@ pub enum Method {
     Post,
     /// DELETE
     Delete,
+    /// PUT (the Management API)
+    Put,
+    /// PATCH (the Management API)
+    Patch,
 }
 
 impl Method {
@@ -27,6 +31,8 @@ impl Method {
             Method::Get => "GET",
             Method::Post => "POST",
             Method::Delete => "DELETE",
+            Method::Put => "PUT",
+            Method::Patch => "PATCH",
         }
     }
 }

@@ -45,7 +45,8 @@
 //! as data), [`url`] (strict URL parsing), [`config`] (validated client configuration),
 //! [`discovery`], [`pkce`], [`authorize`] (the request and the callback), [`token`] (the token
 //! endpoint), [`jose`] (JWS, JWK, JWKS cache, claim rules), [`verifier`] (local JWT verification),
-//! [`driver`] (the client's flows as state machines: the host performs each step they name).
+//! [`driver`] (the client's flows as state machines: the host performs each step they name),
+//! [`management`] (the Auth0 Management API v2: its operations, calls with retries, pagination).
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -62,6 +63,7 @@ pub mod http;
 pub mod jose;
 pub mod json;
 pub mod logout;
+pub mod management;
 pub mod params;
 pub mod pkce;
 pub mod spa;

@@ -162,11 +162,17 @@ pub fn device_token_request(metadata: &ProviderMetadata, client_id: &str, device
 /// RFC 6749 §4.4: the client credentials grant, for confidential clients (edge workers holding a
 /// client secret; never a browser page).
 pub fn client_credentials_request(metadata: &ProviderMetadata, client_id: &str, client_secret: &str, audience: Option<&str>) -> HttpRequest {
+    client_credentials_grant(&metadata.token_endpoint, client_id, client_secret, audience)
+}
+
+/// [`client_credentials_request`] to a token endpoint known without discovery (Auth0's
+/// `https://<domain>/oauth/token`, for its Management API).
+pub fn client_credentials_grant(token_endpoint: &str, client_id: &str, client_secret: &str, audience: Option<&str>) -> HttpRequest {
     let mut p = vec![("grant_type", "client_credentials"), ("client_id", client_id), ("client_secret", client_secret)];
     if let Some(a) = audience {
         p.push(("audience", a));
     }
-    HttpRequest::post_form(metadata.token_endpoint.clone(), p)
+    HttpRequest::post_form(token_endpoint, p)
 }
 
 #[cfg(test)]
