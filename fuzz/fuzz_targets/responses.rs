@@ -11,6 +11,9 @@
 
 #![no_main]
 
+#[path = "common.rs"]
+mod common;
+
 use std::sync::LazyLock;
 
 use libfuzzer_sys::fuzz_target;
@@ -29,20 +32,10 @@ use serde_json::Value;
 
 const NOW: u64 = 1_700_000_000;
 const JWKS_URI: &str = "https://op.example/jwks";
-const VECTORS: &str = include_str!("../../tests/vectors/jws-rfc.json");
 
 /// The RFC 7515 A.2 (RSA) and A.3 (P-256) public keys as a JWKS answer.
-static GOOD_JWKS: LazyLock<HttpResponse> = LazyLock::new(|| {
-    let v: Value = serde_json::from_str(VECTORS).expect("tests/vectors/jws-rfc.json is JSON");
-    let keys: Vec<Value> = v["vectors"]
-        .as_array()
-        .expect("vectors array")
-        .iter()
-        .filter(|t| matches!(t["name"].as_str(), Some("RFC 7515 A.2" | "RFC 7515 A.3")))
-        .map(|t| t["jwk"].clone())
-        .collect();
-    HttpResponse::new(200, serde_json::json!({ "keys": keys }).to_string())
-});
+static GOOD_JWKS: LazyLock<HttpResponse> =
+    LazyLock::new(|| HttpResponse::new(200, serde_json::json!({ "keys": common::rfc7515_keys() }).to_string()));
 
 /// The configurations discovery is checked for: an issuer, the same with a trailing slash, an
 /// Auth0 domain (its issuer `https://op.example/`, a trailing slash allowed to differ) and a

@@ -10,6 +10,9 @@
 
 #![no_main]
 
+#[path = "common.rs"]
+mod common;
+
 use std::sync::LazyLock;
 
 use libfuzzer_sys::fuzz_target;
@@ -21,19 +24,10 @@ use oidc_wasm::jose::verify::{check_header, verify_jws, verify_signature, Signat
 use oidc_wasm::jose::Algorithm;
 use serde_json::{Map, Value};
 
-const VECTORS: &str = include_str!("../../tests/vectors/jws-rfc.json");
 
 /// The A.2 (RS256) and A.3 (ES256) keys of RFC 7515 as a JWK Set.
 static KEYS: LazyLock<JwkSet> = LazyLock::new(|| {
-    let v: Value = serde_json::from_str(VECTORS).expect("tests/vectors/jws-rfc.json is JSON");
-    let keys: Vec<Value> = v["vectors"]
-        .as_array()
-        .expect("vectors array")
-        .iter()
-        .filter(|t| matches!(t["name"].as_str(), Some("RFC 7515 A.2" | "RFC 7515 A.3")))
-        .map(|t| t["jwk"].clone())
-        .collect();
-    assert_eq!(keys.len(), 2, "the RFC 7515 A.2 and A.3 keys");
+    let keys = common::rfc7515_keys();
     let (set, warnings) = JwkSet::parse(serde_json::json!({ "keys": keys }).to_string().as_bytes()).expect("a JWK Set");
     assert!(warnings.is_empty(), "{warnings:?}");
     assert_eq!(set.keys().len(), 2);
